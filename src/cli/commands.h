@@ -1,0 +1,24 @@
+// The subcommands of `eqvk`. Each command file adds its CLI11 subcommand and, when the user picks it,
+// stores the work to run in `action`; main() runs it and maps exceptions to exit codes
+// (0 ok, 1 other, 2 bad input, 3 Vulkan/no device, 4 out of device memory, 5 device lost).
+#pragma once
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace eqvk::cli {
+
+/// Options every command sees. `device` is "" (automatic), an index or a name substring.
+struct GlobalOptions {
+    std::string device;
+};
+
+/// The chosen command's work; returns the process exit code. Throwing is fine: main() maps errors.
+using Action = std::function<int()>;
+
+void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
+/// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.
+void add_bench_solver_command(CLI::App& bench, const GlobalOptions& global, Action& action);
+
+}  // namespace eqvk::cli
