@@ -119,7 +119,12 @@ Instance::Instance(bool validation) : log_(std::make_unique<ValidationLog>()), v
     }
 
     VkInstance inst = VK_NULL_HANDLE;
-    VK_CHECK(vkCreateInstance(&info, nullptr, &inst));
+    VkResult r = vkCreateInstance(&info, nullptr, &inst);
+    if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
+        throw NoDeviceError(
+            "no Vulkan device found: the loader found no driver (Debian/Ubuntu: mesa-vulkan-drivers for "
+            "AMD/Intel/lavapipe, or the GPU vendor's driver)");
+    VK_CHECK(r);
     // Device functions go through the loader's trampolines, so several devices can be used at once.
     volkLoadInstance(inst);
     instance_ = Handle<VkInstance>(inst, [](VkInstance i) { vkDestroyInstance(i, nullptr); });

@@ -132,6 +132,8 @@ void Program::copy(const Buffer& src, size_t src_offset, const Buffer& dst, size
     ops_.push_back(std::move(op));
 }
 
+size_t Program::size() const { return ops_.size(); }
+
 void Program::finalize() {
     if (recorded_) return;
     record();

@@ -95,7 +95,8 @@ public:
         wait();
     }
 
-    size_t size() const { return ops_.size(); }
+    /// Number of recorded operations.
+    size_t size() const;
     const std::string& name() const { return name_; }
     /// The barriers recorded (after finalize()): one batch per operation that needed any.
     const std::vector<BarrierBatch>& barriers() const { return barriers_; }
