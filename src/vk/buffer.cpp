@@ -57,9 +57,7 @@ Buffer::Buffer(Context& ctx, size_t bytes, MemoryKind kind, std::string name)
     VK_CHECK(vkBindBufferMemory(dev, buf, mem, 0));
 
     // Map host-visible memory for the buffer's whole life.
-    VkPhysicalDeviceMemoryProperties mp{};
-    vkGetPhysicalDeviceMemoryProperties(ctx.physical_device(), &mp);
-    auto flags = mp.memoryTypes[ai.memoryTypeIndex].propertyFlags;
+    auto flags = ctx.memory_type_flags(ai.memoryTypeIndex);
     if ((flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) && (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT))
         VK_CHECK(vkMapMemory(dev, mem, 0, VK_WHOLE_SIZE, 0, &mapped_));
 }

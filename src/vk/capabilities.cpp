@@ -3,6 +3,8 @@
 // the registry's definition (same layout as the spec) and its query function is fetched by name.
 #include "vk/capabilities.h"
 
+#include "vk/check.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -46,22 +48,13 @@ const char* scope_name(uint32_t s) {
     }
 }
 
-std::vector<std::string> device_extensions(VkPhysicalDevice pd) {
-    uint32_t n = 0;
-    vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr);
-    std::vector<VkExtensionProperties> props(n);
-    vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, props.data());
-    std::vector<std::string> names;
-    for (auto& p : props) names.emplace_back(p.extensionName);
-    return names;
-}
-
 void query_cooperative_matrix(VkPhysicalDevice pd, Capabilities& c) {
     if (c.nv_cooperative_matrix && vkGetPhysicalDeviceCooperativeMatrixPropertiesNV) {
         uint32_t n = 0;
-        vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, nullptr);
+        VK_CHECK(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, nullptr));
         std::vector<VkCooperativeMatrixPropertiesNV> props(n, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
-        vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, props.data());
+        VK_CHECK_ENUM(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, props.data()));
+        props.resize(n);
         for (auto& p : props)
             c.nv_cooperative_matrix_shapes.push_back({p.MSize, p.NSize, p.KSize, component_name(p.AType),
                                                       component_name(p.BType), component_name(p.CType),
@@ -75,10 +68,11 @@ void query_cooperative_matrix(VkPhysicalDevice pd, Capabilities& c) {
             return;
         }
         uint32_t n = 0;
-        fn(pd, &n, nullptr);
+        VK_CHECK(fn(pd, &n, nullptr));
         std::vector<KhrCoopMatProperties> props(n);
         for (auto& p : props) p = {STYPE_KHR_COOPMAT_PROPERTIES, nullptr, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        fn(pd, &n, props.data());
+        VK_CHECK_ENUM(fn(pd, &n, props.data()));
+        props.resize(n);
         for (auto& p : props)
             c.khr_cooperative_matrix_shapes.push_back({p.MSize, p.NSize, p.KSize, component_name(p.AType),
                                                        component_name(p.BType), component_name(p.CType),
@@ -112,6 +106,16 @@ void query_memory(VkPhysicalDevice pd, Capabilities& c) {
 }
 
 }  // namespace
+
+std::vector<std::string> device_extensions(VkPhysicalDevice pd) {
+    uint32_t n = 0;
+    VK_CHECK(vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr));
+    std::vector<VkExtensionProperties> props(n);
+    VK_CHECK_ENUM(vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, props.data()));
+    std::vector<std::string> names;
+    for (uint32_t i = 0; i < n; ++i) names.emplace_back(props[i].extensionName);
+    return names;
+}
 
 uint64_t Capabilities::device_local_bytes() const {
     uint64_t s = 0;

@@ -81,6 +81,9 @@ struct Capabilities {
     uint64_t device_local_budget() const;
 };
 
+/// Names of the device's extensions.
+std::vector<std::string> device_extensions(VkPhysicalDevice pd);
+
 /// Queries everything above. Requires volkLoadInstance() for the instance owning `pd`.
 Capabilities query_capabilities(VkPhysicalDevice pd);
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -25,13 +26,8 @@ bool env_flag(const char* name) {
 }
 
 bool has_extension(VkPhysicalDevice pd, const char* name) {
-    uint32_t n = 0;
-    vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr);
-    std::vector<VkExtensionProperties> exts(n);
-    vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, exts.data());
-    for (auto& e : exts)
-        if (std::strcmp(e.extensionName, name) == 0) return true;
-    return false;
+    auto exts = device_extensions(pd);
+    return std::find(exts.begin(), exts.end(), name) != exts.end();
 }
 
 }  // namespace

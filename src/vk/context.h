@@ -50,6 +50,9 @@ public:
     /// Throws VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY) when none fits.
     uint32_t find_memory_type(uint32_t bits, VkMemoryPropertyFlags required, VkMemoryPropertyFlags preferred) const;
 
+    /// Property flags of memory type `index` (from find_memory_type).
+    VkMemoryPropertyFlags memory_type_flags(uint32_t index) const { return memory_.memoryTypes[index].propertyFlags; }
+
     /// Records `record` into a one-shot command buffer, submits it and waits. For uploads and set-up only.
     void submit_now(const std::function<void(VkCommandBuffer)>& record);
 

@@ -27,18 +27,20 @@ VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT
 
 bool layer_available(const char* name) {
     uint32_t n = 0;
-    vkEnumerateInstanceLayerProperties(&n, nullptr);
+    VK_CHECK(vkEnumerateInstanceLayerProperties(&n, nullptr));
     std::vector<VkLayerProperties> layers(n);
-    vkEnumerateInstanceLayerProperties(&n, layers.data());
+    VK_CHECK_ENUM(vkEnumerateInstanceLayerProperties(&n, layers.data()));
+    layers.resize(n);
     return std::any_of(layers.begin(), layers.end(),
                        [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
 }
 
 bool extension_available(const char* layer, const char* ext) {
     uint32_t n = 0;
-    vkEnumerateInstanceExtensionProperties(layer, &n, nullptr);
+    if (vkEnumerateInstanceExtensionProperties(layer, &n, nullptr) != VK_SUCCESS) return false;
     std::vector<VkExtensionProperties> exts(n);
-    vkEnumerateInstanceExtensionProperties(layer, &n, exts.data());
+    VK_CHECK_ENUM(vkEnumerateInstanceExtensionProperties(layer, &n, exts.data()));
+    exts.resize(n);
     return std::any_of(exts.begin(), exts.end(),
                        [&](const VkExtensionProperties& e) { return std::strcmp(e.extensionName, ext) == 0; });
 }
@@ -147,8 +149,7 @@ std::vector<VkPhysicalDevice> Instance::physical_devices() const {
     uint32_t n = 0;
     VK_CHECK(vkEnumeratePhysicalDevices(get(), &n, nullptr));
     std::vector<VkPhysicalDevice> pds(n);
-    VkResult r = vkEnumeratePhysicalDevices(get(), &n, pds.data());
-    if (r != VK_SUCCESS && r != VK_INCOMPLETE) VK_CHECK(r);
+    VK_CHECK_ENUM(vkEnumeratePhysicalDevices(get(), &n, pds.data()));
     pds.resize(n);
     return pds;
 }
