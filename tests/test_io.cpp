@@ -1,5 +1,5 @@
-// io: safetensors round trip, a Python-written fixture, a Python reader of our output, and every corruption
-// case the reader must reject with an InputError naming the file and the problem.
+// io: safetensors round trip, a Python-written fixture, a Python reader of our output, and every
+// corruption case the reader must reject with an InputError naming the file and the problem.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -31,12 +31,16 @@ std::vector<Tensor> sample_tensors() {
     std::vector<int64_t> c{int64_t{1} << 40, -5};
     std::vector<uint16_t> h{0x3c00, 0xc100};  // F16 bit patterns 1.0, -2.5
     std::vector<uint8_t> e{1, 0, 1};
-    return {Tensor::from<float>("a", DType::F32, {2, 3}, a), Tensor::from<int8_t>("b", DType::I8, {4}, b),
-            Tensor::from<int64_t>("c", DType::I64, {2}, c), Tensor::from<uint16_t>("h", DType::F16, {2}, h),
-            Tensor::from<uint8_t>("e", DType::BOOL, {3}, e), Tensor::from<uint8_t>("z", DType::U8, {0, 4}, {})};
+    return {Tensor::from<float>("a", DType::F32, {2, 3}, a),
+            Tensor::from<int8_t>("b", DType::I8, {4}, b),
+            Tensor::from<int64_t>("c", DType::I64, {2}, c),
+            Tensor::from<uint16_t>("h", DType::F16, {2}, h),
+            Tensor::from<uint8_t>("e", DType::BOOL, {3}, e),
+            Tensor::from<uint8_t>("z", DType::U8, {0, 4}, {})};
 }
 
-// A valid encoded file with the JSON header replaced by `json` (padding kept to 8 bytes) and `data` bytes.
+// A valid encoded file with the JSON header replaced by `json` (padding kept to 8 bytes) and `data`
+// bytes.
 std::vector<std::byte> with_header(const std::string& json, size_t data_bytes) {
     std::string h = json;
     h.append((8 - h.size() % 8) % 8, ' ');
@@ -49,18 +53,19 @@ std::vector<std::byte> with_header(const std::string& json, size_t data_bytes) {
 
 void check_rejects(const std::vector<std::byte>& bytes, const std::string& fragment) {
     INFO("expecting: ", fragment);
-    CHECK_THROWS_WITH_AS(decode_safetensors(bytes, "bad.safetensors"), doctest::Contains(fragment.c_str()),
-                         InputError);
-    CHECK_THROWS_WITH_AS(decode_safetensors(bytes, "bad.safetensors"), doctest::Contains("bad.safetensors"),
-                         InputError);
+    CHECK_THROWS_WITH_AS(decode_safetensors(bytes, "bad.safetensors"),
+                         doctest::Contains(fragment.c_str()), InputError);
+    CHECK_THROWS_WITH_AS(decode_safetensors(bytes, "bad.safetensors"),
+                         doctest::Contains("bad.safetensors"), InputError);
 }
 
 }  // namespace
 
 TEST_SUITE("io") {
     TEST_CASE("dtype names and sizes") {
-        for (auto d : {DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64, DType::I32, DType::I16,
-                       DType::I8, DType::U64, DType::U32, DType::U16, DType::U8, DType::BOOL})
+        for (auto d :
+             {DType::F64, DType::F32, DType::F16, DType::BF16, DType::I64, DType::I32, DType::I16,
+              DType::I8, DType::U64, DType::U32, DType::U16, DType::U8, DType::BOOL})
             CHECK(parse_dtype(dtype_name(d)) == d);
         CHECK(dtype_size(DType::BF16) == 2);
         CHECK(dtype_size(DType::I64) == 8);
@@ -102,7 +107,8 @@ TEST_SUITE("io") {
         auto ts = sample_tensors();
         ts[1].name = "a";
         CHECK_THROWS_AS(encode_safetensors(ts), std::invalid_argument);
-        CHECK_THROWS_AS(Tensor::from<int32_t>("y", DType::I8, {1}, std::vector<int32_t>{1}), std::invalid_argument);
+        CHECK_THROWS_AS(Tensor::from<int32_t>("y", DType::I8, {1}, std::vector<int32_t>{1}),
+                        std::invalid_argument);
     }
 
     TEST_CASE("reads a fixture written by Python (tools/safetensors_fixture.py)") {
@@ -135,17 +141,19 @@ TEST_SUITE("io") {
         fs::path p = dir / "py.safetensors", out = dir / "dump.txt";
         write_safetensors(p, sample_tensors(), {{"k", "v"}});
         std::string cmd = "/usr/bin/python3 " + std::string(EQVK_TEST_DATA_DIR) +
-                          "/../../tools/safetensors_fixture.py dump " + p.string() + " > " + out.string();
+                          "/../../tools/safetensors_fixture.py dump " + p.string() + " > " +
+                          out.string();
         REQUIRE(std::system(cmd.c_str()) == 0);
         std::ifstream in(out);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        CHECK(text == "meta k=v\n"
-                      "a F32 2x3 1.5 -2.0 3.25 0.0 7.0 -0.125\n"
-                      "b I8 4 -128 0 42 127\n"
-                      "c I64 2 1099511627776 -5\n"
-                      "e BOOL 3 1 0 1\n"
-                      "h F16 2 1.0 -2.5\n"
-                      "z U8 0x4 \n");
+        CHECK(text ==
+              "meta k=v\n"
+              "a F32 2x3 1.5 -2.0 3.25 0.0 7.0 -0.125\n"
+              "b I8 4 -128 0 42 127\n"
+              "c I64 2 1099511627776 -5\n"
+              "e BOOL 3 1 0 1\n"
+              "h F16 2 1.0 -2.5\n"
+              "z U8 0x4 \n");
         fs::remove_all(dir);
     }
 
@@ -153,7 +161,8 @@ TEST_SUITE("io") {
         const auto good = encode_safetensors(sample_tensors(), {{"m", "1"}});
         CHECK_NOTHROW(decode_safetensors(good, "good"));
         // Truncations.
-        check_rejects(std::vector<std::byte>(good.begin(), good.begin() + 5), "shorter than the 8-byte");
+        check_rejects(std::vector<std::byte>(good.begin(), good.begin() + 5),
+                      "shorter than the 8-byte");
         check_rejects(std::vector<std::byte>(good.begin(), good.begin() + 40), "exceeds the file");
         check_rejects(std::vector<std::byte>(good.begin(), good.end() - 3), "outside the");
         // Extra bytes after the last tensor.
@@ -164,28 +173,38 @@ TEST_SUITE("io") {
         check_rejects(with_header("{\"a\": [1,", 0), "not valid JSON");
         check_rejects(with_header("[1, 2]", 0), "not a JSON object");
         check_rejects(with_header(R"({"a": 5})", 0), "not an object");
-        check_rejects(with_header(R"({"a": {"shape": [1], "data_offsets": [0, 4]}})", 4), "dtype missing");
-        check_rejects(with_header(R"({"a": {"dtype": "Q7", "shape": [1], "data_offsets": [0, 4]}})", 4),
-                      "unknown dtype 'Q7'");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "data_offsets": [0, 4]}})", 4), "shape missing");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})", 4),
-                      "negative");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [1]}})", 4), "data_offsets missing");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 8]}})", 4),
-                      "outside the 4 data bytes");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", 4),
-                      "need 8");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
-                                  R"( "b": {"dtype": "F32", "shape": [1], "data_offsets": [2, 6]}})",
-                                  8),
-                      "overlaps");
-        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})", 8),
-                      "hole of 4 bytes");
+        check_rejects(with_header(R"({"a": {"shape": [1], "data_offsets": [0, 4]}})", 4),
+                      "dtype missing");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "Q7", "shape": [1], "data_offsets": [0, 4]}})", 4),
+            "unknown dtype 'Q7'");
+        check_rejects(with_header(R"({"a": {"dtype": "F32", "data_offsets": [0, 4]}})", 4),
+                      "shape missing");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 4]}})", 4),
+            "negative");
+        check_rejects(with_header(R"({"a": {"dtype": "F32", "shape": [1]}})", 4),
+                      "data_offsets missing");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 8]}})", 4),
+            "outside the 4 data bytes");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}})", 4),
+            "need 8");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},)"
+                        R"( "b": {"dtype": "F32", "shape": [1], "data_offsets": [2, 6]}})",
+                        8),
+            "overlaps");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}})", 8),
+            "hole of 4 bytes");
         check_rejects(with_header(R"({"__metadata__": {"x": 1}})", 0), "not a string");
-        check_rejects(with_header(R"({"a": {"dtype": "U8", "shape": [4294967296, 4294967296, 4294967296],)"
-                                  R"( "data_offsets": [0, 0]}})",
-                                  0),
-                      "more than 2^64");
+        check_rejects(
+            with_header(R"({"a": {"dtype": "U8", "shape": [4294967296, 4294967296, 4294967296],)"
+                        R"( "data_offsets": [0, 0]}})",
+                        0),
+            "more than 2^64");
         CHECK_THROWS_WITH_AS(read_safetensors("/nonexistent/x.safetensors"),
                              doctest::Contains("/nonexistent/x.safetensors"), InputError);
     }

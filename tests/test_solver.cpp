@@ -1,5 +1,6 @@
-// solver: packed transitions vs game::State, exhaustive backward induction vs brute-force minimax on
-// endgames, vs alpha-beta on hundreds of states, TT on/off, V(root) = margin of solver play, memory budget.
+// solver: packed transitions vs game::State, exhaustive backward induction vs brute-force minimax
+// on endgames, vs alpha-beta on hundreds of states, TT on/off, V(root) = margin of solver play,
+// memory budget.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -34,7 +35,8 @@ State random_state(uint64_t seed, int decl, int plays) {
     return s;
 }
 
-// Brute-force minimax written on game::State (independent of the solver's tables): team-0 value-to-go.
+// Brute-force minimax written on game::State (independent of the solver's tables): team-0
+// value-to-go.
 int brute_value(State& s) {
     if (s.is_terminal()) return 0;
     const bool max_node = game::team_of(s.current_player()) == 0;
@@ -98,7 +100,8 @@ TEST_SUITE("solver") {
                 for (int i = 0; i < 7; ++i)
                     if (s.legal_tiles() >> s.deal()[seat][i] & 1U) want |= 1U << i;
                 REQUIRE(legal == want);
-                int k = static_cast<int>(rng.randbelow(static_cast<uint32_t>(std::popcount(legal))));
+                int k =
+                    static_cast<int>(rng.randbelow(static_cast<uint32_t>(std::popcount(legal))));
                 unsigned m = legal;
                 for (int j = 0; j < k; ++j) m &= m - 1;
                 int slot = std::countr_zero(m), reward;
@@ -132,7 +135,8 @@ TEST_SUITE("solver") {
         CHECK(checked == 60);
     }
 
-    TEST_CASE("exhaustive and alpha-beta agree on hundreds of states; TT and ordering change nothing") {
+    TEST_CASE(
+        "exhaustive and alpha-beta agree on hundreds of states; TT and ordering change nothing") {
         int compared = 0;
         for (uint64_t seed = 200; seed < 230; ++seed) {
             int decl = static_cast<int>(seed % 10);
@@ -151,7 +155,9 @@ TEST_SUITE("solver") {
                 if (!is_terminal(p)) {
                     int best = current_player_of(p) % 2 == 0 ? -127 : 127;
                     for (int8_t v : q)
-                        if (v != ILLEGAL_Q) best = current_player_of(p) % 2 == 0 ? std::max(best, int{v}) : std::min(best, int{v});
+                        if (v != ILLEGAL_Q)
+                            best = current_player_of(p) % 2 == 0 ? std::max(best, int{v})
+                                                                 : std::min(best, int{v});
                     REQUIRE(best == sol.value(p));
                 } else {
                     REQUIRE(sol.value(p) == 0);
@@ -176,7 +182,8 @@ TEST_SUITE("solver") {
                 bool max_node = s.current_player() % 2 == 0;
                 int best_slot = -1;
                 for (int i = 0; i < 7; ++i)
-                    if (q[i] != ILLEGAL_Q && (best_slot < 0 || (max_node ? q[i] > q[best_slot] : q[i] < q[best_slot])))
+                    if (q[i] != ILLEGAL_Q &&
+                        (best_slot < 0 || (max_node ? q[i] > q[best_slot] : q[i] < q[best_slot])))
                         best_slot = i;
                 REQUIRE(best_slot >= 0);
                 s.do_play_slot(best_slot);
@@ -185,7 +192,9 @@ TEST_SUITE("solver") {
         }
     }
 
-    TEST_CASE("enumeration visits num_states() distinct states; sampling is uniform-sized and deterministic") {
+    TEST_CASE(
+        "enumeration visits num_states() distinct states; sampling is uniform-sized and "
+        "deterministic") {
         State s = random_state(11, 1, 10);
         DealContext ctx = make_context(s.deal(), 1);
         DealSolution sol(ctx, pack_state(s));
@@ -193,7 +202,8 @@ TEST_SUITE("solver") {
         sol.for_each_state([&](PackedState p) { seen.insert(p); });
         CHECK(seen.size() == sol.num_states());
         CHECK(seen.count(pack_state(s)) == 1);
-        ShardRows a = sample_rows(sol, 100, 5), b = sample_rows(sol, 100, 5), c = sample_rows(sol, 100, 6);
+        ShardRows a = sample_rows(sol, 100, 5), b = sample_rows(sol, 100, 5),
+                  c = sample_rows(sol, 100, 6);
         CHECK(a.size() == 100);
         CHECK(a.state == b.state);
         CHECK(a.state != c.state);
@@ -207,8 +217,8 @@ TEST_SUITE("solver") {
     }
 
     TEST_CASE("pinned state counts") {
-        // Reachable states from a fixed mid-game root; cross-checked by `tools/perft.py states 3 9 12`
-        // (an independent breadth-first count in Python).
+        // Reachable states from a fixed mid-game root; cross-checked by `tools/perft.py states 3 9
+        // 12` (an independent breadth-first count in Python).
         State s = random_state(3, 9, 12);
         DealContext ctx = make_context(s.deal(), 9);
         DealSolution sol(ctx, pack_state(s));

@@ -1,4 +1,5 @@
-// CPython-compatible MT19937 (Modules/_randommodule.c semantics, reimplemented) and Forge's deal functions.
+// CPython-compatible MT19937 (Modules/_randommodule.c semantics, reimplemented) and Forge's deal
+// functions.
 #include "game/deal.h"
 
 #include <fmt/format.h>
@@ -27,13 +28,15 @@ void PyRandom::init_by_array(std::span<const uint32_t> key) {
     const size_t len = key.size();
     size_t i = 1, j = 0;
     for (size_t k = std::max<size_t>(MT_N, len); k; --k) {
-        mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1664525U)) + key[j] + static_cast<uint32_t>(j);
+        mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1664525U)) + key[j] +
+                 static_cast<uint32_t>(j);
         ++i, ++j;
         if (i >= MT_N) mt_[0] = mt_[MT_N - 1], i = 1;
         if (j >= len) j = 0;
     }
     for (size_t k = MT_N - 1; k; --k) {
-        mt_[i] = (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1566083941U)) - static_cast<uint32_t>(i);
+        mt_[i] =
+            (mt_[i] ^ ((mt_[i - 1] ^ (mt_[i - 1] >> 30)) * 1566083941U)) - static_cast<uint32_t>(i);
         ++i;
         if (i >= MT_N) mt_[0] = mt_[MT_N - 1], i = 1;
     }
@@ -95,7 +98,8 @@ Deal deal_with_fixed_p0(const Hand& p0_hand, uint64_t seed) {
     TileMask p0 = 0;
     for (uint8_t t : p0_hand) {
         if (t >= N_TILES || (p0 >> t & 1U))
-            throw InputError(fmt::format("deal_with_fixed_p0: p0 hand has a bad or repeated tile id {}", t));
+            throw InputError(
+                fmt::format("deal_with_fixed_p0: p0 hand has a bad or repeated tile id {}", t));
         p0 |= TileMask{1} << t;
     }
     std::array<uint8_t, N_TILES - HAND_SIZE> rest;

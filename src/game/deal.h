@@ -1,6 +1,7 @@
-// Forge-identical deals (spec §2.1): CPython's random.Random(seed).shuffle of 0..27, hands = sorted 7-slices.
-// PyRandom reimplements exactly the parts of CPython's Mersenne Twister that shuffle uses (init_by_array
-// seeding, getrandbits, randbelow by rejection); std::mt19937's seeding and distributions differ.
+// Forge-identical deals (spec §2.1): CPython's random.Random(seed).shuffle of 0..27, hands = sorted
+// 7-slices. PyRandom reimplements exactly the parts of CPython's Mersenne Twister that shuffle uses
+// (init_by_array seeding, getrandbits, randbelow by rejection); std::mt19937's seeding and
+// distributions differ.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -10,7 +11,8 @@
 
 namespace eqvk::game {
 
-/// A player's hand: 7 tile ids, sorted ascending. Slot i = i-th smallest id (the Q-value slot, spec §2.1).
+/// A player's hand: 7 tile ids, sorted ascending. Slot i = i-th smallest id (the Q-value slot, spec
+/// §2.1).
 using Hand = std::array<uint8_t, HAND_SIZE>;
 /// Hands of seats 0..3.
 using Deal = std::array<Hand, N_PLAYERS>;
@@ -42,8 +44,8 @@ std::array<uint8_t, N_TILES> shuffled_tiles(uint64_t seed);
 Deal deal_from_seed(uint64_t seed);
 
 /// Forge's deal_with_fixed_p0: the 21 ids not in `p0_hand`, ascending, are shuffled with
-/// random.Random(seed); seats 1..3 get sorted slices [0:7], [7:14], [14:21]; seat 0 gets sorted(p0_hand).
-/// Throws InputError when p0_hand has an id outside 0..27 or a repeated id.
+/// random.Random(seed); seats 1..3 get sorted slices [0:7], [7:14], [14:21]; seat 0 gets
+/// sorted(p0_hand). Throws InputError when p0_hand has an id outside 0..27 or a repeated id.
 Deal deal_with_fixed_p0(const Hand& p0_hand, uint64_t seed);
 
 /// Mask of the tiles of a hand.

@@ -12,7 +12,8 @@ namespace eqvk::game {
 
 namespace {
 constexpr std::array<std::string_view, N_DECLS> DECL_NAMES = {
-    "blanks", "ones", "twos", "threes", "fours", "fives", "sixes", "doubles-trump", "doubles-suit", "notrump"};
+    "blanks", "ones",  "twos",          "threes",       "fours",
+    "fives",  "sixes", "doubles-trump", "doubles-suit", "notrump"};
 
 struct Alias {
     std::string_view name;
@@ -32,7 +33,9 @@ constexpr std::array<Alias, 12> ALIASES = {{{"no-trump", 9},
                                             {"five", 5}}};
 }  // namespace
 
-std::string tile_name(int tile) { return fmt::format("{}-{}", HIGH[tile], LOW[tile]); }
+std::string tile_name(int tile) {
+    return fmt::format("{}-{}", HIGH[tile], LOW[tile]);
+}
 
 std::string_view decl_name(int decl) {
     if (decl < 0 || decl >= N_DECLS) return "?";
@@ -50,10 +53,11 @@ int parse_decl(std::string_view text) {
     for (const Alias& a : ALIASES)
         if (s == a.name) return a.decl;
     if (s == "six") return 6;
-    throw InputError(fmt::format(
-        "declaration '{}' is not known: use 0..9, blanks..sixes, doubles-trump (dt), doubles-suit (ds) or "
-        "notrump (nt)",
-        text));
+    throw InputError(
+        fmt::format("declaration '{}' is not known: use 0..9, blanks..sixes, doubles-trump (dt), "
+                    "doubles-suit (ds) or "
+                    "notrump (nt)",
+                    text));
 }
 
 std::vector<int> parse_decl_arg(std::string_view text) {

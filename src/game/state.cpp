@@ -11,16 +11,21 @@ TrickResult trick_result(const std::array<int, 4>& tiles, int leader, int decl) 
     return {(leader + trick_winner_offset(tiles, decl)) % 4, trick_points(tiles)};
 }
 
-State::State(const Deal& deal, int decl, int leader) : deal_(deal), decl_(decl), first_leader_(leader), leader_(leader) {
-    if (decl < 0 || decl >= N_DECLS) throw InputError(fmt::format("declaration {} is not in 0..9", decl));
-    if (leader < 0 || leader >= N_PLAYERS) throw InputError(fmt::format("leader {} is not in 0..3", leader));
+State::State(const Deal& deal, int decl, int leader)
+    : deal_(deal), decl_(decl), first_leader_(leader), leader_(leader) {
+    if (decl < 0 || decl >= N_DECLS)
+        throw InputError(fmt::format("declaration {} is not in 0..9", decl));
+    if (leader < 0 || leader >= N_PLAYERS)
+        throw InputError(fmt::format("leader {} is not in 0..3", leader));
     TileMask all = 0;
     for (int p = 0; p < N_PLAYERS; ++p) {
         for (int i = 0; i < HAND_SIZE; ++i) {
             int t = deal[p][i];
             if (t >= N_TILES || (all >> t & 1U) || (i > 0 && deal[p][i - 1] >= t))
-                throw InputError(fmt::format("deal: seat {} slot {} tile {} is out of range, repeated or "
-                                             "out of ascending order", p, i, t));
+                throw InputError(
+                    fmt::format("deal: seat {} slot {} tile {} is out of range, repeated or "
+                                "out of ascending order",
+                                p, i, t));
             all |= TileMask{1} << t;
         }
         hands_[p] = hand_mask(deal[p]);
@@ -45,10 +50,12 @@ void State::do_play(int tile) {
     if (is_terminal()) throw InputError("play after the end of the hand");
     int p = current_player();
     if (tile < 0 || tile >= N_TILES || !(legal_tiles() >> tile & 1U))
-        throw InputError(fmt::format("tile {} is not a legal play for seat {} (in hand: {})", tile, p,
-                                     (tile >= 0 && tile < N_TILES) ? bool(hands_[p] >> tile & 1U) : false));
+        throw InputError(
+            fmt::format("tile {} is not a legal play for seat {} (in hand: {})", tile, p,
+                        (tile >= 0 && tile < N_TILES) ? bool(hands_[p] >> tile & 1U) : false));
     int lead = trick_len() ? lead_tile() : tile;
-    history_[n_plays_++] = {static_cast<uint8_t>(p), static_cast<uint8_t>(tile), static_cast<uint8_t>(lead)};
+    history_[n_plays_++] = {static_cast<uint8_t>(p), static_cast<uint8_t>(tile),
+                            static_cast<uint8_t>(lead)};
     hands_[p] &= ~(TileMask{1} << tile);
     if (trick_len() == 0) resolve_trick(+1);
     EQVK_ASSERT(is_ok());
@@ -94,7 +101,8 @@ bool State::is_ok() const {
         if (pl.lead_tile != history_[i - k].tile) return false;
         seen |= TileMask{1} << pl.tile;
         if (k == 3) {
-            std::array<int, 4> tiles{history_[i - 3].tile, history_[i - 2].tile, history_[i - 1].tile, pl.tile};
+            std::array<int, 4> tiles{history_[i - 3].tile, history_[i - 2].tile,
+                                     history_[i - 1].tile, pl.tile};
             TrickResult r = trick_result(tiles, trick_leaders_[t], decl_);
             if (r.winner != trick_leaders_[t + 1]) return false;
             pts[team_of(r.winner)] += r.points;

@@ -1,6 +1,7 @@
-// A hand of Texas 42 in play (spec §1.3–1.6): dealt hands, declaration, remaining tiles, the current trick,
-// points won and the full play history, with do_play/undo_play. Fixed-size storage (no heap) so search code
-// can copy it freely. is_ok() is asserted after every do/undo (STYLE.md §4).
+// A hand of Texas 42 in play (spec §1.3–1.6): dealt hands, declaration, remaining tiles, the
+// current trick, points won and the full play history, with do_play/undo_play. Fixed-size storage
+// (no heap) so search code can copy it freely. is_ok() is asserted after every do/undo (STYLE.md
+// §4).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -11,7 +12,8 @@
 
 namespace eqvk::game {
 
-/// One play of the history (Forge's history rows): who played which tile, and the lead tile of its trick.
+/// One play of the history (Forge's history rows): who played which tile, and the lead tile of its
+/// trick.
 struct Play {
     uint8_t player;
     uint8_t tile;
@@ -20,16 +22,17 @@ struct Play {
 
 class State {
 public:
-    /// Start of the play phase: all hands full, `leader` (P0 in Forge, spec §1.5) leads the first trick.
-    /// Throws InputError if decl is not 0..9, leader not 0..3, or the deal is not 28 distinct tiles.
+    /// Start of the play phase: all hands full, `leader` (P0 in Forge, spec §1.5) leads the first
+    /// trick. Throws InputError if decl is not 0..9, leader not 0..3, or the deal is not 28
+    /// distinct tiles.
     State(const Deal& deal, int decl, int leader = 0);
 
     const Deal& deal() const { return deal_; }
     int decl() const { return decl_; }
-    int leader() const { return leader_; }                ///< leader of the current trick
-    int trick_len() const { return n_plays_ % 4; }        ///< plays so far in the current trick, 0..3
-    int num_plays() const { return n_plays_; }            ///< 0..28
-    int tricks_done() const { return n_plays_ / 4; }      ///< 0..7
+    int leader() const { return leader_; }            ///< leader of the current trick
+    int trick_len() const { return n_plays_ % 4; }    ///< plays so far in the current trick, 0..3
+    int num_plays() const { return n_plays_; }        ///< 0..28
+    int tricks_done() const { return n_plays_ / 4; }  ///< 0..7
     bool is_terminal() const { return n_plays_ == N_TILES; }
     /// (leader + plays in current trick) % 4 (spec §1.5).
     int current_player() const { return (leader_ + trick_len()) % 4; }
@@ -44,7 +47,9 @@ public:
     /// Points already won by team 0 / 1 (trick value 1 + count, spec §1.5).
     int points(int team) const { return points_[team]; }
     /// Plays so far, in order.
-    std::span<const Play> history() const { return {history_.data(), static_cast<size_t>(n_plays_)}; }
+    std::span<const Play> history() const {
+        return {history_.data(), static_cast<size_t>(n_plays_)};
+    }
 
     /// Tiles the current player may play (spec §1.3); 0 when the hand is over.
     TileMask legal_tiles() const;
@@ -81,11 +86,12 @@ struct TrickResult {
 };
 TrickResult trick_result(const std::array<int, 4>& tiles, int leader, int decl);
 
-/// Per seat, an 8-bit mask of the suits (0..7) that seat has shown void in: a play that could not follow the
-/// led suit of its trick (spec §1.6). This is the only inference made.
+/// Per seat, an 8-bit mask of the suits (0..7) that seat has shown void in: a play that could not
+/// follow the led suit of its trick (spec §1.6). This is the only inference made.
 std::array<uint8_t, N_PLAYERS> infer_voids(std::span<const Play> history, int decl);
 
-/// Tiles a player void in the suits of `void_suits` cannot hold: OR of SUIT_DOMINO_MASK[suit][decl].
+/// Tiles a player void in the suits of `void_suits` cannot hold: OR of
+/// SUIT_DOMINO_MASK[suit][decl].
 constexpr TileMask void_forbidden_tiles(uint8_t void_suits, int decl) {
     TileMask m = 0;
     for (int s = 0; s < N_SUITS; ++s)

@@ -1,6 +1,6 @@
 // The 28 dominoes of a double-six set (spec §1.1): id = h(h+1)/2 + l with high pip h >= low pip l.
-// Per-id tables (HIGH, LOW, SUM, IS_DOUBLE, COUNT_POINTS) are constexpr so that rules, solver and the later
-// GPU port share one definition. A set of tiles is a 28-bit mask (TileMask, bit id).
+// Per-id tables (HIGH, LOW, SUM, IS_DOUBLE, COUNT_POINTS) are constexpr so that rules, solver and
+// the later GPU port share one definition. A set of tiles is a 28-bit mask (TileMask, bit id).
 #pragma once
 #include <array>
 #include <bit>
@@ -38,7 +38,9 @@ constexpr TileTables make_tile_tables() {
             t.low[id] = static_cast<uint8_t>(l);
             t.sum[id] = static_cast<uint8_t>(h + l);
             t.is_double[id] = h == l;
-            t.count_points[id] = (h + l == 10) ? 10 : (h + l == 5) ? 5 : 0;  // 5-5, 6-4 | 5-0, 4-1, 3-2
+            t.count_points[id] = (h + l == 10)  ? 10
+                                 : (h + l == 5) ? 5
+                                                : 0;  // 5-5, 6-4 | 5-0, 4-1, 3-2
         }
     }
     return t;
@@ -51,13 +53,18 @@ inline constexpr const std::array<uint8_t, N_TILES>& HIGH = detail::TILE_TABLES.
 inline constexpr const std::array<uint8_t, N_TILES>& LOW = detail::TILE_TABLES.low;
 inline constexpr const std::array<uint8_t, N_TILES>& SUM = detail::TILE_TABLES.sum;
 inline constexpr const std::array<uint8_t, N_TILES>& IS_DOUBLE = detail::TILE_TABLES.is_double;
-inline constexpr const std::array<uint8_t, N_TILES>& COUNT_POINTS = detail::TILE_TABLES.count_points;
+inline constexpr const std::array<uint8_t, N_TILES>& COUNT_POINTS =
+    detail::TILE_TABLES.count_points;
 
 /// True when the tile shows pip `p` on either end.
-constexpr bool has_pip(int tile, int p) { return HIGH[tile] == p || LOW[tile] == p; }
+constexpr bool has_pip(int tile, int p) {
+    return HIGH[tile] == p || LOW[tile] == p;
+}
 
 /// Number of tiles in a mask.
-constexpr int tile_count(TileMask m) { return std::popcount(m); }
+constexpr int tile_count(TileMask m) {
+    return std::popcount(m);
+}
 
 /// "h-l", e.g. "6-4" for id 25.
 std::string tile_name(int tile);

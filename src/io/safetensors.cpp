@@ -82,23 +82,30 @@ int64_t Tensor::numel() const {
     return n;
 }
 
-std::vector<std::byte> encode_safetensors(std::span<const Tensor> tensors, const Metadata& metadata) {
+std::vector<std::byte> encode_safetensors(std::span<const Tensor> tensors,
+                                          const Metadata& metadata) {
     nlohmann::ordered_json header = nlohmann::ordered_json::object();
     if (!metadata.empty()) header["__metadata__"] = metadata;
     std::set<std::string> names;
     uint64_t offset = 0;
     for (const Tensor& t : tensors) {
         if (t.name == "__metadata__" || !names.insert(t.name).second)
-            throw std::invalid_argument("safetensors: duplicate or reserved tensor name '" + t.name + "'");
+            throw std::invalid_argument("safetensors: duplicate or reserved tensor name '" +
+                                        t.name + "'");
         auto size = byte_size(t.shape, dtype_size(t.dtype));
         if (!size || *size != t.data.size())
-            throw std::invalid_argument(fmt::format("safetensors: tensor '{}' holds {} bytes, its shape and dtype "
-                                                    "need {}", t.name, t.data.size(), size.value_or(0)));
-        header[t.name] = {{"dtype", dtype_name(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + *size}}};
+            throw std::invalid_argument(
+                fmt::format("safetensors: tensor '{}' holds {} bytes, its shape and dtype "
+                            "need {}",
+                            t.name, t.data.size(), size.value_or(0)));
+        header[t.name] = {{"dtype", dtype_name(t.dtype)},
+                          {"shape", t.shape},
+                          {"data_offsets", {offset, offset + *size}}};
         offset += *size;
     }
     std::string json = header.dump();
-    json.append((8 - json.size() % 8) % 8, ' ');  // keep the data 8-byte aligned, as the reference writer does
+    json.append((8 - json.size() % 8) % 8,
+                ' ');  // keep the data 8-byte aligned, as the reference writer does
     std::vector<std::byte> out(8 + json.size() + offset);
     uint64_t n = json.size();
     std::memcpy(out.data(), &n, 8);
@@ -111,7 +118,8 @@ std::vector<std::byte> encode_safetensors(std::span<const Tensor> tensors, const
     return out;
 }
 
-void write_safetensors(const std::filesystem::path& path, std::span<const Tensor> tensors, const Metadata& metadata) {
+void write_safetensors(const std::filesystem::path& path, std::span<const Tensor> tensors,
+                       const Metadata& metadata) {
     write_file_atomic(path, encode_safetensors(tensors, metadata));
 }
 
@@ -135,17 +143,20 @@ const Tensor& SafetensorsFile::get(std::string_view name, std::optional<DType> d
 
 const std::string& SafetensorsFile::meta(const std::string& key) const {
     auto it = metadata_.find(key);
-    if (it == metadata_.end()) throw InputError(fmt::format("{}: metadata key '{}' is missing", source_, key));
+    if (it == metadata_.end())
+        throw InputError(fmt::format("{}: metadata key '{}' is missing", source_, key));
     return it->second;
 }
 
 SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string source) {
     // Step 1. Header length and JSON.
-    if (bytes.size() < 8) bad(source, fmt::format("{} bytes, shorter than the 8-byte header length", bytes.size()));
+    if (bytes.size() < 8)
+        bad(source, fmt::format("{} bytes, shorter than the 8-byte header length", bytes.size()));
     uint64_t n;
     std::memcpy(&n, bytes.data(), 8);
     if (n > MAX_HEADER_BYTES || n > bytes.size() - 8)
-        bad(source, fmt::format("header length {} exceeds the file ({} bytes) - truncated?", n, bytes.size()));
+        bad(source, fmt::format("header length {} exceeds the file ({} bytes) - truncated?", n,
+                                bytes.size()));
     const char* hp = reinterpret_cast<const char*>(bytes.data()) + 8;
     nlohmann::json header = nlohmann::json::parse(hp, hp + n, nullptr, false);
     if (header.is_discarded()) bad(source, "the header is not valid JSON");
@@ -163,50 +174,65 @@ SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string
         if (name == "__metadata__") {
             if (!entry.is_object()) bad(source, "__metadata__ is not an object");
             for (auto& [k, v] : entry.items()) {
-                if (!v.is_string()) bad(source, fmt::format("__metadata__ value of '{}' is not a string", k));
+                if (!v.is_string())
+                    bad(source, fmt::format("__metadata__ value of '{}' is not a string", k));
                 metadata[k] = v.get<std::string>();
             }
             continue;
         }
-        auto where = [&](std::string_view what) { bad(source, fmt::format("tensor '{}': {}", name, what)); };
+        auto where = [&](std::string_view what) {
+            bad(source, fmt::format("tensor '{}': {}", name, what));
+        };
         if (!entry.is_object()) where("entry is not an object");
-        if (!entry.contains("dtype") || !entry["dtype"].is_string()) where("dtype missing or not a string");
+        if (!entry.contains("dtype") || !entry["dtype"].is_string())
+            where("dtype missing or not a string");
         auto dtype = parse_dtype(entry["dtype"].get<std::string>());
         if (!dtype) where(fmt::format("unknown dtype '{}'", entry["dtype"].get<std::string>()));
-        if (!entry.contains("shape") || !entry["shape"].is_array()) where("shape missing or not an array");
+        if (!entry.contains("shape") || !entry["shape"].is_array())
+            where("shape missing or not an array");
         Tensor t{name, *dtype, {}, {}};
         for (auto& d : entry["shape"]) {
-            if (!d.is_number_integer() || d.get<int64_t>() < 0) where("shape has a non-integer or negative entry");
+            if (!d.is_number_integer() || d.get<int64_t>() < 0)
+                where("shape has a non-integer or negative entry");
             t.shape.push_back(d.get<int64_t>());
         }
         const auto& off = entry.contains("data_offsets") ? entry["data_offsets"] : nlohmann::json();
-        if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
+        if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() ||
+            !off[1].is_number_unsigned())
             where("data_offsets missing or not two non-negative integers");
         uint64_t b = off[0].get<uint64_t>(), e = off[1].get<uint64_t>();
         if (b > e || e > data.size())
-            where(fmt::format("data_offsets [{}, {}] outside the {} data bytes - truncated?", b, e, data.size()));
+            where(fmt::format("data_offsets [{}, {}] outside the {} data bytes - truncated?", b, e,
+                              data.size()));
         auto size = byte_size(t.shape, dtype_size(*dtype));
         if (!size || *size != e - b)
-            where(fmt::format("{} data bytes, but shape and dtype {} need {}", e - b, dtype_name(*dtype),
+            where(fmt::format("{} data bytes, but shape and dtype {} need {}", e - b,
+                              dtype_name(*dtype),
                               size ? fmt::format("{}", *size) : std::string("more than 2^64")));
-        t.data.assign(data.begin() + static_cast<ptrdiff_t>(b), data.begin() + static_cast<ptrdiff_t>(e));
+        t.data.assign(data.begin() + static_cast<ptrdiff_t>(b),
+                      data.begin() + static_cast<ptrdiff_t>(e));
         spans.push_back({b, e, name});
         tensors.push_back(std::move(t));
     }
-    // Step 3. The spans must tile the data exactly: no overlap, no hole, nothing after the last tensor.
+    // Step 3. The spans must tile the data exactly: no overlap, no hole, nothing after the last
+    // tensor.
     std::vector<size_t> order(spans.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-        return spans[a].begin != spans[b].begin ? spans[a].begin < spans[b].begin : spans[a].end < spans[b].end;
+        return spans[a].begin != spans[b].begin ? spans[a].begin < spans[b].begin
+                                                : spans[a].end < spans[b].end;
     });
     uint64_t pos = 0;
     for (size_t i : order) {
-        if (spans[i].begin < pos) bad(source, fmt::format("tensor '{}' overlaps the previous tensor", spans[i].name));
+        if (spans[i].begin < pos)
+            bad(source, fmt::format("tensor '{}' overlaps the previous tensor", spans[i].name));
         if (spans[i].begin > pos)
-            bad(source, fmt::format("a hole of {} bytes before tensor '{}'", spans[i].begin - pos, spans[i].name));
+            bad(source, fmt::format("a hole of {} bytes before tensor '{}'", spans[i].begin - pos,
+                                    spans[i].name));
         pos = spans[i].end;
     }
-    if (pos != data.size()) bad(source, fmt::format("{} data bytes after the last tensor", data.size() - pos));
+    if (pos != data.size())
+        bad(source, fmt::format("{} data bytes after the last tensor", data.size() - pos));
     std::vector<Tensor> sorted;
     sorted.reserve(tensors.size());
     for (size_t i : order) sorted.push_back(std::move(tensors[i]));

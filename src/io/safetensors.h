@@ -1,7 +1,8 @@
-// safetensors files (huggingface format): 8-byte little-endian header length, a JSON header mapping tensor names
-// to {dtype, shape, data_offsets} plus an optional "__metadata__" string map, then the little-endian tensor bytes
-// back to back. Used for oracle weights, solver shards and E[Q] datasets. Readers validate everything: a corrupt
-// or truncated file is an InputError naming the file and the problem.
+// safetensors files (huggingface format): 8-byte little-endian header length, a JSON header mapping
+// tensor names to {dtype, shape, data_offsets} plus an optional "__metadata__" string map, then the
+// little-endian tensor bytes back to back. Used for oracle weights, solver shards and E[Q]
+// datasets. Readers validate everything: a corrupt or truncated file is an InputError naming the
+// file and the problem.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -33,11 +34,13 @@ struct Tensor {
 
     /// Product of the shape (1 for a scalar, shape []).
     int64_t numel() const;
-    /// Tensor copied from `values`; throws std::invalid_argument if sizeof(T) != dtype_size(dtype) or the
-    /// shape does not hold values.size() elements.
+    /// Tensor copied from `values`; throws std::invalid_argument if sizeof(T) != dtype_size(dtype)
+    /// or the shape does not hold values.size() elements.
     template <class T>
-    static Tensor from(std::string name, DType dtype, std::vector<int64_t> shape, std::span<const T> values);
-    /// The data viewed as T (sizeof(T) must equal dtype_size; throws std::invalid_argument otherwise).
+    static Tensor from(std::string name, DType dtype, std::vector<int64_t> shape,
+                       std::span<const T> values);
+    /// The data viewed as T (sizeof(T) must equal dtype_size; throws std::invalid_argument
+    /// otherwise).
     template <class T>
     std::span<const T> as() const;
 };
@@ -47,10 +50,11 @@ using Metadata = std::map<std::string, std::string>;
 
 /// The whole file in memory, as bytes. Throws std::invalid_argument on duplicate names, a name
 /// "__metadata__", or a tensor whose data size does not match its shape and dtype.
-std::vector<std::byte> encode_safetensors(std::span<const Tensor> tensors, const Metadata& metadata = {});
+std::vector<std::byte> encode_safetensors(std::span<const Tensor> tensors,
+                                          const Metadata& metadata = {});
 
-/// Writes tensors (in the given order) atomically (util/fs.h write_file_atomic). Errors as encode, plus
-/// eqvk::Error naming the path when writing fails.
+/// Writes tensors (in the given order) atomically (util/fs.h write_file_atomic). Errors as encode,
+/// plus eqvk::Error naming the path when writing fails.
 void write_safetensors(const std::filesystem::path& path, std::span<const Tensor> tensors,
                        const Metadata& metadata = {});
 
@@ -62,8 +66,8 @@ public:
     const Metadata& metadata() const { return metadata_; }
     /// Tensor by name, or nullptr.
     const Tensor* find(std::string_view name) const;
-    /// Tensor by name; throws InputError naming the file and the tensor when it is missing, or (if `dtype` is
-    /// given) when its dtype differs.
+    /// Tensor by name; throws InputError naming the file and the tensor when it is missing, or (if
+    /// `dtype` is given) when its dtype differs.
     const Tensor& get(std::string_view name, std::optional<DType> dtype = std::nullopt) const;
     /// Metadata value; throws InputError naming the file and the key when missing.
     const std::string& meta(const std::string& key) const;
@@ -74,10 +78,10 @@ private:
     Metadata metadata_;
 };
 
-/// Parses a file held in memory; `source` names it in error messages. Throws InputError on: fewer than 8 bytes,
-/// header length beyond the buffer, invalid JSON, a non-object entry, missing/unknown dtype, bad shape,
-/// bad data_offsets (out of range, overlapping, leaving holes or not covering the data), size != numel×dtype,
-/// non-string metadata.
+/// Parses a file held in memory; `source` names it in error messages. Throws InputError on: fewer
+/// than 8 bytes, header length beyond the buffer, invalid JSON, a non-object entry, missing/unknown
+/// dtype, bad shape, bad data_offsets (out of range, overlapping, leaving holes or not covering the
+/// data), size != numel×dtype, non-string metadata.
 SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string source);
 
 /// Reads and parses `path`. Throws InputError naming the path if it cannot be read or is invalid.
@@ -86,11 +90,13 @@ SafetensorsFile read_safetensors(const std::filesystem::path& path);
 // ---- template definitions
 
 template <class T>
-Tensor Tensor::from(std::string name, DType dtype, std::vector<int64_t> shape, std::span<const T> values) {
+Tensor Tensor::from(std::string name, DType dtype, std::vector<int64_t> shape,
+                    std::span<const T> values) {
     Tensor t{std::move(name), dtype, std::move(shape), {}};
     if (sizeof(T) != dtype_size(dtype) || t.numel() != static_cast<int64_t>(values.size()))
-        throw std::invalid_argument("Tensor::from: element size or count does not match dtype and shape of '" +
-                                    t.name + "'");
+        throw std::invalid_argument(
+            "Tensor::from: element size or count does not match dtype and shape of '" + t.name +
+            "'");
     auto b = std::as_bytes(values);
     t.data.assign(b.begin(), b.end());
     return t;
@@ -99,7 +105,8 @@ Tensor Tensor::from(std::string name, DType dtype, std::vector<int64_t> shape, s
 template <class T>
 std::span<const T> Tensor::as() const {
     if (sizeof(T) != dtype_size(dtype))
-        throw std::invalid_argument("Tensor::as: element size does not match the dtype of '" + name + "'");
+        throw std::invalid_argument("Tensor::as: element size does not match the dtype of '" +
+                                    name + "'");
     return {reinterpret_cast<const T*>(data.data()), data.size() / sizeof(T)};
 }
 

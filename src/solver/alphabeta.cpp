@@ -1,4 +1,5 @@
-// Fail-soft alpha-beta over packed states with a bound-storing transposition table at trick boundaries.
+// Fail-soft alpha-beta over packed states with a bound-storing transposition table at trick
+// boundaries.
 #include "solver/alphabeta.h"
 
 #include <algorithm>
@@ -8,7 +9,8 @@
 
 namespace eqvk::solver {
 
-AlphaBeta::AlphaBeta(const DealContext& ctx, const AlphaBetaOptions& options) : ctx_(ctx), options_(options) {
+AlphaBeta::AlphaBeta(const DealContext& ctx, const AlphaBetaOptions& options)
+    : ctx_(ctx), options_(options) {
     if (options_.use_tt) tt_.resize(size_t{1} << options_.tt_bits);
 }
 
@@ -16,7 +18,8 @@ int AlphaBeta::order(PackedState s, unsigned legal, std::array<int, 7>& slots, i
     int n = 0;
     for (unsigned m = legal; m; m &= m - 1) slots[static_cast<size_t>(n++)] = std::countr_zero(m);
     if (!options_.order_moves) return n;
-    // Strongest plays first: trick rank against the led suit (or as a lead), count points breaking ties.
+    // Strongest plays first: trick rank against the led suit (or as a lead), count points breaking
+    // ties.
     int p = current_player_of(s);
     int len = trick_len_of(s);
     int decl = ctx_.decl;
@@ -24,12 +27,15 @@ int AlphaBeta::order(PackedState s, unsigned legal, std::array<int, 7>& slots, i
     std::array<int, 7> score{};
     for (int i = 0; i < n; ++i) {
         int tile = ctx_.deal[p][slots[static_cast<size_t>(i)]];
-        int suit = lead_tile >= 0 ? game::RULES.led_suit[lead_tile][decl] : game::RULES.led_suit[tile][decl];
+        int suit = lead_tile >= 0 ? game::RULES.led_suit[lead_tile][decl]
+                                  : game::RULES.led_suit[tile][decl];
         score[static_cast<size_t>(slots[static_cast<size_t>(i)])] =
             game::RULES.trick_rank[tile][suit][decl] * 16 + game::COUNT_POINTS[tile] +
             (slots[static_cast<size_t>(i)] == tt_slot ? 10000 : 0);
     }
-    std::stable_sort(slots.begin(), slots.begin() + n, [&](int a, int b) { return score[static_cast<size_t>(a)] > score[static_cast<size_t>(b)]; });
+    std::stable_sort(slots.begin(), slots.begin() + n, [&](int a, int b) {
+        return score[static_cast<size_t>(a)] > score[static_cast<size_t>(b)];
+    });
     return n;
 }
 
@@ -45,7 +51,8 @@ int AlphaBeta::search(PackedState s, int alpha, int beta) {
     int tt_slot = NO_SLOT;
     if (options_.use_tt && trick_len_of(s) == 0) {
         uint32_t key = boundary_key(s);
-        e = &tt_[static_cast<size_t>((uint64_t{key} * 0x9E3779B97F4A7C15ULL) >> (64 - options_.tt_bits))];
+        e = &tt_[static_cast<size_t>((uint64_t{key} * 0x9E3779B97F4A7C15ULL) >>
+                                     (64 - options_.tt_bits))];
         if (e->key == key) {
             if (e->lower >= beta) return e->lower;
             if (e->upper <= alpha) return e->upper;
@@ -75,8 +82,9 @@ int AlphaBeta::search(PackedState s, int alpha, int beta) {
             beta = std::min(beta, v);
         if (alpha >= beta) break;
     }
-    // Step 4. Store what was proved against the (possibly narrowed) window: an upper bound on fail-low, a
-    // lower bound on fail-high, else the exact value. A child may have replaced the entry; then skip.
+    // Step 4. Store what was proved against the (possibly narrowed) window: an upper bound on
+    // fail-low, a lower bound on fail-high, else the exact value. A child may have replaced the
+    // entry; then skip.
     if (e && e->key == boundary_key(s)) {
         if (best <= alpha1)
             e->upper = static_cast<int8_t>(std::min(int{e->upper}, best));
@@ -89,7 +97,9 @@ int AlphaBeta::search(PackedState s, int alpha, int beta) {
     return best;
 }
 
-int AlphaBeta::value(PackedState s) { return search(s, -127, 127); }
+int AlphaBeta::value(PackedState s) {
+    return search(s, -127, 127);
+}
 
 std::array<int8_t, 7> AlphaBeta::q_values(PackedState s) {
     std::array<int8_t, 7> q;

@@ -1,7 +1,8 @@
-// Alpha-beta search for one state (spec §3 values without enumerating the deal): team 0 maximises, team 1
-// minimises the team-0 value-to-go. A direct-mapped transposition table over trick-boundary states stores
-// value bounds (valid across searches, since values are path-independent); moves are ordered by the
-// table's best move, then by trick rank. Used to check the exhaustive solver and to answer single queries.
+// Alpha-beta search for one state (spec §3 values without enumerating the deal): team 0 maximises,
+// team 1 minimises the team-0 value-to-go. A direct-mapped transposition table over trick-boundary
+// states stores value bounds (valid across searches, since values are path-independent); moves are
+// ordered by the table's best move, then by trick rank. Used to check the exhaustive solver and to
+// answer single queries.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -12,9 +13,9 @@
 namespace eqvk::solver {
 
 struct AlphaBetaOptions {
-    bool use_tt = true;        ///< transposition table on/off (values must not change)
-    bool order_moves = true;   ///< move ordering on/off (values must not change)
-    int tt_bits = 20;          ///< table of 2^tt_bits entries (8 bytes each)
+    bool use_tt = true;       ///< transposition table on/off (values must not change)
+    bool order_moves = true;  ///< move ordering on/off (values must not change)
+    int tt_bits = 20;         ///< table of 2^tt_bits entries (8 bytes each)
 };
 
 class AlphaBeta {
@@ -23,7 +24,8 @@ public:
 
     /// Exact V(s): team-0 points still to be won minus team-1's, under perfect play.
     int value(PackedState s);
-    /// Q(s, slot) for the mover's 7 dealt slots (reward + V(child)); ILLEGAL_Q for slots not playable.
+    /// Q(s, slot) for the mover's 7 dealt slots (reward + V(child)); ILLEGAL_Q for slots not
+    /// playable.
     std::array<int8_t, 7> q_values(PackedState s);
     /// Nodes searched so far (for pinned counts and benchmarks).
     uint64_t nodes() const { return nodes_; }

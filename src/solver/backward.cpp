@@ -1,6 +1,7 @@
-// Backward induction by trick level (spec §3). Step 1 enumerates the boundary states of each trick level
-// forward from the root; step 2 assigns values from the last trick back to the root. States inside a trick
-// are never stored: their values come from a ≤4-ply minimax over the next level's table.
+// Backward induction by trick level (spec §3). Step 1 enumerates the boundary states of each trick
+// level forward from the root; step 2 assigns values from the last trick back to the root. States
+// inside a trick are never stored: their values come from a ≤4-ply minimax over the next level's
+// table.
 #include "solver/backward.h"
 
 #include <fmt/format.h>
@@ -14,14 +15,16 @@ namespace eqvk::solver {
 
 namespace {
 
-int level_of(PackedState s) { return (plays_of(s) - trick_len_of(s)) / 4; }
+int level_of(PackedState s) {
+    return (plays_of(s) - trick_len_of(s)) / 4;
+}
 
 size_t slot_for(uint32_t key, size_t mask) {
     return static_cast<size_t>((uint64_t{key} * 0x9E3779B97F4A7C15ULL) >> 20) & mask;
 }
 
-// Walks the trick tree below s (s included); calls leaf(child_key, reward) for each trick-completing play.
-// Returns the number of tree nodes (states).
+// Walks the trick tree below s (s included); calls leaf(child_key, reward) for each
+// trick-completing play. Returns the number of tree nodes (states).
 template <class Leaf>
 uint64_t walk_trick(const DealContext& ctx, PackedState s, Leaf& leaf) {
     uint64_t n = 1;
@@ -37,7 +40,8 @@ uint64_t walk_trick(const DealContext& ctx, PackedState s, Leaf& leaf) {
     return n;
 }
 
-void visit_trick(const DealContext& ctx, PackedState s, const std::function<void(PackedState)>& visit) {
+void visit_trick(const DealContext& ctx, PackedState s,
+                 const std::function<void(PackedState)>& visit) {
     visit(s);
     if (is_terminal(s) || trick_len_of(s) == 3) return;
     for (unsigned m = legal_slots(ctx, s); m; m &= m - 1) {
@@ -115,7 +119,8 @@ DealSolution::DealSolution(const DealContext& ctx, PackedState root, const Solve
     auto insert = [&](uint32_t key, int) {
         if (!levels_[static_cast<size_t>(filling - first_level_)].insert(key, memory))
             throw Error(fmt::format(
-                "solver: the state space of this deal (decl {}) exceeds the memory budget of {} MiB "
+                "solver: the state space of this deal (decl {}) exceeds the memory budget of {} "
+                "MiB "
                 "(after {} states, at trick {}); raise the budget or solve from a later state",
                 ctx_.decl, options.memory_budget_bytes >> 20, num_states_, filling));
         peak_bytes_ = memory.peak;
@@ -130,15 +135,18 @@ DealSolution::DealSolution(const DealContext& ctx, PackedState root, const Solve
         filling = first_level_ + static_cast<int>(i) + 1;
         const BoundaryTable& t = levels_[i];
         for (size_t k = 0; k < t.capacity(); ++k)
-            if (t.key_at(k) != BoundaryTable::EMPTY) num_states_ += walk_trick(ctx_, boundary_state(t.key_at(k)), insert);
+            if (t.key_at(k) != BoundaryTable::EMPTY)
+                num_states_ += walk_trick(ctx_, boundary_state(t.key_at(k)), insert);
     }
     if (!levels_.empty()) num_states_ += levels_.back().size();  // terminal states
-    // Step 2. Backward induction: the last level is terminal (V = 0); each level from the next one's values.
+    // Step 2. Backward induction: the last level is terminal (V = 0); each level from the next
+    // one's values.
     for (size_t i = levels_.size(); i-- > 0;) {
         BoundaryTable& t = levels_[i];
         if (first_level_ + static_cast<int>(i) == 7) continue;
         for (size_t k = 0; k < t.capacity(); ++k)
-            if (t.key_at(k) != BoundaryTable::EMPTY) t.set_value(k, static_cast<int8_t>(eval(boundary_state(t.key_at(k)))));
+            if (t.key_at(k) != BoundaryTable::EMPTY)
+                t.set_value(k, static_cast<int8_t>(eval(boundary_state(t.key_at(k)))));
     }
 }
 

@@ -18,7 +18,8 @@ long peak_rss_kib() {
 }
 }  // namespace
 
-BenchReport bench_solver(int n_seeds, const SolveOptions& options, const std::function<void(const BenchDeal&)>& on_deal) {
+BenchReport bench_solver(int n_seeds, const SolveOptions& options,
+                         const std::function<void(const BenchDeal&)>& on_deal) {
     BenchReport report;
     uint64_t sig = 1469598103934665603ULL;
     auto mix = [&](uint64_t x) { sig = (sig ^ x) * 1099511628211ULL; };
@@ -47,14 +48,15 @@ BenchReport bench_solver(int n_seeds, const SolveOptions& options, const std::fu
 }
 
 std::string format_bench_table(const BenchReport& report) {
-    std::string out = fmt::format("{:>6} {:>5} {:>12} {:>5} {:>9} {:>12} {:>10} {:>10}\n", "seed", "decl", "states",
-                                  "V", "seconds", "states/s", "table MiB", "RSS MiB");
+    std::string out =
+        fmt::format("{:>6} {:>5} {:>12} {:>5} {:>9} {:>12} {:>10} {:>10}\n", "seed", "decl",
+                    "states", "V", "seconds", "states/s", "table MiB", "RSS MiB");
     uint64_t states = 0;
     double seconds = 0;
     for (const BenchDeal& d : report.deals) {
-        out += fmt::format("{:>6} {:>5} {:>12} {:>5} {:>9.3f} {:>12.0f} {:>10.1f} {:>10.1f}\n", d.seed, d.decl,
-                           d.states, d.root_value, d.seconds, d.states_per_s, d.table_bytes / 1048576.0,
-                           d.peak_rss_kib / 1024.0);
+        out += fmt::format("{:>6} {:>5} {:>12} {:>5} {:>9.3f} {:>12.0f} {:>10.1f} {:>10.1f}\n",
+                           d.seed, d.decl, d.states, d.root_value, d.seconds, d.states_per_s,
+                           d.table_bytes / 1048576.0, d.peak_rss_kib / 1024.0);
         states += d.states;
         seconds += d.seconds;
     }
@@ -68,10 +70,11 @@ std::string format_bench_json(const BenchReport& report) {
     for (size_t i = 0; i < report.deals.size(); ++i) {
         const BenchDeal& d = report.deals[i];
         out += fmt::format(
-            "{}{{\"seed\": {}, \"decl\": {}, \"states\": {}, \"root_value\": {}, \"seconds\": {:.6f}, "
+            "{}{{\"seed\": {}, \"decl\": {}, \"states\": {}, \"root_value\": {}, \"seconds\": "
+            "{:.6f}, "
             "\"states_per_s\": {:.1f}, \"table_bytes\": {}, \"peak_rss_kib\": {}}}",
-            i ? ", " : "", d.seed, d.decl, d.states, d.root_value, d.seconds, d.states_per_s, d.table_bytes,
-            d.peak_rss_kib);
+            i ? ", " : "", d.seed, d.decl, d.states, d.root_value, d.seconds, d.states_per_s,
+            d.table_bytes, d.peak_rss_kib);
     }
     out += fmt::format("], \"signature\": {}}}", report.signature);
     return out;

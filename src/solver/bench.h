@@ -1,5 +1,6 @@
-// `eqvk bench solver` workload as a library function (runs without the cli): full-deal exhaustive solves over
-// fixed seeds 0..N-1 with decl = seed % 10, timing, memory and a deterministic signature (STYLE.md §7).
+// `eqvk bench solver` workload as a library function (runs without the cli): full-deal exhaustive
+// solves over fixed seeds 0..N-1 with decl = seed % 10, timing, memory and a deterministic
+// signature (STYLE.md §7).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -13,12 +14,12 @@ namespace eqvk::solver {
 struct BenchDeal {
     uint64_t seed = 0;
     int decl = 0;
-    uint64_t states = 0;       ///< reachable states (spec §3 count, terminal included)
-    int root_value = 0;        ///< V of the initial state
-    double seconds = 0;        ///< wall time of the full solve
+    uint64_t states = 0;  ///< reachable states (spec §3 count, terminal included)
+    int root_value = 0;   ///< V of the initial state
+    double seconds = 0;   ///< wall time of the full solve
     double states_per_s = 0;
-    size_t table_bytes = 0;    ///< peak bytes of the solver's tables
-    long peak_rss_kib = 0;     ///< process peak resident set (getrusage) after this deal
+    size_t table_bytes = 0;  ///< peak bytes of the solver's tables
+    long peak_rss_kib = 0;   ///< process peak resident set (getrusage) after this deal
 };
 
 struct BenchReport {

@@ -28,7 +28,8 @@ DealContext make_context(const game::Deal& deal, int decl) {
             for (int i = 0; i < 4; ++i) tiles[i] = deal[(leader + i) % 4][slots[i]];
             game::TrickResult r = game::trick_result(tiles, leader, decl);
             ctx.winner[leader * 2401 + idx] = static_cast<uint8_t>(r.winner);
-            ctx.reward[leader * 2401 + idx] = static_cast<int8_t>(game::team_of(r.winner) == 0 ? r.points : -r.points);
+            ctx.reward[leader * 2401 + idx] =
+                static_cast<int8_t>(game::team_of(r.winner) == 0 ? r.points : -r.points);
         }
     }
     return ctx;
@@ -54,9 +55,11 @@ PackedState pack_state(const game::State& state) {
 int remaining_points(const DealContext& ctx, PackedState s) {
     int count = 0;
     for (int p = 0; p < 4; ++p)
-        for (unsigned m = hand_slots(s, p); m; m &= m - 1) count += game::COUNT_POINTS[ctx.deal[p][__builtin_ctz(m)]];
+        for (unsigned m = hand_slots(s, p); m; m &= m - 1)
+            count += game::COUNT_POINTS[ctx.deal[p][__builtin_ctz(m)]];
     int len = trick_len_of(s), leader = leader_of(s);
-    for (int i = 0; i < len; ++i) count += game::COUNT_POINTS[ctx.deal[(leader + i) % 4][trick_slot_of(s, i)]];
+    for (int i = 0; i < len; ++i)
+        count += game::COUNT_POINTS[ctx.deal[(leader + i) % 4][trick_slot_of(s, i)]];
     int tiles = __builtin_popcount(all_hand_bits(s)) + len;
     return count + tiles / 4;
 }

@@ -61,7 +61,8 @@ ShardRows sample_rows(const DealSolution& solution, uint64_t k, uint64_t sample_
     return rows;
 }
 
-ShardRows solve_shard(uint64_t seed, int decl, uint64_t k, const SolveOptions& options, ShardStats* stats) {
+ShardRows solve_shard(uint64_t seed, int decl, uint64_t k, const SolveOptions& options,
+                      ShardStats* stats) {
     auto t0 = std::chrono::steady_clock::now();
     DealContext ctx = make_context(game::deal_from_seed(seed), decl);
     DealSolution solution(ctx, INITIAL_STATE, options);
