@@ -224,6 +224,11 @@ TEST_SUITE("solver") {
         DealSolution sol(ctx, pack_state(s));
         MESSAGE("states from seed 3 decl 9 after 12 plays: ", sol.num_states());
         CHECK(sol.num_states() == 10568);
+        // Alpha-beta node count from the same root: a regression pin for move ordering and the TT.
+        AlphaBeta ab(ctx);
+        CHECK(ab.value(pack_state(s)) == sol.value(pack_state(s)));
+        MESSAGE("alpha-beta nodes: ", ab.nodes());
+        CHECK(ab.nodes() == 500);
     }
 
     TEST_CASE("a state space over the memory budget is a clear Error, not an OOM") {
