@@ -16,6 +16,9 @@ struct GlobalOptions {
 /// The chosen command's work; returns the process exit code. Throwing is fine: main() maps errors.
 using Action = std::function<int()>;
 
+/// `eqvk` with no command: opens the chosen device and prints one line about it.
+int run_default(const GlobalOptions& global);
+
 void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.

@@ -1,0 +1,254 @@
+// Context: device creation with every optional feature eqvk's kernels can use, one-shot submits,
+// uploads/downloads, and the pipeline cache's lifetime.
+#include "vk/context.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "util/error.h"
+#include "util/fs.h"
+#include "vk/buffer.h"
+#include "vk/check.h"
+#include "vk/device_select.h"
+#include "vk/pipeline.h"
+
+namespace eqvk::vk {
+namespace {
+
+bool env_flag(const char* name) {
+    const char* v = std::getenv(name);
+    return v && *v && std::strcmp(v, "0") != 0;
+}
+
+bool has_extension(VkPhysicalDevice pd, const char* name) {
+    uint32_t n = 0;
+    vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr);
+    std::vector<VkExtensionProperties> exts(n);
+    vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, exts.data());
+    for (auto& e : exts)
+        if (std::strcmp(e.extensionName, name) == 0) return true;
+    return false;
+}
+
+}  // namespace
+
+void wait_fence(VkDevice device, VkFence fence, double timeout_s, const char* what) {
+    auto ns = static_cast<uint64_t>(timeout_s * 1e9);
+    VkResult r = vkWaitForFences(device, 1, &fence, VK_TRUE, ns);
+    if (r == VK_TIMEOUT)
+        throw VulkanError(r, fmt::format("GPU work '{}' did not finish within {:.0f} s (EQVK_SUBMIT_TIMEOUT_S); "
+                                         "the device may be hung",
+                                         what, timeout_s));
+    VK_CHECK(r);
+}
+
+Context::Context(const ContextOptions& options) : instance_(options.validation) {
+    // Step 1. Choose the physical device.
+    auto selection = select_device(list_devices(instance_), options.device);
+    if (!selection.chosen) {
+        if (selection.bad_choice) throw InputError(selection.error);
+        throw NoDeviceError(selection.error);
+    }
+    device_index_ = selection.candidates[*selection.chosen].index;
+    physical_device_ = instance_.physical_devices()[device_index_];
+    caps_ = selection.candidates[*selection.chosen].caps;
+    queue_family_ = static_cast<uint32_t>(caps_.compute_queue_family);
+    vkGetPhysicalDeviceMemoryProperties(physical_device_, &memory_);
+    if (env_flag("EQVK_NO_NV_COOPMAT")) caps_.nv_cooperative_matrix = false;
+    if (env_flag("EQVK_NO_KHR_COOPMAT")) caps_.khr_cooperative_matrix = false;
+    if (const char* t = std::getenv("EQVK_SUBMIT_TIMEOUT_S"); t && std::atof(t) > 0) submit_timeout_s_ = std::atof(t);
+
+    // Step 2. Enable every optional feature the kernels may use and the device has.
+    VkPhysicalDeviceFeatures2 feats{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+    feats.features.shaderInt64 = caps_.shader_int64;
+    feats.features.shaderInt16 = caps_.shader_int16;
+    VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+    f11.storageBuffer16BitAccess = caps_.storage_buffer_16bit;
+    VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+    f12.shaderFloat16 = caps_.shader_float16;
+    f12.shaderInt8 = caps_.shader_int8;
+    f12.storageBuffer8BitAccess = caps_.storage_buffer_8bit;
+    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
+    fsize.subgroupSizeControl = caps_.subgroup_size_control;
+    fsize.computeFullSubgroups = caps_.compute_full_subgroups;
+    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+    fnv.cooperativeMatrix = caps_.nv_cooperative_matrix;
+    struct {
+        VkStructureType sType;
+        void* pNext;
+        VkBool32 cooperativeMatrix, robust;
+    } fkhr{static_cast<VkStructureType>(1000506000), nullptr, VK_TRUE, VK_FALSE};  // VK_KHR_cooperative_matrix
+
+    std::vector<const char*> exts;
+    feats.pNext = &f11;
+    f11.pNext = &f12;
+    void** tail = &f12.pNext;
+    if (caps_.subgroup_size_control) {
+        if (caps_.api_version < VK_API_VERSION_1_3) exts.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+        *tail = &fsize;
+        tail = &fsize.pNext;
+    }
+    if (caps_.nv_cooperative_matrix) {
+        exts.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+        *tail = &fnv;
+        tail = &fnv.pNext;
+    }
+    if (caps_.khr_cooperative_matrix) {
+        exts.push_back("VK_KHR_cooperative_matrix");
+        *tail = &fkhr;
+        tail = &fkhr.pNext;
+    }
+    if (caps_.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    if (has_extension(physical_device_, "VK_KHR_portability_subset")) exts.push_back("VK_KHR_portability_subset");
+
+    float priority = 1.0f;
+    VkDeviceQueueCreateInfo qi{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    qi.queueFamilyIndex = queue_family_;
+    qi.queueCount = 1;
+    qi.pQueuePriorities = &priority;
+    VkDeviceCreateInfo di{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    di.pNext = &feats;
+    di.queueCreateInfoCount = 1;
+    di.pQueueCreateInfos = &qi;
+    di.enabledExtensionCount = static_cast<uint32_t>(exts.size());
+    di.ppEnabledExtensionNames = exts.data();
+    VkDevice dev = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateDevice(physical_device_, &di, nullptr, &dev));
+    device_ = Handle<VkDevice>(dev, [](VkDevice d) { vkDestroyDevice(d, nullptr); });
+    vkGetDeviceQueue(dev, queue_family_, 0, &queue_);
+
+    // Step 3. One-shot command pool and fence; the pipeline cache.
+    VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pi.flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT | VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pi.queueFamilyIndex = queue_family_;
+    VkCommandPool pool = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateCommandPool(dev, &pi, nullptr, &pool));
+    one_shot_pool_ = Handle<VkCommandPool>(pool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence fence = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateFence(dev, &fi, nullptr, &fence));
+    one_shot_fence_ = Handle<VkFence>(fence, [dev](VkFence f) { vkDestroyFence(dev, f, nullptr); });
+
+    std::filesystem::path cache_file;
+    if (options.pipeline_cache && !env_flag("EQVK_NO_PIPELINE_CACHE")) {
+        auto dir = cache_dir();
+        if (!dir.empty()) cache_file = PipelineCache::file_for(dir, caps_);
+    }
+    pipeline_cache_ = std::make_unique<PipelineCache>(dev, caps_, cache_file);
+}
+
+Context::~Context() {
+    if (device_) vkDeviceWaitIdle(device_.get());
+    if (pipeline_cache_) pipeline_cache_->save();
+    pipeline_cache_.reset();
+    staging_.reset();
+}
+
+uint32_t Context::find_memory_type(uint32_t bits, VkMemoryPropertyFlags required,
+                                   VkMemoryPropertyFlags preferred) const {
+    int best = -1, best_score = -1;
+    for (uint32_t i = 0; i < memory_.memoryTypeCount; ++i) {
+        auto f = memory_.memoryTypes[i].propertyFlags;
+        if (!(bits & (1u << i)) || (f & required) != required) continue;
+        int score = __builtin_popcount(f & preferred);
+        if (score > best_score) {
+            best = static_cast<int>(i);
+            best_score = score;
+        }
+    }
+    if (best < 0)
+        throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY,
+                          fmt::format("no memory type with properties 0x{:x} on {}", required, caps_.name));
+    return static_cast<uint32_t>(best);
+}
+
+void Context::submit_now(const std::function<void(VkCommandBuffer)>& record) {
+    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    ai.commandPool = one_shot_pool_.get();
+    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    ai.commandBufferCount = 1;
+    VkCommandBuffer cb = VK_NULL_HANDLE;
+    VK_CHECK(vkAllocateCommandBuffers(device(), &ai, &cb));
+    VkDevice dev = device();
+    VkCommandPool pool = one_shot_pool_.get();
+    Handle<VkCommandBuffer> owner(cb, [dev, pool](VkCommandBuffer c) { vkFreeCommandBuffers(dev, pool, 1, &c); });
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    VK_CHECK(vkBeginCommandBuffer(cb, &bi));
+    record(cb);
+    VK_CHECK(vkEndCommandBuffer(cb));
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cb;
+    VkFence fence = one_shot_fence_.get();
+    VK_CHECK(vkResetFences(dev, 1, &fence));
+    VK_CHECK(vkQueueSubmit(queue_, 1, &si, fence));
+    wait_fence(dev, fence, submit_timeout_s_, "transfer");
+}
+
+Buffer& Context::staging(size_t bytes) {
+    if (!staging_ || staging_->size() < bytes)
+        staging_ = std::make_unique<Buffer>(*this, bytes, MemoryKind::HostVisible, "staging");
+    return *staging_;
+}
+
+namespace {
+void check_range(const Buffer& b, size_t bytes, size_t offset, const char* what) {
+    if (offset > b.size() || bytes > b.size() - offset)
+        throw std::invalid_argument(fmt::format("{} of {} bytes at offset {} exceeds buffer '{}' of {} bytes", what,
+                                                bytes, offset, b.name(), b.size()));
+}
+constexpr size_t STAGING_CHUNK = size_t(64) << 20;
+}  // namespace
+
+void Context::upload(Buffer& dst, const void* src, size_t bytes, size_t offset) {
+    check_range(dst, bytes, offset, "upload");
+    if (dst.mapped()) {
+        std::memcpy(static_cast<char*>(dst.mapped()) + offset, src, bytes);
+        return;
+    }
+    for (size_t done = 0; done < bytes;) {
+        size_t n = std::min(STAGING_CHUNK, bytes - done);
+        Buffer& st = staging(n);
+        std::memcpy(st.mapped(), static_cast<const char*>(src) + done, n);
+        submit_now([&](VkCommandBuffer cb) {
+            VkBufferCopy region{0, offset + done, n};
+            vkCmdCopyBuffer(cb, st.get(), dst.get(), 1, &region);
+            VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+            mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+            mb.dstAccessMask = VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
+            vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
+                                 nullptr, 0, nullptr);
+        });
+        done += n;
+    }
+}
+
+void Context::download(const Buffer& src, void* dst, size_t bytes, size_t offset) {
+    check_range(src, bytes, offset, "download");
+    if (src.mapped()) {
+        std::memcpy(dst, static_cast<const char*>(src.mapped()) + offset, bytes);
+        return;
+    }
+    for (size_t done = 0; done < bytes;) {
+        size_t n = std::min(STAGING_CHUNK, bytes - done);
+        Buffer& st = staging(n);
+        submit_now([&](VkCommandBuffer cb) {
+            VkBufferCopy region{offset + done, 0, n};
+            vkCmdCopyBuffer(cb, src.get(), st.get(), 1, &region);
+            VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+            mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+            mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+            vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr,
+                                 0, nullptr);
+        });
+        std::memcpy(static_cast<char*>(dst) + done, st.mapped(), n);
+        done += n;
+    }
+}
+
+}  // namespace eqvk::vk

@@ -1,0 +1,338 @@
+// Program recording: descriptor sets written once, barriers from plan_barriers(), optional timestamps,
+// and a closing barrier that makes every write visible to the host and to the next submit.
+#include "vk/program.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "vk/buffer.h"
+#include "vk/check.h"
+#include "vk/context.h"
+#include "vk/pipeline.h"
+
+namespace eqvk::vk {
+namespace {
+
+// Dense ids for the barrier planner: the index of the buffer in `table`.
+uint64_t resource_id(std::vector<VkBuffer>& table, const Buffer& b) {
+    for (size_t i = 0; i < table.size(); ++i)
+        if (table[i] == b.get()) return i;
+    table.push_back(b.get());
+    return table.size() - 1;
+}
+
+}  // namespace
+
+struct Program::Op {
+    enum class Kind { Dispatch, DispatchIndirect, Fill, Copy } kind = Kind::Dispatch;
+    const Pipeline* pipeline = nullptr;
+    std::vector<Binding> bindings;
+    std::vector<uint8_t> push;
+    Groups groups{};
+    const Buffer* src = nullptr;  // indirect args (DispatchIndirect) or copy source
+    const Buffer* dst = nullptr;  // fill/copy destination
+    size_t src_offset = 0, dst_offset = 0, bytes = 0;
+    uint32_t value = 0;
+    std::string label;
+    VkDescriptorSet set = VK_NULL_HANDLE;
+};
+
+Program::Program(Context& ctx, std::string name, ProgramOptions options)
+    : ctx_(ctx), name_(std::move(name)), options_(options) {}
+
+Program::~Program() {
+    if (in_flight_) {
+        try {
+            wait();
+        } catch (...) {  // destructors must not throw; the device is being torn down anyway
+        }
+    }
+}
+
+void Program::add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const void* push,
+                           size_t push_bytes, Groups groups, const Buffer* args, size_t args_offset,
+                           std::string label) {
+    if (recorded_) throw std::logic_error("program '" + name_ + "' is already recorded");
+    const auto& caps = ctx_.caps();
+    auto where = fmt::format("program '{}', dispatch of '{}'", name_, pipeline.name());
+    if (bindings.size() != pipeline.bindings())
+        throw std::invalid_argument(fmt::format("{}: {} bindings given, the pipeline has {}", where, bindings.size(),
+                                                pipeline.bindings()));
+    if (push_bytes != pipeline.push_constant_bytes())
+        throw std::invalid_argument(fmt::format("{}: {} push-constant bytes given, the pipeline takes {}", where,
+                                                push_bytes, pipeline.push_constant_bytes()));
+    for (size_t i = 0; i < bindings.size(); ++i) {
+        auto& b = bindings[i];
+        if (!b.buffer) throw std::invalid_argument(fmt::format("{}: binding {} has no buffer", where, i));
+        if (b.offset >= b.buffer->size())
+            throw std::invalid_argument(fmt::format("{}: binding {} offset {} is past buffer '{}' ({} bytes)", where, i,
+                                                    b.offset, b.buffer->name(), b.buffer->size()));
+        if (b.bytes == 0) b.bytes = b.buffer->size() - b.offset;
+        if (b.bytes > b.buffer->size() - b.offset || b.bytes > caps.max_storage_buffer_range)
+            throw std::invalid_argument(fmt::format("{}: binding {} covers {} bytes of buffer '{}' ({} bytes, device "
+                                                    "max range {})",
+                                                    where, i, b.bytes, b.buffer->name(), b.buffer->size(),
+                                                    caps.max_storage_buffer_range));
+        if (caps.min_storage_buffer_offset_alignment && b.offset % caps.min_storage_buffer_offset_alignment)
+            throw std::invalid_argument(fmt::format("{}: binding {} offset {} is not a multiple of {}", where, i,
+                                                    b.offset, caps.min_storage_buffer_offset_alignment));
+    }
+    for (int d = 0; d < 3; ++d)
+        if (!args && groups[d] > caps.max_workgroup_count[d])
+            throw std::invalid_argument(fmt::format("{}: {} workgroups in dimension {} (device max {})", where,
+                                                    groups[d], d, caps.max_workgroup_count[d]));
+    if (args && (args_offset % 4 || args_offset + 12 > args->size()))
+        throw std::invalid_argument(fmt::format("{}: indirect args at offset {} do not fit buffer '{}'", where,
+                                                args_offset, args->name()));
+    Op op;
+    op.kind = args ? Op::Kind::DispatchIndirect : Op::Kind::Dispatch;
+    op.pipeline = &pipeline;
+    op.bindings = std::move(bindings);
+    op.push.assign(static_cast<const uint8_t*>(push), static_cast<const uint8_t*>(push) + push_bytes);
+    op.groups = groups;
+    op.src = args;
+    op.src_offset = args_offset;
+    op.label = label.empty() ? pipeline.name() : std::move(label);
+    ops_.push_back(std::move(op));
+}
+
+void Program::fill(const Buffer& dst, uint32_t value, size_t offset, size_t bytes, std::string label) {
+    if (recorded_) throw std::logic_error("program '" + name_ + "' is already recorded");
+    if (bytes == 0) bytes = dst.size() - offset;
+    if (offset % 4 || bytes % 4 || offset + bytes > dst.size())
+        throw std::invalid_argument(fmt::format("program '{}': fill of {} bytes at {} in buffer '{}' ({} bytes) must be "
+                                                "4-byte aligned and inside it",
+                                                name_, bytes, offset, dst.name(), dst.size()));
+    Op op;
+    op.kind = Op::Kind::Fill;
+    op.dst = &dst;
+    op.dst_offset = offset;
+    op.bytes = bytes;
+    op.value = value;
+    op.label = label.empty() ? "fill " + dst.name() : std::move(label);
+    ops_.push_back(std::move(op));
+}
+
+void Program::copy(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset, size_t bytes,
+                   std::string label) {
+    if (recorded_) throw std::logic_error("program '" + name_ + "' is already recorded");
+    if (bytes == 0 || src_offset + bytes > src.size() || dst_offset + bytes > dst.size())
+        throw std::invalid_argument(fmt::format("program '{}': copy of {} bytes from '{}'+{} to '{}'+{} is out of range",
+                                                name_, bytes, src.name(), src_offset, dst.name(), dst_offset));
+    Op op;
+    op.kind = Op::Kind::Copy;
+    op.src = &src;
+    op.dst = &dst;
+    op.src_offset = src_offset;
+    op.dst_offset = dst_offset;
+    op.bytes = bytes;
+    op.label = label.empty() ? "copy " + src.name() + " -> " + dst.name() : std::move(label);
+    ops_.push_back(std::move(op));
+}
+
+size_t Program::size() const { return ops_.size(); }
+
+void Program::finalize() {
+    if (recorded_) return;
+    record();
+    recorded_ = true;
+}
+
+void Program::record() {
+    VkDevice dev = ctx_.device();
+
+    // Step 1. Descriptor sets, one per dispatch, written once.
+    uint32_t sets = 0, descriptors = 0;
+    for (auto& op : ops_)
+        if (op.pipeline) {
+            ++sets;
+            descriptors += static_cast<uint32_t>(op.bindings.size());
+        }
+    if (sets) {
+        VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(descriptors, 1u)};
+        VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+        pi.maxSets = sets;
+        pi.poolSizeCount = 1;
+        pi.pPoolSizes = &ps;
+        VkDescriptorPool pool = VK_NULL_HANDLE;
+        VK_CHECK(vkCreateDescriptorPool(dev, &pi, nullptr, &pool));
+        descriptor_pool_ = Handle<VkDescriptorPool>(pool, [dev](VkDescriptorPool p) { vkDestroyDescriptorPool(dev, p, nullptr); });
+        for (auto& op : ops_) {
+            if (!op.pipeline) continue;
+            VkDescriptorSetLayout layout = op.pipeline->set_layout();
+            VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+            ai.descriptorPool = pool;
+            ai.descriptorSetCount = 1;
+            ai.pSetLayouts = &layout;
+            VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &op.set));
+            std::vector<VkDescriptorBufferInfo> infos(op.bindings.size());
+            std::vector<VkWriteDescriptorSet> writes(op.bindings.size());
+            for (size_t i = 0; i < op.bindings.size(); ++i) {
+                infos[i] = {op.bindings[i].buffer->get(), op.bindings[i].offset, op.bindings[i].bytes};
+                writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+                writes[i].dstSet = op.set;
+                writes[i].dstBinding = static_cast<uint32_t>(i);
+                writes[i].descriptorCount = 1;
+                writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+                writes[i].pBufferInfo = &infos[i];
+            }
+            vkUpdateDescriptorSets(dev, static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
+        }
+    }
+
+    // Step 2. Plan the barriers from what each operation reads and writes.
+    std::vector<std::vector<ResourceUse>> uses(ops_.size());
+    std::vector<VkBuffer>& ids = buffer_ids_;
+    for (size_t i = 0; i < ops_.size(); ++i) {
+        auto& op = ops_[i];
+        switch (op.kind) {
+            case Op::Kind::DispatchIndirect:
+                uses[i].push_back({resource_id(ids, *op.src), Stage::Indirect, Access::Read});
+                [[fallthrough]];
+            case Op::Kind::Dispatch:
+                for (auto& b : op.bindings) uses[i].push_back({resource_id(ids, *b.buffer), Stage::Compute, b.access});
+                break;
+            case Op::Kind::Fill:
+                uses[i].push_back({resource_id(ids, *op.dst), Stage::Transfer, Access::Write});
+                break;
+            case Op::Kind::Copy:
+                uses[i].push_back({resource_id(ids, *op.src), Stage::Transfer, Access::Read});
+                uses[i].push_back({resource_id(ids, *op.dst), Stage::Transfer, Access::Write});
+                break;
+        }
+    }
+    barriers_ = options_.omit_barriers ? std::vector<BarrierBatch>{} : plan_barriers(uses);
+
+    // Step 3. Command pool, buffer, fence, timestamps.
+    VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pi.queueFamilyIndex = ctx_.queue_family();
+    VkCommandPool cpool = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateCommandPool(dev, &pi, nullptr, &cpool));
+    command_pool_ = Handle<VkCommandPool>(cpool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
+    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    ai.commandPool = cpool;
+    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    ai.commandBufferCount = 1;
+    VK_CHECK(vkAllocateCommandBuffers(dev, &ai, &command_buffer_));
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence fence = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateFence(dev, &fi, nullptr, &fence));
+    fence_ = Handle<VkFence>(fence, [dev](VkFence f) { vkDestroyFence(dev, f, nullptr); });
+    const bool timestamps = options_.timestamps && ctx_.caps().timestamps;
+    if (timestamps) {
+        VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+        qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
+        qi.queryCount = static_cast<uint32_t>(ops_.size() + 1);
+        VkQueryPool qp = VK_NULL_HANDLE;
+        VK_CHECK(vkCreateQueryPool(dev, &qi, nullptr, &qp));
+        query_pool_ = Handle<VkQueryPool>(qp, [dev](VkQueryPool q) { vkDestroyQueryPool(dev, q, nullptr); });
+    }
+
+    // Step 4. Record.
+    VkCommandBuffer cb = command_buffer_;
+    VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    VK_CHECK(vkBeginCommandBuffer(cb, &bi));
+    if (timestamps) {
+        vkCmdResetQueryPool(cb, query_pool_.get(), 0, static_cast<uint32_t>(ops_.size() + 1));
+        vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, query_pool_.get(), 0);
+    }
+    size_t next_batch = 0;
+    for (size_t i = 0; i < ops_.size(); ++i) {
+        if (next_batch < barriers_.size() && barriers_[next_batch].before_op == i) {
+            VkPipelineStageFlags src = 0, dst = 0;
+            std::vector<VkBufferMemoryBarrier> bmb;
+            for (auto& pb : barriers_[next_batch].barriers) {
+                src |= pb.src_stage;
+                dst |= pb.dst_stage;
+                VkBufferMemoryBarrier b{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+                b.srcAccessMask = pb.src_access;
+                b.dstAccessMask = pb.dst_access;
+                b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+                b.buffer = buffer_ids_[pb.resource];
+                b.offset = 0;
+                b.size = VK_WHOLE_SIZE;
+                bmb.push_back(b);
+            }
+            vkCmdPipelineBarrier(cb, src, dst, 0, 0, nullptr, static_cast<uint32_t>(bmb.size()), bmb.data(), 0,
+                                 nullptr);
+            ++next_batch;
+        }
+        auto& op = ops_[i];
+        switch (op.kind) {
+            case Op::Kind::Dispatch:
+            case Op::Kind::DispatchIndirect:
+                vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->get());
+                vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->layout(), 0, 1, &op.set, 0,
+                                        nullptr);
+                if (!op.push.empty())
+                    vkCmdPushConstants(cb, op.pipeline->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                                       static_cast<uint32_t>(op.push.size()), op.push.data());
+                if (op.kind == Op::Kind::Dispatch)
+                    vkCmdDispatch(cb, op.groups[0], op.groups[1], op.groups[2]);
+                else
+                    vkCmdDispatchIndirect(cb, op.src->get(), op.src_offset);
+                break;
+            case Op::Kind::Fill:
+                vkCmdFillBuffer(cb, op.dst->get(), op.dst_offset, op.bytes, op.value);
+                break;
+            case Op::Kind::Copy: {
+                VkBufferCopy region{op.src_offset, op.dst_offset, op.bytes};
+                vkCmdCopyBuffer(cb, op.src->get(), op.dst->get(), 1, &region);
+                break;
+            }
+        }
+        if (timestamps)
+            vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, query_pool_.get(),
+                                static_cast<uint32_t>(i + 1));
+    }
+    // Closing barrier: every write is visible to the host and to whatever the next submit does.
+    if (!options_.omit_barriers) {
+        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+        mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
+        vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                             VK_PIPELINE_STAGE_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
+                             nullptr);
+    }
+    VK_CHECK(vkEndCommandBuffer(cb));
+}
+
+void Program::submit() {
+    if (in_flight_) throw std::logic_error("program '" + name_ + "' submitted again before wait()");
+    finalize();
+    VkFence fence = fence_.get();
+    VK_CHECK(vkResetFences(ctx_.device(), 1, &fence));
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &command_buffer_;
+    VK_CHECK(vkQueueSubmit(ctx_.queue(), 1, &si, fence));
+    in_flight_ = true;
+    ++submits_;
+}
+
+void Program::wait() {
+    if (!in_flight_) return;
+    in_flight_ = false;
+    wait_fence(ctx_.device(), fence_.get(), ctx_.submit_timeout_s(), name_.c_str());
+}
+
+std::vector<OpTiming> Program::timings() const {
+    std::vector<OpTiming> out;
+    if (!query_pool_ || submits_ == 0) return out;
+    std::vector<uint64_t> ts(ops_.size() + 1);
+    VK_CHECK(vkGetQueryPoolResults(ctx_.device(), query_pool_.get(), 0, static_cast<uint32_t>(ts.size()),
+                                   ts.size() * sizeof(uint64_t), ts.data(), sizeof(uint64_t),
+                                   VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
+    const uint32_t bits = ctx_.caps().timestamp_valid_bits;
+    const uint64_t mask = bits >= 64 ? ~uint64_t(0) : ((uint64_t(1) << bits) - 1);
+    const double ns = ctx_.caps().timestamp_period_ns;
+    for (size_t i = 0; i < ops_.size(); ++i) {
+        uint64_t d = ((ts[i + 1] & mask) - (ts[i] & mask)) & mask;
+        out.push_back({ops_[i].label, static_cast<double>(d) * ns * 1e-6});
+    }
+    return out;
+}
+
+}  // namespace eqvk::vk

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: exit codes and one-line messages.
+# Usage: test_cli.sh path/to/eqvk. Prints "N passed, M failed" and exits non-zero on any failure.
+set -u
+EQVK=$1
+pass=0 fail=0
+expect() {  # expect <name> <exit code> <regex for stdout+stderr> -- command...
+    local name=$1 code=$2 pattern=$3
+    shift 4
+    local out rc
+    out=$("$@" 2>&1)
+    rc=$?
+    if [ "$rc" -eq "$code" ] && grep -Eq -- "$pattern" <<<"$out"; then
+        pass=$((pass + 1))
+    else
+        fail=$((fail + 1))
+        echo "FAIL $name: exit $rc (want $code), output:"
+        echo "$out" | head -20
+    fi
+}
+expect "devices lists a device" 0 "usable +: yes" -- "$EQVK" devices
+expect "devices --json" 0 '"devices": \[' -- "$EQVK" devices --json
+expect "no command opens the device" 0 "device 0: " -- "$EQVK"
+expect "--device 7 is a clear input error" 2 "^eqvk: --device 7: no such device" -- "$EQVK" --device 7
+expect "--device by name that matches nothing" 2 "no device name contains it" -- "$EQVK" --device no-such-gpu devices
+expect "no driver: clear message, exit 3" 3 "^eqvk: no Vulkan device found" -- env VK_ICD_FILENAMES=/nonexistent.json VK_DRIVER_FILES=/nonexistent.json "$EQVK" devices
+expect "unknown option" 2 "bogus" -- "$EQVK" --bogus
+expect "validation on, no messages" 0 "device 0: " -- env EQVK_VALIDATION=1 "$EQVK"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
