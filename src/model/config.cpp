@@ -7,7 +7,9 @@
 
 namespace eqvk::model {
 
-int ModelConfig::input_dim() const { return feature_offset(N_FEATURES); }
+int ModelConfig::input_dim() const {
+    return feature_offset(N_FEATURES);
+}
 
 int ModelConfig::feature_offset(int col) const {
     int off = 0;
@@ -26,11 +28,13 @@ int64_t ModelConfig::param_count() const {
 
 void ModelConfig::validate(std::string_view source) const {
     auto fail = [&](const std::string& what) {
-        throw InputError(fmt::format("{}: invalid model hyper-parameters (embed_dim={}, n_heads={}, n_layers={}, "
-                                     "ff_dim={}): {}",
-                                     source, embed_dim, n_heads, n_layers, ff_dim, what));
+        throw InputError(fmt::format(
+            "{}: invalid model hyper-parameters (embed_dim={}, n_heads={}, n_layers={}, "
+            "ff_dim={}): {}",
+            source, embed_dim, n_heads, n_layers, ff_dim, what));
     };
-    if (embed_dim < 12 || embed_dim > 8192) fail("embed_dim must be in 12..8192 (E/12 is an embedding width)");
+    if (embed_dim < 12 || embed_dim > 8192)
+        fail("embed_dim must be in 12..8192 (E/12 is an embedding width)");
     if (n_heads < 1 || n_heads > embed_dim) fail("n_heads must be in 1..embed_dim");
     if (embed_dim % n_heads != 0) fail("embed_dim must be a multiple of n_heads");
     if (n_layers < 1 || n_layers > 64) fail("n_layers must be in 1..64");

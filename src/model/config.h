@@ -1,6 +1,7 @@
-// Hyper-parameters of the Stage-1 oracle transformer (Crystal Forge's DominoTransformer, spec §4.1) and the
-// fixed token layout it reads (spec §5.1-5.2). One definition of the 12 embedding tables (rows, width class,
-// state-dict name) shared by the weight loader, the CPU reference, the GPU forward and the input validators.
+// Hyper-parameters of the Stage-1 oracle transformer (Crystal Forge's DominoTransformer, spec §4.1)
+// and the fixed token layout it reads (spec §5.1-5.2). One definition of the 12 embedding tables
+// (rows, width class, state-dict name) shared by the weight loader, the CPU reference, the GPU
+// forward and the input validators.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -8,18 +9,23 @@
 
 namespace eqvk::model {
 
-inline constexpr int N_TOKENS = 32;    ///< T: context + 28 dealt-hand tokens + 3 current-trick tokens (§5.1)
+inline constexpr int N_TOKENS =
+    32;  ///< T: context + 28 dealt-hand tokens + 3 current-trick tokens (§5.1)
 inline constexpr int N_FEATURES = 12;  ///< integer feature columns per token (§5.2)
 inline constexpr int N_SEATS = 4;
 inline constexpr int N_SLOTS = 7;  ///< Q outputs: the actor's 7 dealt-hand slots
 /// Token index of slot i of seat p's hand block: 1 + 7p + i (§5.1). The Q head reads p = actor.
-constexpr int hand_token(int seat, int slot) { return 1 + N_SLOTS * seat + slot; }
+constexpr int hand_token(int seat, int slot) {
+    return 1 + N_SLOTS * seat + slot;
+}
 inline constexpr int CONTEXT_TOKEN = 0;  ///< the value head reads this token
 
-/// Version written to / required in the model file's "__metadata__"["format_version"] (docs/model.md).
+/// Version written to / required in the model file's "__metadata__"["format_version"]
+/// (docs/model.md).
 inline constexpr int FORMAT_VERSION = 1;
 
-/// One embedding table: feature column c uses table FEATURES[c] (§4.1 table, concatenation order = column order).
+/// One embedding table: feature column c uses table FEATURES[c] (§4.1 table, concatenation order =
+/// column order).
 struct FeatureSpec {
     std::string_view name;  ///< state-dict prefix: "<name>.weight"
     int rows;               ///< vocabulary: valid feature values are 0..rows-1
@@ -47,9 +53,9 @@ struct ModelConfig {
     int n_layers = 2;    ///< L
     int ff_dim = 128;    ///< F
 
-    int head_dim() const { return embed_dim / n_heads; }       ///< D
-    int wide_width() const { return embed_dim / 6; }           ///< a
-    int narrow_width() const { return embed_dim / 12; }        ///< b
+    int head_dim() const { return embed_dim / n_heads; }  ///< D
+    int wide_width() const { return embed_dim / 6; }      ///< a
+    int narrow_width() const { return embed_dim / 12; }   ///< b
     int feature_width(int col) const { return FEATURES[col].wide ? wide_width() : narrow_width(); }
     /// Concatenated embedding width D_in = 5a + 7b (E=256: 357, E=64: 85).
     int input_dim() const;

@@ -1,5 +1,5 @@
-// IEEE binary16 and bfloat16 <-> float conversions (round to nearest even), for model files stored in F16/BF16
-// and for the GPU forward's fp16 mode. Header-only, no dependencies.
+// IEEE binary16 and bfloat16 <-> float conversions (round to nearest even), for model files stored
+// in F16/BF16 and for the GPU forward's fp16 mode. Header-only, no dependencies.
 #pragma once
 #include <bit>
 #include <cstdint>
@@ -37,12 +37,15 @@ constexpr uint16_t f32_to_f16(float f) {
         return static_cast<uint16_t>(sign | half);
     }
     uint32_t half = (static_cast<uint32_t>(e) << 10) | (man >> 13), rem = man & 0x1fffu;
-    if (rem > 0x1000u || (rem == 0x1000u && (half & 1u))) ++half;  // may carry into the exponent: correct
+    if (rem > 0x1000u || (rem == 0x1000u && (half & 1u)))
+        ++half;  // may carry into the exponent: correct
     return static_cast<uint16_t>(sign | half);
 }
 
 /// bfloat16 bit pattern → float (exact).
-constexpr float bf16_to_f32(uint16_t b) { return std::bit_cast<float>(static_cast<uint32_t>(b) << 16); }
+constexpr float bf16_to_f32(uint16_t b) {
+    return std::bit_cast<float>(static_cast<uint32_t>(b) << 16);
+}
 
 /// float → bfloat16 bit pattern, round to nearest even; NaN stays NaN.
 constexpr uint16_t f32_to_bf16(float f) {

@@ -1,5 +1,6 @@
-// Model file load/save: canonical parameter list, strict metadata parsing, name/shape/dtype/value checks with
-// every problem named, F16/BF16 widening and narrowing, deterministic random weights for tests.
+// Model file load/save: canonical parameter list, strict metadata parsing, name/shape/dtype/value
+// checks with every problem named, F16/BF16 widening and narrowing, deterministic random weights
+// for tests.
 #include "model/weights.h"
 
 #include <fmt/format.h>
@@ -57,7 +58,9 @@ int64_t numel(const std::vector<int64_t>& shape) {
     return n;
 }
 
-std::string shape_str(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
+std::string shape_str(const std::vector<int64_t>& shape) {
+    return fmt::format("[{}]", fmt::join(shape, ", "));
+}
 
 // Strict decimal integer (optional leading '-'), nullopt otherwise.
 std::optional<int64_t> parse_int(std::string_view s) {
@@ -76,8 +79,10 @@ struct SplitMix {
         z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
         return z ^ (z >> 31);
     }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }  // [0,1)
-    float sym(double r) { return static_cast<float>((2.0 * uniform() - 1.0) * r); }          // U(-r, r)
+    double uniform() {
+        return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0);
+    }                                                                                // [0,1)
+    float sym(double r) { return static_cast<float>((2.0 * uniform() - 1.0) * r); }  // U(-r, r)
 };
 
 void widen(const io::Tensor& t, std::vector<float>& out) {
@@ -98,14 +103,19 @@ void widen(const io::Tensor& t, std::vector<float>& out) {
             for (size_t i = 0; i < v.size(); ++i) out[i] = bf16_to_f32(v[i]);
             break;
         }
-        default: EQVK_ASSERT(false);
+        default:
+            EQVK_ASSERT(false);
     }
 }
 
 }  // namespace
 
-std::vector<ParamRef> param_refs(Weights& w) { return make_refs<Weights, ParamRef>(w); }
-std::vector<ConstParamRef> param_refs(const Weights& w) { return make_refs<const Weights, ConstParamRef>(w); }
+std::vector<ParamRef> param_refs(Weights& w) {
+    return make_refs<Weights, ParamRef>(w);
+}
+std::vector<ConstParamRef> param_refs(const Weights& w) {
+    return make_refs<const Weights, ConstParamRef>(w);
+}
 
 Weights zero_weights(const ModelConfig& config) {
     config.validate();
@@ -124,10 +134,14 @@ Weights random_weights(const ModelConfig& config, uint64_t seed) {
         const bool is_norm = r.name.find(".norm") != std::string::npos;
         const bool is_bias = r.name.ends_with("bias");
         for (float& v : *r.data) {
-            if (is_norm && !is_bias) v = 1.0f + rng.sym(0.2);
-            else if (is_bias) v = rng.sym(0.1);
-            else if (is_embed) v = rng.sym(1.0);
-            else v = rng.sym(1.0 / std::sqrt(static_cast<double>(r.shape[1])));
+            if (is_norm && !is_bias)
+                v = 1.0f + rng.sym(0.2);
+            else if (is_bias)
+                v = rng.sym(0.1);
+            else if (is_embed)
+                v = rng.sym(1.0);
+            else
+                v = rng.sym(1.0 / std::sqrt(static_cast<double>(r.shape[1])));
         }
     }
     return w;
@@ -137,19 +151,22 @@ ModelConfig config_from_metadata(const io::Metadata& metadata, std::string_view 
     auto get = [&](const std::string& key) -> int {
         auto it = metadata.find(key);
         if (it == metadata.end())
-            throw InputError(fmt::format("{}: model file metadata key '{}' is missing (an eqvk model file needs "
-                                         "embed_dim, n_heads, n_layers, ff_dim, format_version)",
-                                         source, key));
+            throw InputError(
+                fmt::format("{}: model file metadata key '{}' is missing (an eqvk model file needs "
+                            "embed_dim, n_heads, n_layers, ff_dim, format_version)",
+                            source, key));
         auto v = parse_int(it->second);
         if (!v || *v < INT32_MIN || *v > INT32_MAX)
-            throw InputError(fmt::format("{}: model file metadata key '{}' = '{}' is not an integer", source, key,
-                                         it->second));
+            throw InputError(
+                fmt::format("{}: model file metadata key '{}' = '{}' is not an integer", source,
+                            key, it->second));
         return static_cast<int>(*v);
     };
     int version = get("format_version");
     if (version != FORMAT_VERSION)
-        throw InputError(fmt::format("{}: model file format_version {} is not supported (this eqvk reads {})",
-                                     source, version, FORMAT_VERSION));
+        throw InputError(
+            fmt::format("{}: model file format_version {} is not supported (this eqvk reads {})",
+                        source, version, FORMAT_VERSION));
     ModelConfig c{get("embed_dim"), get("n_heads"), get("n_layers"), get("ff_dim")};
     c.validate(source);
     return c;
@@ -171,25 +188,30 @@ Weights weights_from_safetensors(const io::SafetensorsFile& file, std::string_vi
             continue;
         }
         if (t->shape != r.shape)
-            problems.push_back(fmt::format("tensor '{}' has shape {}, expected {}", r.name, shape_str(t->shape),
-                                           shape_str(r.shape)));
+            problems.push_back(fmt::format("tensor '{}' has shape {}, expected {}", r.name,
+                                           shape_str(t->shape), shape_str(r.shape)));
         if (t->dtype != io::DType::F32 && t->dtype != io::DType::F16 && t->dtype != io::DType::BF16)
-            problems.push_back(fmt::format("tensor '{}' has dtype {}, expected F32, F16 or BF16", r.name,
-                                           io::dtype_name(t->dtype)));
-        else if (!dtype) dtype = t->dtype;
+            problems.push_back(fmt::format("tensor '{}' has dtype {}, expected F32, F16 or BF16",
+                                           r.name, io::dtype_name(t->dtype)));
+        else if (!dtype)
+            dtype = t->dtype;
     }
     for (const auto& t : file.tensors())
         if (!expected.contains(t.name))
-            problems.push_back(fmt::format("unexpected tensor '{}' {} (not part of a {}/{}/{}/{} model)", t.name,
-                                           shape_str(t.shape), w.config.embed_dim, w.config.n_heads,
-                                           w.config.n_layers, w.config.ff_dim));
+            problems.push_back(
+                fmt::format("unexpected tensor '{}' {} (not part of a {}/{}/{}/{} model)", t.name,
+                            shape_str(t.shape), w.config.embed_dim, w.config.n_heads,
+                            w.config.n_layers, w.config.ff_dim));
     if (!problems.empty()) {
         const size_t shown = std::min<size_t>(problems.size(), 12);
-        std::string list = fmt::format("{}", fmt::join(problems.begin(), problems.begin() + shown, "; "));
-        if (shown < problems.size()) list += fmt::format("; ... and {} more", problems.size() - shown);
-        throw InputError(fmt::format("{}: not a valid eqvk model file (E={}, H={}, L={}, F={}): {} problem{}: {}",
-                                     source, w.config.embed_dim, w.config.n_heads, w.config.n_layers,
-                                     w.config.ff_dim, problems.size(), problems.size() == 1 ? "" : "s", list));
+        std::string list =
+            fmt::format("{}", fmt::join(problems.begin(), problems.begin() + shown, "; "));
+        if (shown < problems.size())
+            list += fmt::format("; ... and {} more", problems.size() - shown);
+        throw InputError(fmt::format(
+            "{}: not a valid eqvk model file (E={}, H={}, L={}, F={}): {} problem{}: {}", source,
+            w.config.embed_dim, w.config.n_heads, w.config.n_layers, w.config.ff_dim,
+            problems.size(), problems.size() == 1 ? "" : "s", list));
     }
     // Step 2. Values: widen to float32, reject NaN/Inf.
     w.file_dtype = dtype.value_or(io::DType::F32);
@@ -197,8 +219,9 @@ Weights weights_from_safetensors(const io::SafetensorsFile& file, std::string_vi
         widen(*file.find(r.name), *r.data);
         for (size_t i = 0; i < r.data->size(); ++i)
             if (!std::isfinite((*r.data)[i]))
-                throw InputError(fmt::format("{}: tensor '{}' holds a non-finite value ({}) at flat index {}",
-                                             source, r.name, (*r.data)[i], i));
+                throw InputError(
+                    fmt::format("{}: tensor '{}' holds a non-finite value ({}) at flat index {}",
+                                source, r.name, (*r.data)[i], i));
     }
     return w;
 }
@@ -218,8 +241,9 @@ std::vector<io::Tensor> weights_to_tensors(const Weights& w, io::DType dtype) {
     std::vector<io::Tensor> out;
     for (const auto& r : param_refs(w)) {
         if (static_cast<int64_t>(r.data->size()) != numel(r.shape))
-            throw std::invalid_argument(fmt::format("weights_to_tensors: '{}' holds {} floats, shape {} needs {}",
-                                                    r.name, r.data->size(), shape_str(r.shape), numel(r.shape)));
+            throw std::invalid_argument(
+                fmt::format("weights_to_tensors: '{}' holds {} floats, shape {} needs {}", r.name,
+                            r.data->size(), shape_str(r.shape), numel(r.shape)));
         if (dtype == io::DType::F32) {
             out.push_back(io::Tensor::from<float>(r.name, dtype, r.shape, *r.data));
             continue;
