@@ -1,0 +1,398 @@
+// model (CPU): config arithmetic, half conversions, model-file round trips and every corruption the
+// loader must name, input validation, structural properties of the forward (padding, permutation),
+// and parity of the double CPU reference with PyTorch on the golden files of tools/make_golden.py.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "io/safetensors.h"
+#include "model/config.h"
+#include "model/forward_ref.h"
+#include "model/half.h"
+#include "model/weights.h"
+#include "util/error.h"
+
+using namespace eqvk;
+using namespace eqvk::model;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path GOLDEN = fs::path(EQVK_TEST_DATA_DIR) / "golden";
+const char* SIZES[] = {"tiny_e24_h2_l1_f32", "e64_h4_l2_f128", "e128_h4_l2_f256",
+                       "e256_h8_l6_f512"};
+
+std::vector<double> as_doubles(const io::Tensor& t) {
+    std::vector<double> out;
+    if (t.dtype == io::DType::F64)
+        for (double v : t.as<double>()) out.push_back(v);
+    else
+        for (float v : t.as<float>()) out.push_back(v);
+    return out;
+}
+
+struct Err {
+    double max_abs = 0, max_rel = 0;  // rel: |got - want| / max|want| (the output range)
+};
+Err compare(const std::vector<double>& got, const std::vector<double>& want) {
+    REQUIRE(got.size() == want.size());
+    double range = 0;
+    for (double v : want) range = std::max(range, std::abs(v));
+    Err e;
+    for (size_t i = 0; i < got.size(); ++i)
+        e.max_abs = std::max(e.max_abs, std::abs(got[i] - want[i]));
+    e.max_rel = e.max_abs / std::max(range, 1e-30);
+    return e;
+}
+
+// The tiny golden model file's tensors and metadata, to corrupt one thing at a time.
+struct FileParts {
+    std::vector<io::Tensor> tensors;
+    io::Metadata meta;
+    std::vector<std::byte> bytes() const { return io::encode_safetensors(tensors, meta); }
+    io::Tensor& get(const std::string& name) {
+        for (auto& t : tensors)
+            if (t.name == name) return t;
+        FAIL("no tensor " << name);
+        return tensors[0];
+    }
+};
+FileParts tiny_parts() {
+    auto f = io::read_safetensors(GOLDEN / "tiny_e24_h2_l1_f32.model.safetensors");
+    return {f.tensors(), f.metadata()};
+}
+
+void check_rejects(const std::vector<std::byte>& bytes, const std::vector<std::string>& fragments) {
+    try {
+        decode_weights(bytes, "bad.safetensors");
+        FAIL("accepted a bad model file; expected: " << fragments[0]);
+    } catch (const InputError& e) {
+        std::string msg = e.what();
+        INFO("message: ", msg);
+        CHECK(msg.find("bad.safetensors") != std::string::npos);
+        for (const auto& f : fragments)
+            CHECK_MESSAGE(msg.find(f) != std::string::npos, "missing '" << f << "'");
+    }
+}
+
+InputBatch golden_inputs(const std::string& name) {
+    return inputs_from_safetensors(io::read_safetensors(GOLDEN / (name + ".io.safetensors")), name);
+}
+
+void check_input_error(const InputBatch& in, const std::vector<std::string>& fragments) {
+    try {
+        validate_inputs(in.view(), "inputs.safetensors");
+        FAIL("accepted bad inputs; expected: " << fragments[0]);
+    } catch (const InputError& e) {
+        std::string msg = e.what();
+        INFO("message: ", msg);
+        CHECK(msg.find("inputs.safetensors") != std::string::npos);
+        for (const auto& f : fragments)
+            CHECK_MESSAGE(msg.find(f) != std::string::npos, "missing '" << f << "'");
+    }
+}
+
+}  // namespace
+
+TEST_SUITE("model") {
+    TEST_CASE("config: derived sizes match spec §4.1/§4.3") {
+        ModelConfig big{256, 8, 6, 512};
+        CHECK(big.input_dim() == 357);
+        CHECK(big.head_dim() == 32);
+        CHECK(big.param_count() == 3256865);  // spec §4.3 catalog, verified there
+        CHECK(ModelConfig{128, 8, 4, 512}.input_dim() == 175);
+        CHECK(ModelConfig{128, 8, 4, 512}.param_count() == 816904);  // domino-qval-small-816k
+        ModelConfig small{};
+        CHECK(small.input_dim() == 85);
+        CHECK(small.feature_offset(2) == 20);  // after two wide (a = 10) columns
+        CHECK(small.feature_width(2) == 5);
+        CHECK_NOTHROW(small.validate());
+        CHECK_THROWS_WITH_AS(ModelConfig({64, 5, 2, 128}).validate("m.safetensors"),
+                             doctest::Contains("multiple of n_heads"), InputError);
+        CHECK_THROWS_AS(ModelConfig({8, 1, 1, 8}).validate(), InputError);
+        CHECK_THROWS_AS(ModelConfig({64, 4, 0, 128}).validate(), InputError);
+        CHECK_THROWS_AS(ModelConfig({64, 4, 2, 0}).validate(), InputError);
+        CHECK(hand_token(0, 0) == 1);
+        CHECK(hand_token(3, 6) == 28);
+    }
+
+    TEST_CASE("half: f16 and bf16 conversions round to nearest even") {
+        CHECK(f32_to_f16(1.0f) == 0x3c00);
+        CHECK(f32_to_f16(-2.5f) == 0xc100);
+        CHECK(f32_to_f16(65504.0f) == 0x7bff);
+        CHECK(f32_to_f16(65520.0f) == 0x7c00);  // rounds up to Inf
+        CHECK(f32_to_f16(std::ldexp(1.0f, -24)) == 0x0001);
+        CHECK(f32_to_f16(std::ldexp(1.0f, -26)) == 0x0000);
+        CHECK(f32_to_f16(1.0f + std::ldexp(1.0f, -11)) == 0x3c00);      // tie → even
+        CHECK(f32_to_f16(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3c02);  // tie → even (up)
+        CHECK(std::isnan(f16_to_f32(f32_to_f16(std::nanf("")))));
+        CHECK(f16_to_f32(0x0001) == std::ldexp(1.0f, -24));
+        CHECK(f16_to_f32(0x7bff) == 65504.0f);
+        CHECK(std::isinf(f16_to_f32(0xfc00)));
+        for (uint32_t h = 0; h < 0x10000; ++h) {  // every finite half survives the round trip
+            const auto b = static_cast<uint16_t>(h);
+            if ((b & 0x7c00) == 0x7c00) continue;
+            if (f32_to_f16(f16_to_f32(b)) != b) FAIL("f16 round trip " << h);
+        }
+        CHECK(f32_to_bf16(1.0f) == 0x3f80);
+        CHECK(f32_to_bf16(1.00390625f) == 0x3f80);  // 1 + 2^-8: tie → even
+        CHECK(f32_to_bf16(1.01171875f) == 0x3f82);  // 1 + 3·2^-8: tie → even (up)
+        CHECK(bf16_to_f32(0xc020) == -2.5f);
+        CHECK(std::isnan(bf16_to_f32(f32_to_bf16(std::nanf("")))));
+    }
+
+    TEST_CASE("weights: save and load round trip in F32, F16 and BF16") {
+        const ModelConfig c{48, 4, 2, 40};
+        Weights w = random_weights(c, 7);
+        const fs::path dir = fs::temp_directory_path();
+        for (io::DType dt : {io::DType::F32, io::DType::F16, io::DType::BF16}) {
+            const fs::path p =
+                dir / ("eqvk_test_model_" + std::string(io::dtype_name(dt)) + ".safetensors");
+            save_weights(p, w, dt);
+            Weights r = load_weights(p);
+            fs::remove(p);
+            CHECK(r.config == c);
+            CHECK(r.file_dtype == dt);
+            CHECK(r.metadata.at("format_version") == "1");
+            auto a = param_refs(w);
+            auto b = param_refs(r);
+            REQUIRE(a.size() == b.size());
+            CHECK(a.size() == 12 + 2 + 12 * 2 + 4);
+            for (size_t i = 0; i < a.size(); ++i) {
+                REQUIRE(a[i].data->size() == b[i].data->size());
+                for (size_t j = 0; j < a[i].data->size(); ++j) {
+                    const float x = (*a[i].data)[j];
+                    const float want = dt == io::DType::F32   ? x
+                                       : dt == io::DType::F16 ? f16_to_f32(f32_to_f16(x))
+                                                              : bf16_to_f32(f32_to_bf16(x));
+                    if ((*b[i].data)[j] != want) FAIL(a[i].name << "[" << j << "]");
+                }
+            }
+        }
+    }
+
+    TEST_CASE("weights: the loader names every problem") {
+        SUBCASE("valid file loads") {
+            Weights w = decode_weights(tiny_parts().bytes(), "tiny");
+            CHECK(w.config == ModelConfig{24, 2, 1, 32});
+        }
+        SUBCASE("missing tensor") {
+            auto p = tiny_parts();
+            std::erase_if(p.tensors, [](const io::Tensor& t) {
+                return t.name == "transformer.layers.0.norm2.bias";
+            });
+            check_rejects(p.bytes(), {"missing tensor 'transformer.layers.0.norm2.bias' [24]"});
+        }
+        SUBCASE("extra tensor") {
+            auto p = tiny_parts();
+            std::vector<float> v{1.0f};
+            p.tensors.push_back(
+                io::Tensor::from<float>("final_norm.weight", io::DType::F32, {1}, v));
+            check_rejects(p.bytes(), {"unexpected tensor 'final_norm.weight'"});
+        }
+        SUBCASE("mis-shaped tensor") {
+            auto p = tiny_parts();
+            p.get("input_proj.weight").shape = {34, 24};  // same bytes, transposed shape
+            check_rejects(p.bytes(), {"'input_proj.weight' has shape [34, 24], expected [24, 34]"});
+        }
+        SUBCASE("several problems reported together") {
+            auto p = tiny_parts();
+            std::erase_if(p.tensors,
+                          [](const io::Tensor& t) { return t.name == "value_head.bias"; });
+            p.get("decl_embed.weight").shape = {4, 10};
+            check_rejects(p.bytes(), {"2 problems", "value_head.bias", "decl_embed.weight"});
+        }
+        SUBCASE("wrong dtype") {
+            auto p = tiny_parts();
+            p.get("output_proj.bias").dtype = io::DType::I32;
+            check_rejects(p.bytes(), {"'output_proj.bias' has dtype I32"});
+        }
+        SUBCASE("NaN weight") {
+            auto p = tiny_parts();
+            auto& t = p.get("transformer.layers.0.linear1.weight");
+            const float nan = std::nanf("");
+            std::memcpy(t.data.data() + 4 * 5, &nan, 4);
+            check_rejects(p.bytes(),
+                          {"'transformer.layers.0.linear1.weight'", "non-finite", "flat index 5"});
+        }
+        SUBCASE("Inf weight in an F16 file") {
+            Weights w = random_weights({24, 2, 1, 32}, 3);
+            auto tensors = weights_to_tensors(w, io::DType::F16);
+            for (auto& t : tensors)
+                if (t.name == "leader_embed.weight")
+                    t.data[2 * 3] = std::byte{0x00}, t.data[2 * 3 + 1] = std::byte{0x7c};
+            check_rejects(io::encode_safetensors(tensors, weights_metadata(w)),
+                          {"'leader_embed.weight'", "non-finite", "flat index 3"});
+        }
+        SUBCASE("truncated file") {
+            auto b = tiny_parts().bytes();
+            b.resize(b.size() - 100);
+            check_rejects(b, {"truncated"});
+        }
+        SUBCASE("bad header JSON") {
+            auto b = tiny_parts().bytes();
+            b[8] = std::byte{'['};  // '{' → '['
+            check_rejects(b, {"JSON"});
+        }
+        SUBCASE("metadata: missing key") {
+            auto p = tiny_parts();
+            p.meta.erase("n_heads");
+            check_rejects(p.bytes(), {"metadata key 'n_heads' is missing"});
+        }
+        SUBCASE("metadata: not an integer") {
+            auto p = tiny_parts();
+            p.meta["ff_dim"] = "32.0";
+            check_rejects(p.bytes(), {"'ff_dim' = '32.0' is not an integer"});
+        }
+        SUBCASE("metadata: unsupported format version") {
+            auto p = tiny_parts();
+            p.meta["format_version"] = "2";
+            check_rejects(p.bytes(), {"format_version 2"});
+        }
+        SUBCASE("metadata: invalid hyper-parameters") {
+            auto p = tiny_parts();
+            p.meta["n_heads"] = "5";
+            check_rejects(p.bytes(), {"multiple of n_heads"});
+        }
+        SUBCASE("metadata: hyper-parameters that do not fit the tensors") {
+            auto p = tiny_parts();
+            p.meta["ff_dim"] = "64";
+            check_rejects(
+                p.bytes(),
+                {"'transformer.layers.0.linear1.weight' has shape [32, 24], expected [64, 24]"});
+        }
+        SUBCASE("file that does not exist") {
+            CHECK_THROWS_WITH_AS(load_weights("/nonexistent/m.safetensors"),
+                                 doctest::Contains("/nonexistent/m"), InputError);
+        }
+    }
+
+    TEST_CASE("inputs: validation names the tensor and the index") {
+        const InputBatch good = golden_inputs("tiny_e24_h2_l1_f32");
+        CHECK_NOTHROW(validate_inputs(good.view(), "x"));
+        InputBatch in = good;
+        in.tokens[(2 * N_TOKENS + 5) * N_FEATURES + 10] = 10;  // decl 10 does not exist
+        check_input_error(in, {"'tokens'", "value 10 at [2, 5, 10]", "decl_embed"});
+        in = good;
+        in.tokens[(0 * N_TOKENS + 3) * N_FEATURES + 0] = -1;
+        check_input_error(in, {"'tokens'", "value -1 at [0, 3, 0]"});
+        in = good;
+        in.mask[1 * N_TOKENS + 4] = 2;
+        check_input_error(in, {"'mask'", "value 2 at [1, 4]"});
+        in = good;
+        std::fill(in.mask.begin() + 3 * N_TOKENS, in.mask.begin() + 4 * N_TOKENS, int8_t{0});
+        check_input_error(in, {"'mask'", "row 3 has no real token"});
+        in = good;
+        in.actor[7] = 4;
+        check_input_error(in, {"'actor'", "seat 4 at [7]"});
+        in = good;
+        in.actor.pop_back();
+        check_input_error(in, {"'actor'", "expected ["});
+    }
+
+    TEST_CASE("inputs: read from safetensors with int8/int32 tokens and bool masks") {
+        const InputBatch good = golden_inputs("tiny_e24_h2_l1_f32");
+        const int64_t b = good.batch;
+        std::vector<int32_t> tok32(good.tokens.begin(), good.tokens.end());
+        std::vector<uint8_t> mask_bool(good.mask.begin(), good.mask.end());
+        std::vector<int64_t> actor64(good.actor.begin(), good.actor.end());
+        std::vector<io::Tensor> ts{
+            io::Tensor::from<int32_t>("tokens", io::DType::I32, {b, 32, 12}, tok32),
+            io::Tensor::from<uint8_t>("mask", io::DType::BOOL, {b, 32}, mask_bool),
+            io::Tensor::from<int64_t>("actor", io::DType::I64, {b}, actor64)};
+        auto file = io::decode_safetensors(io::encode_safetensors(ts), "in.safetensors");
+        InputBatch r = inputs_from_safetensors(file, "in.safetensors");
+        CHECK(r.tokens == good.tokens);
+        CHECK(r.mask == good.mask);
+        CHECK(r.actor == good.actor);
+        auto rejects = [&](std::vector<io::Tensor> bad, const char* fragment) {
+            auto f = io::decode_safetensors(io::encode_safetensors(bad), "in.safetensors");
+            CHECK_THROWS_WITH_AS(inputs_from_safetensors(f, "in.safetensors"),
+                                 doctest::Contains(fragment), InputError);
+        };
+        std::vector<float> tokf(tok32.begin(), tok32.end());
+        rejects(
+            {io::Tensor::from<float>("tokens", io::DType::F32, {b, 32, 12}, tokf), ts[1], ts[2]},
+            "'tokens' has dtype F32");
+        rejects({ts[0], ts[1]}, "'actor' is missing");
+        rejects(
+            {ts[0], io::Tensor::from<uint8_t>("mask", io::DType::U8, {b, 16, 2}, mask_bool), ts[2]},
+            "'mask' must have shape");
+        tok32[100] = 300;
+        rejects(
+            {io::Tensor::from<int32_t>("tokens", io::DType::I32, {b, 32, 12}, tok32), ts[1], ts[2]},
+            "'tokens' value 300 at flat index 100");
+    }
+
+    TEST_CASE("forward_ref: padding keys are ignored, hand blocks are permutation-equivariant") {
+        const Weights w = random_weights({48, 4, 2, 64}, 11);
+        const InputBatch base = golden_inputs("tiny_e24_h2_l1_f32");
+        const ForwardOutputs ref = forward_ref(w, base.view());
+        for (size_t b = 0; b < 8; ++b) {  // game-state rows
+            INFO("row ", b);
+            const int actor = base.actor[b];
+            InputBatch in = base;
+            int8_t* tok = &in.tokens[b * N_TOKENS * N_FEATURES];
+            // Padding tokens: any feature values give the same outputs.
+            for (int t = 0; t < N_TOKENS; ++t)
+                if (!in.mask[b * N_TOKENS + t])
+                    for (int c = 0; c < N_FEATURES; ++c)
+                        tok[t * N_FEATURES + c] = static_cast<int8_t>(FEATURES[c].rows - 1);
+            // Swap slots 1 and 4 of the actor's block and slots 0 and 6 of the partner's block.
+            auto swap_tokens = [&](int t1, int t2) {
+                std::swap_ranges(tok + t1 * N_FEATURES, tok + (t1 + 1) * N_FEATURES,
+                                 tok + t2 * N_FEATURES);
+            };
+            swap_tokens(hand_token(actor, 1), hand_token(actor, 4));
+            swap_tokens(hand_token((actor + 2) % 4, 0), hand_token((actor + 2) % 4, 6));
+            const ForwardOutputs out = forward_ref(w, in.view());
+            CHECK(std::abs(out.value[b] - ref.value[b]) < 1e-12);
+            for (int i = 0; i < N_SLOTS; ++i) {
+                const int j = i == 1 ? 4 : i == 4 ? 1 : i;
+                CHECK(std::abs(out.q[b * N_SLOTS + i] - ref.q[b * N_SLOTS + j]) < 1e-12);
+            }
+        }
+    }
+
+    TEST_CASE("forward_ref: trace shapes and consistency") {
+        const Weights w = random_weights({24, 2, 2, 16}, 5);
+        const InputBatch in = golden_inputs("tiny_e24_h2_l1_f32");
+        ForwardTrace tr;
+        const ForwardOutputs out = forward_ref(w, in.view(), &tr);
+        const size_t bt = static_cast<size_t>(in.batch) * N_TOKENS;
+        CHECK(tr.embedded.size() == bt * 34);  // D_in = 5·4 + 7·2
+        CHECK(tr.projected.size() == bt * 24);
+        REQUIRE(tr.layer_out.size() == 2);
+        CHECK(tr.attention[1].size() == bt * 24);
+        // value = value_head(last layer output at token 0)
+        double v = w.value_head_bias[0];
+        for (int j = 0; j < 24; ++j) v += tr.layer_out[1][j] * w.value_head_weight[j];
+        CHECK(std::abs(v - out.value[0]) < 1e-12);
+    }
+
+    TEST_CASE("forward_ref: parity with PyTorch on every golden size") {
+        for (const std::string name : SIZES) {
+            INFO("golden ", name);
+            const Weights w = load_weights(GOLDEN / (name + ".model.safetensors"));
+            const auto io_file = io::read_safetensors(GOLDEN / (name + ".io.safetensors"));
+            const InputBatch in = inputs_from_safetensors(io_file, name);
+            const ForwardOutputs out = forward_ref(w, in.view());
+            const Err q32 = compare(out.q, as_doubles(io_file.get("q"))),
+                      v32 = compare(out.value, as_doubles(io_file.get("value")));
+            const Err q64 = compare(out.q, as_doubles(io_file.get("q64"))),
+                      v64 = compare(out.value, as_doubles(io_file.get("value64")));
+            MESSAGE(name, " (", io::dtype_name(w.file_dtype), ", B=", in.batch,
+                    "): vs torch fp32 q max abs ", q32.max_abs, " rel ", q32.max_rel,
+                    ", value abs ", v32.max_abs, " rel ", v32.max_rel, "; vs torch f64 q rel ",
+                    q64.max_rel, " value rel ", v64.max_rel);
+            CHECK(q32.max_rel < 1e-4);
+            CHECK(v32.max_rel < 1e-4);
+            CHECK(q64.max_rel < 1e-9);  // same math in double: only summation order differs
+            CHECK(v64.max_rel < 1e-9);
+        }
+    }
+}
