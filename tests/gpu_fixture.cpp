@@ -1,4 +1,5 @@
-// Lazily created shared GPU context with validation on; ValidationGuard turns messages into failures.
+// Lazily created shared GPU context with validation on; ValidationGuard turns messages into
+// failures.
 #include "gpu_fixture.h"
 
 #include <memory>
@@ -15,7 +16,7 @@ vk::Context* gpu_context(std::string* why) {
         tried = true;
         try {
             vk::ContextOptions opt;
-            opt.validation = true;   // always, whatever EQVK_VALIDATION says
+            opt.validation = true;  // always, whatever EQVK_VALIDATION says
             opt.pipeline_cache = false;
             ctx = std::make_unique<vk::Context>(opt);
         } catch (const vk::NoDeviceError& e) {
@@ -27,13 +28,16 @@ vk::Context* gpu_context(std::string* why) {
 }
 
 ValidationGuard::ValidationGuard(vk::Context& ctx) : ctx_(ctx) {
-    for (auto& m : ctx_.take_validation_messages()) FAIL_CHECK("validation message before this test: " << m);
+    for (auto& m : ctx_.take_validation_messages())
+        FAIL_CHECK("validation message before this test: " << m);
 }
 
 ValidationGuard::~ValidationGuard() {
     for (auto& m : ctx_.take_validation_messages()) FAIL_CHECK(m);
 }
 
-std::vector<std::string> ValidationGuard::take() { return ctx_.take_validation_messages(); }
+std::vector<std::string> ValidationGuard::take() {
+    return ctx_.take_validation_messages();
+}
 
 }  // namespace eqvk::test

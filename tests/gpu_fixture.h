@@ -1,6 +1,7 @@
-// The shared GPU context for "*.gpu" test suites: created lazily once per test executable with the Khronos
-// validation layer on. With no Vulkan device the tests log a MESSAGE and return (CI always has lavapipe).
-// GPU_TEST(ctx) also checks, when the test case ends, that the validation layer said nothing.
+// The shared GPU context for "*.gpu" test suites: created lazily once per test executable with the
+// Khronos validation layer on. With no Vulkan device the tests log a MESSAGE and return (CI always
+// has lavapipe). GPU_TEST(ctx) also checks, when the test case ends, that the validation layer said
+// nothing.
 #pragma once
 #include <doctest/doctest.h>
 
@@ -11,7 +12,8 @@
 
 namespace eqvk::test {
 
-/// The shared context, or nullptr (with the reason in `why`) when this machine has no usable device.
+/// The shared context, or nullptr (with the reason in `why`) when this machine has no usable
+/// device.
 vk::Context* gpu_context(std::string* why = nullptr);
 
 /// Fails the current test case (CHECK) for every validation message logged during its lifetime.
@@ -28,13 +30,14 @@ private:
 
 }  // namespace eqvk::test
 
-/// Declares `vk::Context& name` for a GPU test, or returns from the test case when there is no device.
-#define GPU_TEST(name)                                                       \
-    std::string eqvk_no_gpu_reason_;                                         \
+/// Declares `vk::Context& name` for a GPU test, or returns from the test case when there is no
+/// device.
+#define GPU_TEST(name)                                                                 \
+    std::string eqvk_no_gpu_reason_;                                                   \
     ::eqvk::vk::Context* name##_ptr = ::eqvk::test::gpu_context(&eqvk_no_gpu_reason_); \
-    if (!name##_ptr) {                                                       \
-        MESSAGE("skipped, no Vulkan device: " << eqvk_no_gpu_reason_);      \
-        return;                                                              \
-    }                                                                        \
-    ::eqvk::vk::Context& name = *name##_ptr;                                 \
+    if (!name##_ptr) {                                                                 \
+        MESSAGE("skipped, no Vulkan device: " << eqvk_no_gpu_reason_);                 \
+        return;                                                                        \
+    }                                                                                  \
+    ::eqvk::vk::Context& name = *name##_ptr;                                           \
     ::eqvk::test::ValidationGuard eqvk_validation_guard_(name)

@@ -31,8 +31,8 @@ TEST_SUITE("util") {
 
     TEST_CASE("write_file_atomic into a missing directory throws an Error naming the path") {
         fs::path p = "/nonexistent_eqvk_dir/x.bin";
-        CHECK_THROWS_WITH_AS(write_file_atomic(p, {}), doctest::Contains("/nonexistent_eqvk_dir/x.bin"),
-                             Error);
+        CHECK_THROWS_WITH_AS(write_file_atomic(p, {}),
+                             doctest::Contains("/nonexistent_eqvk_dir/x.bin"), Error);
     }
 
     TEST_CASE("read_file of a missing file is nullopt") {

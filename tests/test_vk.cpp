@@ -1,7 +1,7 @@
-// vk: the barrier planner (CPU), device selection over fake devices (CPU), and on the GPU with validation on:
-// a program replayed 1,000 times with a GPU-side counter, indirect dispatch sized by a kernel, exact
-// barriers (and proof that the validation layer catches their absence), pipeline-cache round trip, device
-// choice by index and name, and out-of-memory errors.
+// vk: the barrier planner (CPU), device selection over fake devices (CPU), and on the GPU with
+// validation on: a program replayed 1,000 times with a GPU-side counter, indirect dispatch sized by
+// a kernel, exact barriers (and proof that the validation layer catches their absence),
+// pipeline-cache round trip, device choice by index and name, and out-of-memory errors.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -30,7 +30,8 @@ namespace {
 
 constexpr uint32_t POISON = 0xDEADBEEFu;
 
-Pipeline make_pipeline(Context& ctx, const char* stem, uint32_t bindings, uint32_t push_bytes, uint32_t wg = 0) {
+Pipeline make_pipeline(Context& ctx, const char* stem, uint32_t bindings, uint32_t push_bytes,
+                       uint32_t wg = 0) {
     PipelineDesc d;
     d.name = stem;
     d.spirv = test_shaders::spirv(stem);
@@ -46,9 +47,12 @@ std::vector<uint32_t> read_u32(Context& ctx, const Buffer& b, size_t n) {
     return v;
 }
 
-void write_u32(Context& ctx, Buffer& b, const std::vector<uint32_t>& v) { ctx.upload(b, v.data(), v.size() * 4); }
+void write_u32(Context& ctx, Buffer& b, const std::vector<uint32_t>& v) {
+    ctx.upload(b, v.data(), v.size() * 4);
+}
 
-DeviceCandidate fake(uint32_t index, const char* name, VkPhysicalDeviceType type, bool usable = true) {
+DeviceCandidate fake(uint32_t index, const char* name, VkPhysicalDeviceType type,
+                     bool usable = true) {
     DeviceCandidate c;
     c.index = index;
     c.caps.name = name;
@@ -61,12 +65,14 @@ DeviceCandidate fake(uint32_t index, const char* name, VkPhysicalDeviceType type
 }  // namespace
 
 TEST_SUITE("vk") {
-    TEST_CASE("plan_barriers: read-after-write, write-after-read, write-after-write, and nothing else") {
+    TEST_CASE(
+        "plan_barriers: read-after-write, write-after-read, write-after-write, and nothing else") {
         using U = ResourceUse;
         const auto C = Stage::Compute;
-        // op0 writes 1; op1 reads 0 (never written: no barrier); op2 reads 1 (RAW); op3 reads 1 again
-        // (already visible: none); op4 writes 1 (WAR after reads + WAW); op5 reads 1 as indirect args (RAW to
-        // the indirect stage); op6 reads 1 in a shader (RAW, not yet visible to shaders).
+        // op0 writes 1; op1 reads 0 (never written: no barrier); op2 reads 1 (RAW); op3 reads 1
+        // again (already visible: none); op4 writes 1 (WAR after reads + WAW); op5 reads 1 as
+        // indirect args (RAW to the indirect stage); op6 reads 1 in a shader (RAW, not yet visible
+        // to shaders).
         std::vector<std::vector<U>> ops = {
             {{1, C, Access::Write}},
             {{0, C, Access::Read}},
@@ -107,10 +113,11 @@ TEST_SUITE("vk") {
     }
 
     TEST_CASE("select_device: automatic preference, index, name, and errors") {
-        std::vector<DeviceCandidate> cs = {fake(0, "llvmpipe (LLVM 15)", VK_PHYSICAL_DEVICE_TYPE_CPU),
-                                           fake(1, "Intel Iris Xe", VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU),
-                                           fake(2, "NVIDIA GeForce RTX 3050", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU),
-                                           fake(3, "Old GPU", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, false)};
+        std::vector<DeviceCandidate> cs = {
+            fake(0, "llvmpipe (LLVM 15)", VK_PHYSICAL_DEVICE_TYPE_CPU),
+            fake(1, "Intel Iris Xe", VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU),
+            fake(2, "NVIDIA GeForce RTX 3050", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU),
+            fake(3, "Old GPU", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, false)};
         CHECK(*select_device(cs, "").chosen == 2);
         CHECK(*select_device(cs, "0").chosen == 0);
         CHECK(*select_device(cs, "iris").chosen == 1);
@@ -130,8 +137,9 @@ TEST_SUITE("vk") {
         CHECK(none.bad_choice);
         CHECK(none.error.find("no device name contains it") != std::string::npos);
 
-        std::vector<DeviceCandidate> twins = {fake(0, "NVIDIA H100", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU),
-                                              fake(1, "NVIDIA H100", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU)};
+        std::vector<DeviceCandidate> twins = {
+            fake(0, "NVIDIA H100", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU),
+            fake(1, "NVIDIA H100", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU)};
         CHECK(select_device(twins, "h100").error.find("choose one by index") != std::string::npos);
         CHECK(*select_device(twins, "").chosen == 0);
 
@@ -140,7 +148,8 @@ TEST_SUITE("vk") {
         CHECK_FALSE(empty.bad_choice);
         CHECK(empty.error.find("no Vulkan device found") != std::string::npos);
 
-        std::vector<DeviceCandidate> only_bad = {fake(0, "Old", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, false)};
+        std::vector<DeviceCandidate> only_bad = {
+            fake(0, "Old", VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, false)};
         auto nothing = select_device(only_bad, "");
         CHECK_FALSE(nothing.chosen);
         CHECK(nothing.error.find("no usable Vulkan device") != std::string::npos);
@@ -229,11 +238,12 @@ TEST_SUITE("vk.gpu") {
             uint32_t mul, add;
         } pa{1, 0}, pb{2, 5};
         Program prog(ctx, "chain");
-        prog.dispatch(fill, {reads(count), writes(a)}, pa, {groups, 1, 1});   // 0: a = i
-        prog.dispatch(fill, {reads(count), writes(b)}, pb, {groups, 1, 1});   // 1: b = 2i+5 (independent)
+        prog.dispatch(fill, {reads(count), writes(a)}, pa, {groups, 1, 1});  // 0: a = i
+        prog.dispatch(fill, {reads(count), writes(b)}, pb,
+                      {groups, 1, 1});  // 1: b = 2i+5 (independent)
         prog.dispatch(add, {reads(a), reads(b), writes(c)}, N, {groups, 1, 1});  // 2: RAW on a, b
         prog.dispatch(add, {reads(c), reads(a), writes(d)}, N, {groups, 1, 1});  // 3: RAW on c
-        prog.dispatch(fill, {reads(count), writes(a)}, pb, {groups, 1, 1});   // 4: WAR on a
+        prog.dispatch(fill, {reads(count), writes(a)}, pb, {groups, 1, 1});      // 4: WAR on a
         prog.run();
         const auto& plan = prog.barriers();
         std::vector<size_t> at;
@@ -268,9 +278,11 @@ TEST_SUITE("vk.gpu") {
         prog.finalize();
         auto msgs = eqvk_validation_guard_.take();
         bool hazard = std::any_of(msgs.begin(), msgs.end(), [](const std::string& m) {
-            return m.find("SYNC-HAZARD-READ") != std::string::npos || m.find("READ_AFTER_WRITE") != std::string::npos;
+            return m.find("SYNC-HAZARD-READ") != std::string::npos ||
+                   m.find("READ_AFTER_WRITE") != std::string::npos;
         });
-        CHECK_MESSAGE(hazard, "expected a SYNC-HAZARD-READ_AFTER_WRITE message, got " << msgs.size() << " messages");
+        CHECK_MESSAGE(hazard, "expected a SYNC-HAZARD-READ_AFTER_WRITE message, got "
+                                  << msgs.size() << " messages");
     }
 
     TEST_CASE("timestamps give one GPU time per operation") {
@@ -301,9 +313,12 @@ TEST_SUITE("vk.gpu") {
         Buffer a(ctx, 64, MemoryKind::DeviceLocal, "a");
         auto add = make_pipeline(ctx, "add_arrays", 3, 4, 64);
         Program prog(ctx, "bad");
-        CHECK_THROWS_AS(prog.dispatch(add, {reads(a), reads(a)}, 16u, {1, 1, 1}), std::invalid_argument);
-        CHECK_THROWS_AS(prog.dispatch(add, {reads(a), reads(a), writes(a)}, {1, 1, 1}), std::invalid_argument);
-        CHECK_THROWS_AS(prog.dispatch(add, {reads(a), reads(a), writes(a, 128)}, 16u, {1, 1, 1}), std::invalid_argument);
+        CHECK_THROWS_AS(prog.dispatch(add, {reads(a), reads(a)}, 16u, {1, 1, 1}),
+                        std::invalid_argument);
+        CHECK_THROWS_AS(prog.dispatch(add, {reads(a), reads(a), writes(a)}, {1, 1, 1}),
+                        std::invalid_argument);
+        CHECK_THROWS_AS(prog.dispatch(add, {reads(a), reads(a), writes(a, 128)}, 16u, {1, 1, 1}),
+                        std::invalid_argument);
         CHECK_THROWS_AS(prog.fill(a, 0, 0, 3), std::invalid_argument);
         CHECK_THROWS_AS(ctx.upload(a, &a, 65), std::invalid_argument);
     }
@@ -320,9 +335,11 @@ TEST_SUITE("vk.gpu") {
         }
     }
 
-    TEST_CASE("pipeline cache: saved on context destruction, loaded by the next context, junk ignored") {
+    TEST_CASE(
+        "pipeline cache: saved on context destruction, loaded by the next context, junk ignored") {
         GPU_TEST(shared);
-        fs::path dir = fs::temp_directory_path() / ("eqvk_cache_test_" + std::to_string(::getpid()));
+        fs::path dir =
+            fs::temp_directory_path() / ("eqvk_cache_test_" + std::to_string(::getpid()));
         fs::remove_all(dir);
         ::setenv("EQVK_CACHE_DIR", dir.c_str(), 1);
         fs::path file;
@@ -355,7 +372,8 @@ TEST_SUITE("vk.gpu") {
         fs::remove_all(dir);
     }
 
-    TEST_CASE("device choice by index and by name; a bad choice is an InputError listing the devices") {
+    TEST_CASE(
+        "device choice by index and by name; a bad choice is an InputError listing the devices") {
         GPU_TEST(shared);
         std::string name = shared.caps().name;
         std::string idx = std::to_string(shared.device_index());
@@ -367,8 +385,8 @@ TEST_SUITE("vk.gpu") {
             Context by_name(ContextOptions{name.substr(0, 4), true, false});
             CHECK(by_name.device_index() == shared.device_index());
         }
-        CHECK_THROWS_WITH_AS(Context(ContextOptions{"77", true, false}), doctest::Contains("--device 77: no such device"),
-                             InputError);
+        CHECK_THROWS_WITH_AS(Context(ContextOptions{"77", true, false}),
+                             doctest::Contains("--device 77: no such device"), InputError);
         CHECK_THROWS_WITH_AS(Context(ContextOptions{"no-such-gpu-name", true, false}),
                              doctest::Contains("no device name contains it"), InputError);
     }

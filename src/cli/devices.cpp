@@ -1,5 +1,5 @@
-// `eqvk devices [--json]`: every Vulkan device, its capabilities, and whether and why eqvk can use it;
-// and `eqvk` with no command, which opens the chosen device and names it.
+// `eqvk devices [--json]`: every Vulkan device, its capabilities, and whether and why eqvk can use
+// it; and `eqvk` with no command, which opens the chosen device and names it.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -15,13 +15,15 @@
 namespace eqvk::cli {
 namespace {
 
-std::string mib(uint64_t bytes) { return fmt::format("{:.0f} MiB", bytes / 1048576.0); }
+std::string mib(uint64_t bytes) {
+    return fmt::format("{:.0f} MiB", bytes / 1048576.0);
+}
 
 std::string shapes(const std::vector<vk::CoopMatShape>& s) {
     std::string out;
     for (auto& x : s)
-        out += fmt::format("{}{}x{}x{} {}·{}+{}→{} ({})", out.empty() ? "" : ", ", x.m, x.n, x.k, x.a_type, x.b_type,
-                           x.c_type, x.result_type, x.scope);
+        out += fmt::format("{}{}x{}x{} {}·{}+{}→{} ({})", out.empty() ? "" : ", ", x.m, x.n, x.k,
+                           x.a_type, x.b_type, x.c_type, x.result_type, x.scope);
     return out.empty() ? "none" : out;
 }
 
@@ -29,12 +31,21 @@ nlohmann::json to_json(const vk::DeviceCandidate& d, bool selected) {
     const auto& c = d.caps;
     nlohmann::json heaps = nlohmann::json::array();
     for (auto& h : c.heaps)
-        heaps.push_back({{"size", h.size}, {"budget", h.budget}, {"usage", h.usage}, {"device_local", h.device_local}});
+        heaps.push_back({{"size", h.size},
+                         {"budget", h.budget},
+                         {"usage", h.usage},
+                         {"device_local", h.device_local}});
     auto shape_list = [](const std::vector<vk::CoopMatShape>& v) {
         nlohmann::json a = nlohmann::json::array();
         for (auto& s : v)
-            a.push_back({{"m", s.m}, {"n", s.n}, {"k", s.k}, {"a", s.a_type}, {"b", s.b_type}, {"c", s.c_type},
-                         {"result", s.result_type}, {"scope", s.scope}});
+            a.push_back({{"m", s.m},
+                         {"n", s.n},
+                         {"k", s.k},
+                         {"a", s.a_type},
+                         {"b", s.b_type},
+                         {"c", s.c_type},
+                         {"result", s.result_type},
+                         {"scope", s.scope}});
         return a;
     };
     return {
@@ -89,26 +100,32 @@ void print_text(const vk::DeviceCandidate& d, bool selected) {
                selected ? "  <- selected" : "");
     fmt::print("  usable          : {}\n", d.usable ? "yes" : "no — " + d.reason);
     fmt::print("  api / driver    : Vulkan {}, {} ({}), vendor 0x{:04x} device 0x{:04x}\n",
-               vk::version_string(c.api_version), c.driver_name.empty() ? "?" : c.driver_name, c.driver_info,
-               c.vendor_id, c.device_id);
-    fmt::print("  subgroups       : size {} (range {}..{}), size control {}, full subgroups {}, arithmetic {}\n",
-               c.subgroup_size, c.min_subgroup_size, c.max_subgroup_size, yn(c.subgroup_size_control),
-               yn(c.compute_full_subgroups), yn(c.subgroup_arithmetic));
-    fmt::print("  workgroups      : {} B shared memory, size {}x{}x{}, {} invocations, count {}x{}x{}\n",
-               c.max_shared_memory, c.max_workgroup_size[0], c.max_workgroup_size[1], c.max_workgroup_size[2],
-               c.max_workgroup_invocations, c.max_workgroup_count[0], c.max_workgroup_count[1],
-               c.max_workgroup_count[2]);
+               vk::version_string(c.api_version), c.driver_name.empty() ? "?" : c.driver_name,
+               c.driver_info, c.vendor_id, c.device_id);
+    fmt::print(
+        "  subgroups       : size {} (range {}..{}), size control {}, full subgroups {}, "
+        "arithmetic {}\n",
+        c.subgroup_size, c.min_subgroup_size, c.max_subgroup_size, yn(c.subgroup_size_control),
+        yn(c.compute_full_subgroups), yn(c.subgroup_arithmetic));
+    fmt::print(
+        "  workgroups      : {} B shared memory, size {}x{}x{}, {} invocations, count {}x{}x{}\n",
+        c.max_shared_memory, c.max_workgroup_size[0], c.max_workgroup_size[1],
+        c.max_workgroup_size[2], c.max_workgroup_invocations, c.max_workgroup_count[0],
+        c.max_workgroup_count[1], c.max_workgroup_count[2]);
     fmt::print("  buffers         : binding range {}, allocation {}, push constants {} B\n",
-               mib(c.max_storage_buffer_range), mib(c.max_memory_allocation_size), c.max_push_constants);
-    fmt::print("  arithmetic      : fp16 {}, int8 {}, int16 {}, int64 {}; storage 16-bit {}, 8-bit {}\n",
-               yn(c.shader_float16), yn(c.shader_int8), yn(c.shader_int16), yn(c.shader_int64),
-               yn(c.storage_buffer_16bit), yn(c.storage_buffer_8bit));
+               mib(c.max_storage_buffer_range), mib(c.max_memory_allocation_size),
+               c.max_push_constants);
+    fmt::print(
+        "  arithmetic      : fp16 {}, int8 {}, int16 {}, int64 {}; storage 16-bit {}, 8-bit {}\n",
+        yn(c.shader_float16), yn(c.shader_int8), yn(c.shader_int16), yn(c.shader_int64),
+        yn(c.storage_buffer_16bit), yn(c.storage_buffer_8bit));
     fmt::print("  coopmat NV      : device {}, build {}; shapes: {}\n", yn(c.nv_cooperative_matrix),
                yn(EQVK_GLSL_NV_COOPERATIVE_MATRIX), shapes(c.nv_cooperative_matrix_shapes));
-    fmt::print("  coopmat KHR     : device {}, build {}; shapes: {}\n", yn(c.khr_cooperative_matrix),
-               yn(EQVK_GLSL_KHR_COOPERATIVE_MATRIX), shapes(c.khr_cooperative_matrix_shapes));
-    fmt::print("  timestamps      : {} (period {} ns, {} valid bits)\n", yn(c.timestamps), c.timestamp_period_ns,
-               c.timestamp_valid_bits);
+    fmt::print("  coopmat KHR     : device {}, build {}; shapes: {}\n",
+               yn(c.khr_cooperative_matrix), yn(EQVK_GLSL_KHR_COOPERATIVE_MATRIX),
+               shapes(c.khr_cooperative_matrix_shapes));
+    fmt::print("  timestamps      : {} (period {} ns, {} valid bits)\n", yn(c.timestamps),
+               c.timestamp_period_ns, c.timestamp_valid_bits);
     fmt::print("  memory          : device-local {} (budget {}{})\n", mib(c.device_local_bytes()),
                mib(c.device_local_budget()), c.memory_budget ? "" : ", no VK_EXT_memory_budget");
 }
@@ -117,8 +134,10 @@ int run_devices(const GlobalOptions& global, bool json) {
     vk::Instance instance(vk::validation_requested());
     auto sel = vk::select_device(vk::list_devices(instance), global.device);
     if (json) {
-        nlohmann::json out = {{"eqvk_version", EQVK_VERSION_STRING}, {"devices", nlohmann::json::array()}};
-        for (auto& d : sel.candidates) out["devices"].push_back(to_json(d, sel.chosen && *sel.chosen == d.index));
+        nlohmann::json out = {{"eqvk_version", EQVK_VERSION_STRING},
+                              {"devices", nlohmann::json::array()}};
+        for (auto& d : sel.candidates)
+            out["devices"].push_back(to_json(d, sel.chosen && *sel.chosen == d.index));
         out["error"] = sel.error;
         fmt::print("{}\n", out.dump(2));
     } else {
@@ -138,17 +157,21 @@ int run_default(const GlobalOptions& global) {
     opt.device = global.device;
     vk::Context ctx(opt);
     const auto& c = ctx.caps();
-    fmt::print("eqvk {}: device {}: {} ({}, Vulkan {}, {})\n", EQVK_VERSION_STRING, ctx.device_index(), c.name,
-               vk::device_type_name(c.type), vk::version_string(c.api_version), c.driver_info);
+    fmt::print("eqvk {}: device {}: {} ({}, Vulkan {}, {})\n", EQVK_VERSION_STRING,
+               ctx.device_index(), c.name, vk::device_type_name(c.type),
+               vk::version_string(c.api_version), c.driver_info);
     fmt::print("Run `eqvk --help` for the commands.\n");
     return 0;
 }
 
 void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action) {
-    auto* sub = app.add_subcommand("devices", "List Vulkan devices, their capabilities and why each is usable or not");
+    auto* sub = app.add_subcommand(
+        "devices", "List Vulkan devices, their capabilities and why each is usable or not");
     auto json = std::make_shared<bool>(false);
     sub->add_flag("--json", *json, "Print one JSON object for scripts");
-    sub->callback([&global, &action, json] { action = [&global, json] { return run_devices(global, *json); }; });
+    sub->callback([&global, &action, json] {
+        action = [&global, json] { return run_devices(global, *json); };
+    });
 }
 
 }  // namespace eqvk::cli

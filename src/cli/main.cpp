@@ -1,6 +1,6 @@
-// eqvk's entry point: parses the command line (CLI11), runs the chosen command and maps every error to a
-// one-line message on stderr and an exit code: 0 ok, 1 other, 2 bad input, 3 Vulkan or no usable device,
-// 4 out of device memory, 5 device lost. Nothing else in eqvk calls exit().
+// eqvk's entry point: parses the command line (CLI11), runs the chosen command and maps every error
+// to a one-line message on stderr and an exit code: 0 ok, 1 other, 2 bad input, 3 Vulkan or no
+// usable device, 4 out of device memory, 5 device lost. Nothing else in eqvk calls exit().
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -22,9 +22,12 @@ int report(const char* kind, const char* what, int code) {
 int exit_code_for(const eqvk::vk::VulkanError& e) {
     switch (e.result()) {
         case VK_ERROR_OUT_OF_DEVICE_MEMORY:
-        case VK_ERROR_OUT_OF_HOST_MEMORY: return 4;
-        case VK_ERROR_DEVICE_LOST: return 5;
-        default: return 3;
+        case VK_ERROR_OUT_OF_HOST_MEMORY:
+            return 4;
+        case VK_ERROR_DEVICE_LOST:
+            return 5;
+        default:
+            return 3;
     }
 }
 
@@ -34,13 +37,15 @@ int main(int argc, char** argv) {
     using namespace eqvk;
     CLI::App app{"eqvk " EQVK_VERSION_STRING
                  " — E[Q] training data for Texas 42 on any Vulkan GPU.\n"
-                 "Exit codes: 0 ok, 1 other error, 2 bad input, 3 Vulkan/no usable device, 4 out of device memory, "
+                 "Exit codes: 0 ok, 1 other error, 2 bad input, 3 Vulkan/no usable device, 4 out "
+                 "of device memory, "
                  "5 device lost."};
     app.set_version_flag("--version", std::string(EQVK_VERSION_STRING));
     cli::GlobalOptions global;
-    app.add_option("--device", global.device,
-                   "GPU to use: an index from `eqvk devices`, or a case-insensitive name substring (default: "
-                   "the best usable device)");
+    app.add_option(
+        "--device", global.device,
+        "GPU to use: an index from `eqvk devices`, or a case-insensitive name substring (default: "
+        "the best usable device)");
     cli::Action action;
     cli::add_devices_command(app, global, action);
     cli::add_solve_command(app, global, action);

@@ -57,8 +57,10 @@ std::optional<std::vector<std::byte>> read_file(const std::filesystem::path& pat
 
 std::filesystem::path cache_dir() {
     if (const char* d = std::getenv("EQVK_CACHE_DIR"); d && *d) return d;
-    if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d) return std::filesystem::path(d) / "eqvk";
-    if (const char* d = std::getenv("HOME"); d && *d) return std::filesystem::path(d) / ".cache" / "eqvk";
+    if (const char* d = std::getenv("XDG_CACHE_HOME"); d && *d)
+        return std::filesystem::path(d) / "eqvk";
+    if (const char* d = std::getenv("HOME"); d && *d)
+        return std::filesystem::path(d) / ".cache" / "eqvk";
     return {};
 }
 

@@ -9,8 +9,9 @@
 
 namespace eqvk {
 
-/// Writes `bytes` to `path` atomically: a sibling temp file is written, flushed to disk and renamed over
-/// `path`, so readers see the old file or the new one, never a partial one. Throws Error naming the path.
+/// Writes `bytes` to `path` atomically: a sibling temp file is written, flushed to disk and renamed
+/// over `path`, so readers see the old file or the new one, never a partial one. Throws Error
+/// naming the path.
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
 /// Whole file as bytes, or nullopt if it does not exist or cannot be read.

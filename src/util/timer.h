@@ -1,4 +1,5 @@
-// Wall-clock timer on the steady clock, for host-side measurements (GPU time comes from timestamps).
+// Wall-clock timer on the steady clock, for host-side measurements (GPU time comes from
+// timestamps).
 #pragma once
 #include <chrono>
 

@@ -1,6 +1,6 @@
-// The barrier planner behind Program: from the buffers each recorded operation reads and writes, the exact
-// set of buffer memory barriers (read-after-write, write-after-write, write-after-read) and nothing more.
-// Pure: works on resource ids, so it is tested without a GPU.
+// The barrier planner behind Program: from the buffers each recorded operation reads and writes,
+// the exact set of buffer memory barriers (read-after-write, write-after-write, write-after-read)
+// and nothing more. Pure: works on resource ids, so it is tested without a GPU.
 #pragma once
 #include <volk.h>
 
@@ -12,8 +12,8 @@ namespace eqvk::vk {
 
 enum class Access : uint8_t { Read = 1, Write = 2, ReadWrite = 3 };
 
-/// Where an operation touches a resource: a compute shader, a transfer command, or the indirect-argument
-/// read of vkCmdDispatchIndirect (read only).
+/// Where an operation touches a resource: a compute shader, a transfer command, or the
+/// indirect-argument read of vkCmdDispatchIndirect (read only).
 enum class Stage : uint8_t { Compute, Transfer, Indirect };
 
 struct ResourceUse {
@@ -35,8 +35,9 @@ struct BarrierBatch {
     std::vector<PlannedBarrier> barriers;
 };
 
-/// ops[i] lists what operation i touches. Returns one batch per operation that needs any barrier, in order.
-/// Resources untouched earlier in the list need none: the previous submit's closing barrier covers them.
+/// ops[i] lists what operation i touches. Returns one batch per operation that needs any barrier,
+/// in order. Resources untouched earlier in the list need none: the previous submit's closing
+/// barrier covers them.
 std::vector<BarrierBatch> plan_barriers(const std::vector<std::vector<ResourceUse>>& ops);
 
 }  // namespace eqvk::vk

@@ -1,5 +1,5 @@
-// Buffer allocation: one dedicated allocation per buffer (eqvk allocates a few large buffers, far below
-// maxMemoryAllocationCount), mapped for its whole life when host-visible.
+// Buffer allocation: one dedicated allocation per buffer (eqvk allocates a few large buffers, far
+// below maxMemoryAllocationCount), mapped for its whole life when host-visible.
 #include "vk/buffer.h"
 
 #include <fmt/format.h>
@@ -16,11 +16,12 @@ Buffer::Buffer(Context& ctx, size_t bytes, MemoryKind kind, std::string name)
     const auto& caps = ctx.caps();
     if (bytes == 0) throw std::invalid_argument("buffer '" + name_ + "': size 0");
     if (caps.max_memory_allocation_size && bytes > caps.max_memory_allocation_size)
-        throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY,
-                          fmt::format("buffer '{}' of {:.1f} MiB exceeds {}'s largest allocation ({:.1f} MiB); "
-                                      "lower games_per_batch, worlds or memory_budget_mb",
-                                      name_, bytes / 1048576.0, caps.name,
-                                      caps.max_memory_allocation_size / 1048576.0));
+        throw VulkanError(
+            VK_ERROR_OUT_OF_DEVICE_MEMORY,
+            fmt::format("buffer '{}' of {:.1f} MiB exceeds {}'s largest allocation ({:.1f} MiB); "
+                        "lower games_per_batch, worlds or memory_budget_mb",
+                        name_, bytes / 1048576.0, caps.name,
+                        caps.max_memory_allocation_size / 1048576.0));
     VkDevice dev = ctx.device();
     VkBufferCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     bi.size = bytes;
@@ -49,16 +50,19 @@ Buffer::Buffer(Context& ctx, size_t bytes, MemoryKind kind, std::string name)
     VkDeviceMemory mem = VK_NULL_HANDLE;
     VkResult r = vkAllocateMemory(dev, &ai, nullptr, &mem);
     if (r == VK_ERROR_OUT_OF_DEVICE_MEMORY || r == VK_ERROR_OUT_OF_HOST_MEMORY)
-        throw VulkanError(r, fmt::format("out of memory allocating buffer '{}' of {:.1f} MiB on {} ({}); lower "
-                                         "games_per_batch, worlds or memory_budget_mb",
-                                         name_, bytes / 1048576.0, caps.name, result_name(r)));
+        throw VulkanError(
+            r, fmt::format("out of memory allocating buffer '{}' of {:.1f} MiB on {} ({}); lower "
+                           "games_per_batch, worlds or memory_budget_mb",
+                           name_, bytes / 1048576.0, caps.name, result_name(r)));
     VK_CHECK(r);
-    memory_ = Handle<VkDeviceMemory>(mem, [dev](VkDeviceMemory m) { vkFreeMemory(dev, m, nullptr); });
+    memory_ =
+        Handle<VkDeviceMemory>(mem, [dev](VkDeviceMemory m) { vkFreeMemory(dev, m, nullptr); });
     VK_CHECK(vkBindBufferMemory(dev, buf, mem, 0));
 
     // Map host-visible memory for the buffer's whole life.
     auto flags = ctx.memory_type_flags(ai.memoryTypeIndex);
-    if ((flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) && (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT))
+    if ((flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
+        (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT))
         VK_CHECK(vkMapMemory(dev, mem, 0, VK_WHOLE_SIZE, 0, &mapped_));
 }
 

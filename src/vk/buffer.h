@@ -1,5 +1,6 @@
-// Buffer: one VkBuffer with its own VkDeviceMemory. Device-local buffers hold kernel data; host-visible ones
-// are for staging and read-back and stay mapped. Usage always includes storage, transfer and indirect.
+// Buffer: one VkBuffer with its own VkDeviceMemory. Device-local buffers hold kernel data;
+// host-visible ones are for staging and read-back and stay mapped. Usage always includes storage,
+// transfer and indirect.
 #pragma once
 #include <volk.h>
 
@@ -12,14 +13,15 @@ namespace eqvk::vk {
 class Context;
 
 enum class MemoryKind {
-    DeviceLocal,  // fastest for kernels; also mapped when the device-local memory is host-visible (UMA)
+    DeviceLocal,  // fastest for kernels; also mapped when the device-local memory is host-visible
+                  // (UMA)
     HostVisible,  // host-coherent (cached where possible), always mapped: staging and read-back
 };
 
 class Buffer {
 public:
-    /// Allocates `bytes` (> 0). Throws VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY) naming the buffer when it
-    /// exceeds the device's max allocation size or the heap is exhausted.
+    /// Allocates `bytes` (> 0). Throws VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY) naming the buffer
+    /// when it exceeds the device's max allocation size or the heap is exhausted.
     Buffer(Context& ctx, size_t bytes, MemoryKind kind, std::string name);
     Buffer(Buffer&&) = default;
     Buffer& operator=(Buffer&&) = default;

@@ -1,15 +1,16 @@
-// Capability query: one properties2/features2 chain per device, plus cooperative-matrix shapes and budgets.
-// VK_KHR_cooperative_matrix is newer than Debian 12's headers, so its three structs are declared here from
-// the registry's definition (same layout as the spec) and its query function is fetched by name.
+// Capability query: one properties2/features2 chain per device, plus cooperative-matrix shapes and
+// budgets. VK_KHR_cooperative_matrix is newer than Debian 12's headers, so its three structs are
+// declared here from the registry's definition (same layout as the spec) and its query function is
+// fetched by name.
 #include "vk/capabilities.h"
-
-#include "vk/check.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string_view>
+
+#include "vk/check.h"
 
 namespace eqvk::vk {
 namespace {
@@ -34,17 +35,23 @@ struct KhrCoopMatProperties {
 using PfnKhrCoopMatProps = VkResult(VKAPI_PTR*)(VkPhysicalDevice, uint32_t*, KhrCoopMatProperties*);
 
 const char* component_name(uint32_t t) {
-    static const char* names[] = {"f16", "f32", "f64", "s8", "s16", "s32", "s64", "u8", "u16", "u32", "u64"};
+    static const char* names[] = {"f16", "f32", "f64", "s8",  "s16", "s32",
+                                  "s64", "u8",  "u16", "u32", "u64"};
     return t < std::size(names) ? names[t] : "?";
 }
 
 const char* scope_name(uint32_t s) {
     switch (s) {
-        case 1: return "device";
-        case 2: return "workgroup";
-        case 3: return "subgroup";
-        case 5: return "queue-family";
-        default: return "?";
+        case 1:
+            return "device";
+        case 2:
+            return "workgroup";
+        case 3:
+            return "subgroup";
+        case 5:
+            return "queue-family";
+        default:
+            return "?";
     }
 }
 
@@ -52,13 +59,14 @@ void query_cooperative_matrix(VkPhysicalDevice pd, Capabilities& c) {
     if (c.nv_cooperative_matrix && vkGetPhysicalDeviceCooperativeMatrixPropertiesNV) {
         uint32_t n = 0;
         VK_CHECK(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, nullptr));
-        std::vector<VkCooperativeMatrixPropertiesNV> props(n, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
+        std::vector<VkCooperativeMatrixPropertiesNV> props(
+            n, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
         VK_CHECK_ENUM(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, props.data()));
         props.resize(n);
         for (auto& p : props)
-            c.nv_cooperative_matrix_shapes.push_back({p.MSize, p.NSize, p.KSize, component_name(p.AType),
-                                                      component_name(p.BType), component_name(p.CType),
-                                                      component_name(p.DType), scope_name(p.scope)});
+            c.nv_cooperative_matrix_shapes.push_back(
+                {p.MSize, p.NSize, p.KSize, component_name(p.AType), component_name(p.BType),
+                 component_name(p.CType), component_name(p.DType), scope_name(p.scope)});
     }
     if (c.khr_cooperative_matrix) {
         auto fn = reinterpret_cast<PfnKhrCoopMatProps>(vkGetInstanceProcAddr(
@@ -70,18 +78,20 @@ void query_cooperative_matrix(VkPhysicalDevice pd, Capabilities& c) {
         uint32_t n = 0;
         VK_CHECK(fn(pd, &n, nullptr));
         std::vector<KhrCoopMatProperties> props(n);
-        for (auto& p : props) p = {STYPE_KHR_COOPMAT_PROPERTIES, nullptr, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        for (auto& p : props)
+            p = {STYPE_KHR_COOPMAT_PROPERTIES, nullptr, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         VK_CHECK_ENUM(fn(pd, &n, props.data()));
         props.resize(n);
         for (auto& p : props)
-            c.khr_cooperative_matrix_shapes.push_back({p.MSize, p.NSize, p.KSize, component_name(p.AType),
-                                                       component_name(p.BType), component_name(p.CType),
-                                                       component_name(p.ResultType), scope_name(p.scope)});
+            c.khr_cooperative_matrix_shapes.push_back(
+                {p.MSize, p.NSize, p.KSize, component_name(p.AType), component_name(p.BType),
+                 component_name(p.CType), component_name(p.ResultType), scope_name(p.scope)});
     }
 }
 
 void query_memory(VkPhysicalDevice pd, Capabilities& c) {
-    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
+    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT};
     VkPhysicalDeviceMemoryProperties2 mem{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2};
     if (c.memory_budget) mem.pNext = &budget;
     vkGetPhysicalDeviceMemoryProperties2(pd, &mem);
@@ -98,7 +108,8 @@ void query_memory(VkPhysicalDevice pd, Capabilities& c) {
     }
     for (uint32_t t = 0; t < mp.memoryTypeCount; ++t) {
         auto f = mp.memoryTypes[t].propertyFlags;
-        if ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) && (f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
+        if ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) &&
+            (f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
             (f & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT) &&
             mp.memoryHeaps[mp.memoryTypes[t].heapIndex].size >= (uint64_t(256) << 20))
             c.device_local_is_host_visible = true;
@@ -133,22 +144,30 @@ uint64_t Capabilities::device_local_budget() const {
 
 const char* device_type_name(VkPhysicalDeviceType t) {
     switch (t) {
-        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete";
-        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated";
-        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual";
-        case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
-        default: return "other";
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+            return "discrete";
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+            return "integrated";
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+            return "virtual";
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return "cpu";
+        default:
+            return "other";
     }
 }
 
 std::string version_string(uint32_t v) {
-    return fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(v), VK_API_VERSION_MINOR(v), VK_API_VERSION_PATCH(v));
+    return fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(v), VK_API_VERSION_MINOR(v),
+                       VK_API_VERSION_PATCH(v));
 }
 
 Capabilities query_capabilities(VkPhysicalDevice pd) {
     Capabilities c;
     auto exts = device_extensions(pd);
-    auto has = [&](std::string_view e) { return std::find(exts.begin(), exts.end(), e) != exts.end(); };
+    auto has = [&](std::string_view e) {
+        return std::find(exts.begin(), exts.end(), e) != exts.end();
+    };
 
     VkPhysicalDeviceProperties base{};
     vkGetPhysicalDeviceProperties(pd, &base);
@@ -157,10 +176,12 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     const bool size_control_ext = v13 || has(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
 
     // Step 1. Properties chain.
-    VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceSubgroupProperties subgroup{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
     VkPhysicalDeviceSubgroupSizeControlProperties size_ctl{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES};
-    VkPhysicalDeviceMaintenance3Properties maint3{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
+    VkPhysicalDeviceMaintenance3Properties maint3{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
     VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
     VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
     props.pNext = &subgroup;
@@ -202,8 +223,10 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     // Step 2. Features chain.
     VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
     VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
-    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
-    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
+    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
     KhrCoopMatFeatures fkhr{STYPE_KHR_COOPMAT_FEATURES, nullptr, VK_FALSE, VK_FALSE};
     VkPhysicalDeviceFeatures2 feats{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
     void** tail = &feats.pNext;
@@ -231,7 +254,8 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     if (c.subgroup_size_control) {
         c.min_subgroup_size = size_ctl.minSubgroupSize;
         c.max_subgroup_size = size_ctl.maxSubgroupSize;
-        c.subgroup_size_control_compute = (size_ctl.requiredSubgroupSizeStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0;
+        c.subgroup_size_control_compute =
+            (size_ctl.requiredSubgroupSizeStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0;
     }
     c.nv_cooperative_matrix = fnv.cooperativeMatrix;
     c.khr_cooperative_matrix = fkhr.cooperativeMatrix;
@@ -246,8 +270,8 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
             c.compute_queue_family = static_cast<int>(i);
             c.timestamp_valid_bits = qf[i].timestampValidBits;
             c.timestamps = qf[i].timestampValidBits > 0;
-            // The first compute family is the universal one every driver supports best; an async-compute
-            // family gives nothing to an app that only computes.
+            // The first compute family is the universal one every driver supports best; an
+            // async-compute family gives nothing to an app that only computes.
             break;
         }
     }

@@ -1,6 +1,6 @@
-// What one Vulkan physical device offers to eqvk's kernels: limits, arithmetic and storage features,
-// subgroup sizes, cooperative-matrix shapes, timestamps and memory. Queried, never assumed (ARCHITECTURE
-// "Portability rules"): kernels choose tiles and variants from this struct.
+// What one Vulkan physical device offers to eqvk's kernels: limits, arithmetic and storage
+// features, subgroup sizes, cooperative-matrix shapes, timestamps and memory. Queried, never
+// assumed (ARCHITECTURE "Portability rules"): kernels choose tiles and variants from this struct.
 #pragma once
 #include <volk.h>
 
@@ -11,7 +11,8 @@
 
 namespace eqvk::vk {
 
-/// One cooperative-matrix shape the driver supports: C[M,N] (+)= A[M,K]·B[K,N], types as names ("f16").
+/// One cooperative-matrix shape the driver supports: C[M,N] (+)= A[M,K]·B[K,N], types as names
+/// ("f16").
 struct CoopMatShape {
     uint32_t m = 0, n = 0, k = 0;
     std::string a_type, b_type, c_type, result_type;
@@ -38,22 +39,23 @@ struct Capabilities {
     // Compute queue: the first family with VK_QUEUE_COMPUTE_BIT; -1 when none.
     int compute_queue_family = -1;
 
-    // Subgroups. min/max are the range subgroup-size control can request (both = subgroup_size without it).
+    // Subgroups. min/max are the range subgroup-size control can request (both = subgroup_size
+    // without it).
     uint32_t subgroup_size = 0;
     uint32_t min_subgroup_size = 0, max_subgroup_size = 0;
-    bool subgroup_size_control = false;     // feature subgroupSizeControl
-    bool compute_full_subgroups = false;    // feature computeFullSubgroups
+    bool subgroup_size_control = false;          // feature subgroupSizeControl
+    bool compute_full_subgroups = false;         // feature computeFullSubgroups
     bool subgroup_size_control_compute = false;  // requiredSubgroupSizeStages has COMPUTE
-    bool subgroup_arithmetic = false;       // VK_SUBGROUP_FEATURE_ARITHMETIC_BIT in compute
+    bool subgroup_arithmetic = false;            // VK_SUBGROUP_FEATURE_ARITHMETIC_BIT in compute
 
     // Limits.
     uint32_t max_shared_memory = 0;  // bytes per workgroup
     std::array<uint32_t, 3> max_workgroup_size{};
     uint32_t max_workgroup_invocations = 0;
     std::array<uint32_t, 3> max_workgroup_count{};
-    uint32_t max_push_constants = 0;           // bytes
-    uint64_t max_storage_buffer_range = 0;     // bytes one binding may cover
-    uint64_t max_memory_allocation_size = 0;   // bytes (VkPhysicalDeviceMaintenance3Properties)
+    uint32_t max_push_constants = 0;          // bytes
+    uint64_t max_storage_buffer_range = 0;    // bytes one binding may cover
+    uint64_t max_memory_allocation_size = 0;  // bytes (VkPhysicalDeviceMaintenance3Properties)
     uint32_t max_bound_descriptor_sets = 0;
     uint64_t min_storage_buffer_offset_alignment = 0;
 
@@ -76,7 +78,8 @@ struct Capabilities {
     std::vector<MemoryHeap> heaps;
     bool device_local_is_host_visible = false;  // UMA / resizable BAR: uploads need no staging copy
 
-    /// Bytes in device-local heaps (sum), and the budget for them (heap size where no budget extension).
+    /// Bytes in device-local heaps (sum), and the budget for them (heap size where no budget
+    /// extension).
     uint64_t device_local_bytes() const;
     uint64_t device_local_budget() const;
 };

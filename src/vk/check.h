@@ -32,19 +32,19 @@ const char* result_name(VkResult r);
 
 }  // namespace eqvk::vk
 
-/// VK_CHECK for the second call of a two-call enumeration, where VK_INCOMPLETE (the list grew between the
-/// calls) only means a shorter list.
-#define VK_CHECK_ENUM(expr)                                                              \
-    do {                                                                                 \
-        VkResult eqvk_vk_result_ = (expr);                                               \
-        if (eqvk_vk_result_ != VK_SUCCESS && eqvk_vk_result_ != VK_INCOMPLETE)           \
-            ::eqvk::vk::throw_vk_error(eqvk_vk_result_, #expr, __FILE__, __LINE__);      \
+/// VK_CHECK for the second call of a two-call enumeration, where VK_INCOMPLETE (the list grew
+/// between the calls) only means a shorter list.
+#define VK_CHECK_ENUM(expr)                                                         \
+    do {                                                                            \
+        VkResult eqvk_vk_result_ = (expr);                                          \
+        if (eqvk_vk_result_ != VK_SUCCESS && eqvk_vk_result_ != VK_INCOMPLETE)      \
+            ::eqvk::vk::throw_vk_error(eqvk_vk_result_, #expr, __FILE__, __LINE__); \
     } while (0)
 
 /// Throws eqvk::vk::VulkanError unless `expr` returns VK_SUCCESS.
-#define VK_CHECK(expr)                                                                   \
-    do {                                                                                 \
-        VkResult eqvk_vk_result_ = (expr);                                               \
-        if (eqvk_vk_result_ != VK_SUCCESS)                                               \
-            ::eqvk::vk::throw_vk_error(eqvk_vk_result_, #expr, __FILE__, __LINE__);      \
+#define VK_CHECK(expr)                                                              \
+    do {                                                                            \
+        VkResult eqvk_vk_result_ = (expr);                                          \
+        if (eqvk_vk_result_ != VK_SUCCESS)                                          \
+            ::eqvk::vk::throw_vk_error(eqvk_vk_result_, #expr, __FILE__, __LINE__); \
     } while (0)

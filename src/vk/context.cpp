@@ -36,9 +36,10 @@ void wait_fence(VkDevice device, VkFence fence, double timeout_s, const char* wh
     auto ns = static_cast<uint64_t>(timeout_s * 1e9);
     VkResult r = vkWaitForFences(device, 1, &fence, VK_TRUE, ns);
     if (r == VK_TIMEOUT)
-        throw VulkanError(r, fmt::format("GPU work '{}' did not finish within {:.0f} s (EQVK_SUBMIT_TIMEOUT_S); "
-                                         "the device may be hung",
-                                         what, timeout_s));
+        throw VulkanError(
+            r, fmt::format("GPU work '{}' did not finish within {:.0f} s (EQVK_SUBMIT_TIMEOUT_S); "
+                           "the device may be hung",
+                           what, timeout_s));
     VK_CHECK(r);
 }
 
@@ -56,7 +57,8 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
     vkGetPhysicalDeviceMemoryProperties(physical_device_, &memory_);
     if (env_flag("EQVK_NO_NV_COOPMAT")) caps_.nv_cooperative_matrix = false;
     if (env_flag("EQVK_NO_KHR_COOPMAT")) caps_.khr_cooperative_matrix = false;
-    if (const char* t = std::getenv("EQVK_SUBMIT_TIMEOUT_S"); t && std::atof(t) > 0) submit_timeout_s_ = std::atof(t);
+    if (const char* t = std::getenv("EQVK_SUBMIT_TIMEOUT_S"); t && std::atof(t) > 0)
+        submit_timeout_s_ = std::atof(t);
 
     // Step 2. Enable every optional feature the kernels may use and the device has.
     VkPhysicalDeviceFeatures2 feats{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
@@ -68,23 +70,27 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
     f12.shaderFloat16 = caps_.shader_float16;
     f12.shaderInt8 = caps_.shader_int8;
     f12.storageBuffer8BitAccess = caps_.storage_buffer_8bit;
-    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
+    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
     fsize.subgroupSizeControl = caps_.subgroup_size_control;
     fsize.computeFullSubgroups = caps_.compute_full_subgroups;
-    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
+    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{
+        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
     fnv.cooperativeMatrix = caps_.nv_cooperative_matrix;
     struct {
         VkStructureType sType;
         void* pNext;
         VkBool32 cooperativeMatrix, robust;
-    } fkhr{static_cast<VkStructureType>(1000506000), nullptr, VK_TRUE, VK_FALSE};  // VK_KHR_cooperative_matrix
+    } fkhr{static_cast<VkStructureType>(1000506000), nullptr, VK_TRUE,
+           VK_FALSE};  // VK_KHR_cooperative_matrix
 
     std::vector<const char*> exts;
     feats.pNext = &f11;
     f11.pNext = &f12;
     void** tail = &f12.pNext;
     if (caps_.subgroup_size_control) {
-        if (caps_.api_version < VK_API_VERSION_1_3) exts.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+        if (caps_.api_version < VK_API_VERSION_1_3)
+            exts.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
         *tail = &fsize;
         tail = &fsize.pNext;
     }
@@ -99,7 +105,8 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
         tail = &fkhr.pNext;
     }
     if (caps_.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
-    if (has_extension(physical_device_, "VK_KHR_portability_subset")) exts.push_back("VK_KHR_portability_subset");
+    if (has_extension(physical_device_, "VK_KHR_portability_subset"))
+        exts.push_back("VK_KHR_portability_subset");
 
     float priority = 1.0f;
     VkDeviceQueueCreateInfo qi{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
@@ -119,11 +126,13 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
 
     // Step 3. One-shot command pool and fence; the pipeline cache.
     VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    pi.flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT | VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pi.flags =
+        VK_COMMAND_POOL_CREATE_TRANSIENT_BIT | VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
     pi.queueFamilyIndex = queue_family_;
     VkCommandPool pool = VK_NULL_HANDLE;
     VK_CHECK(vkCreateCommandPool(dev, &pi, nullptr, &pool));
-    one_shot_pool_ = Handle<VkCommandPool>(pool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
+    one_shot_pool_ = Handle<VkCommandPool>(
+        pool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
     VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     VkFence fence = VK_NULL_HANDLE;
     VK_CHECK(vkCreateFence(dev, &fi, nullptr, &fence));
@@ -157,8 +166,9 @@ uint32_t Context::find_memory_type(uint32_t bits, VkMemoryPropertyFlags required
         }
     }
     if (best < 0)
-        throw VulkanError(VK_ERROR_OUT_OF_DEVICE_MEMORY,
-                          fmt::format("no memory type with properties 0x{:x} on {}", required, caps_.name));
+        throw VulkanError(
+            VK_ERROR_OUT_OF_DEVICE_MEMORY,
+            fmt::format("no memory type with properties 0x{:x} on {}", required, caps_.name));
     return static_cast<uint32_t>(best);
 }
 
@@ -171,7 +181,8 @@ void Context::submit_now(const std::function<void(VkCommandBuffer)>& record) {
     VK_CHECK(vkAllocateCommandBuffers(device(), &ai, &cb));
     VkDevice dev = device();
     VkCommandPool pool = one_shot_pool_.get();
-    Handle<VkCommandBuffer> owner(cb, [dev, pool](VkCommandBuffer c) { vkFreeCommandBuffers(dev, pool, 1, &c); });
+    Handle<VkCommandBuffer> owner(
+        cb, [dev, pool](VkCommandBuffer c) { vkFreeCommandBuffers(dev, pool, 1, &c); });
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     VK_CHECK(vkBeginCommandBuffer(cb, &bi));
@@ -195,8 +206,9 @@ Buffer& Context::staging(size_t bytes) {
 namespace {
 void check_range(const Buffer& b, size_t bytes, size_t offset, const char* what) {
     if (offset > b.size() || bytes > b.size() - offset)
-        throw std::invalid_argument(fmt::format("{} of {} bytes at offset {} exceeds buffer '{}' of {} bytes", what,
-                                                bytes, offset, b.name(), b.size()));
+        throw std::invalid_argument(
+            fmt::format("{} of {} bytes at offset {} exceeds buffer '{}' of {} bytes", what, bytes,
+                        offset, b.name(), b.size()));
 }
 constexpr size_t STAGING_CHUNK = size_t(64) << 20;
 }  // namespace
@@ -217,8 +229,9 @@ void Context::upload(Buffer& dst, const void* src, size_t bytes, size_t offset) 
             VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
             mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
             mb.dstAccessMask = VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
-            vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0,
-                                 nullptr, 0, nullptr);
+            vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                 VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &mb, 0, nullptr, 0,
+                                 nullptr);
         });
         done += n;
     }
@@ -239,8 +252,8 @@ void Context::download(const Buffer& src, void* dst, size_t bytes, size_t offset
             VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
             mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
             mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-            vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr,
-                                 0, nullptr);
+            vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+                                 1, &mb, 0, nullptr, 0, nullptr);
         });
         std::memcpy(static_cast<char*>(dst) + done, st.mapped(), n);
         done += n;

@@ -13,11 +13,16 @@ namespace {
 
 int type_rank(VkPhysicalDeviceType t) {
     switch (t) {
-        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 4;
-        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 3;
-        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-        case VK_PHYSICAL_DEVICE_TYPE_CPU: return 1;
-        default: return 0;
+        case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+            return 4;
+        case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+            return 3;
+        case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+            return 2;
+        case VK_PHYSICAL_DEVICE_TYPE_CPU:
+            return 1;
+        default:
+            return 0;
     }
 }
 
@@ -33,7 +38,8 @@ std::string describe(const DeviceCandidate& c) {
 
 std::string list_of(const std::vector<DeviceCandidate>& cs) {
     std::string s;
-    for (auto& c : cs) s += (s.empty() ? "" : "; ") + describe(c) + (c.usable ? "" : " — unusable: " + c.reason);
+    for (auto& c : cs)
+        s += (s.empty() ? "" : "; ") + describe(c) + (c.usable ? "" : " — unusable: " + c.reason);
     return s.empty() ? "none" : s;
 }
 
@@ -41,12 +47,15 @@ std::string list_of(const std::vector<DeviceCandidate>& cs) {
 
 std::string unusable_reason(const Capabilities& caps) {
     if (caps.api_version < VK_API_VERSION_1_2)
-        return fmt::format("Vulkan {} < 1.2 (eqvk's SPIR-V targets Vulkan 1.2)", version_string(caps.api_version));
+        return fmt::format("Vulkan {} < 1.2 (eqvk's SPIR-V targets Vulkan 1.2)",
+                           version_string(caps.api_version));
     if (caps.compute_queue_family < 0) return "no queue family supports compute";
     if (caps.max_shared_memory < 16384)
-        return fmt::format("only {} bytes of shared memory per workgroup (need 16384)", caps.max_shared_memory);
+        return fmt::format("only {} bytes of shared memory per workgroup (need 16384)",
+                           caps.max_shared_memory);
     if (caps.max_workgroup_invocations < 128)
-        return fmt::format("only {} invocations per workgroup (need 128)", caps.max_workgroup_invocations);
+        return fmt::format("only {} invocations per workgroup (need 128)",
+                           caps.max_workgroup_invocations);
     return "";
 }
 
@@ -69,8 +78,9 @@ DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::stri
     sel.candidates = std::move(candidates);
     const auto& cs = sel.candidates;
     if (cs.empty()) {
-        sel.error = "no Vulkan device found: the loader lists none (is a driver installed? Debian/Ubuntu: "
-                    "mesa-vulkan-drivers for AMD/Intel/lavapipe, or the GPU vendor's driver)";
+        sel.error =
+            "no Vulkan device found: the loader lists none (is a driver installed? Debian/Ubuntu: "
+            "mesa-vulkan-drivers for AMD/Intel/lavapipe, or the GPU vendor's driver)";
         return sel;
     }
     auto fail_choice = [&](std::string msg) {
@@ -88,21 +98,26 @@ DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::stri
         sel.chosen = best;
         return sel;
     }
-    if (std::all_of(choice.begin(), choice.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
-        if (choice.size() > 9) return fail_choice(fmt::format("--device {}: no such device index", choice));
+    if (std::all_of(choice.begin(), choice.end(),
+                    [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+        if (choice.size() > 9)
+            return fail_choice(fmt::format("--device {}: no such device index", choice));
         uint32_t idx = static_cast<uint32_t>(std::stoul(std::string(choice)));
         if (idx >= cs.size())
-            return fail_choice(fmt::format("--device {}: no such device (this machine has {} device{}, indices "
-                                           "0..{})",
-                                           idx, cs.size(), cs.size() == 1 ? "" : "s", cs.size() - 1));
-        if (!cs[idx].usable) return fail_choice(fmt::format("--device {}: unusable: {}", idx, cs[idx].reason));
+            return fail_choice(
+                fmt::format("--device {}: no such device (this machine has {} device{}, indices "
+                            "0..{})",
+                            idx, cs.size(), cs.size() == 1 ? "" : "s", cs.size() - 1));
+        if (!cs[idx].usable)
+            return fail_choice(fmt::format("--device {}: unusable: {}", idx, cs[idx].reason));
         sel.chosen = idx;
         return sel;
     }
     std::vector<uint32_t> matches;
     for (uint32_t i = 0; i < cs.size(); ++i)
         if (lower(cs[i].caps.name).find(lower(choice)) != std::string::npos) matches.push_back(i);
-    if (matches.empty()) return fail_choice(fmt::format("--device '{}': no device name contains it", choice));
+    if (matches.empty())
+        return fail_choice(fmt::format("--device '{}': no device name contains it", choice));
     std::vector<uint32_t> usable;
     for (auto i : matches)
         if (cs[i].usable) usable.push_back(i);
@@ -110,8 +125,8 @@ DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::stri
         return fail_choice(fmt::format("--device '{}': matching device {} is unusable: {}", choice,
                                        matches[0], cs[matches[0]].reason));
     if (usable.size() > 1)
-        return fail_choice(fmt::format("--device '{}' matches {} usable devices; choose one by index", choice,
-                                       usable.size()));
+        return fail_choice(fmt::format(
+            "--device '{}' matches {} usable devices; choose one by index", choice, usable.size()));
     sel.chosen = usable[0];
     return sel;
 }

@@ -1,6 +1,6 @@
-// Device selection (vk-bootstrap style): every physical device is listed with whether eqvk can use it and,
-// if not, why. The automatic choice prefers discrete > integrated > virtual > CPU; the user can pick by
-// index or by a case-insensitive name substring (`--device N|substring`).
+// Device selection (vk-bootstrap style): every physical device is listed with whether eqvk can use
+// it and, if not, why. The automatic choice prefers discrete > integrated > virtual > CPU; the user
+// can pick by index or by a case-insensitive name substring (`--device N|substring`).
 #pragma once
 #include <optional>
 #include <string>
@@ -22,7 +22,8 @@ struct DeviceCandidate {
 };
 
 /// The result of a selection: `chosen` indexes `candidates`; when empty, `error` says why, and
-/// `bad_choice` tells a user error (a choice that matches nothing usable) from a machine without devices.
+/// `bad_choice` tells a user error (a choice that matches nothing usable) from a machine without
+/// devices.
 struct DeviceSelection {
     std::optional<uint32_t> chosen;
     std::vector<DeviceCandidate> candidates;
@@ -30,8 +31,8 @@ struct DeviceSelection {
     bool bad_choice = false;
 };
 
-/// Why eqvk cannot use a device with these capabilities, or "" if it can (API ≥ 1.2, a compute queue,
-/// 16 KiB of shared memory, 128 invocations per workgroup).
+/// Why eqvk cannot use a device with these capabilities, or "" if it can (API ≥ 1.2, a compute
+/// queue, 16 KiB of shared memory, 128 invocations per workgroup).
 std::string unusable_reason(const Capabilities& caps);
 
 /// Queries and judges every device the instance sees.

@@ -1,4 +1,5 @@
-// Instance creation: volk loader, API 1.2+, validation layer + synchronization validation + messenger.
+// Instance creation: volk loader, API 1.2+, validation layer + synchronization validation +
+// messenger.
 #include "vk/instance.h"
 
 #include <fmt/format.h>
@@ -18,9 +19,12 @@ constexpr const char* VALIDATION_LAYER = "VK_LAYER_KHRONOS_validation";
 
 VKAPI_ATTR VkBool32 VKAPI_CALL on_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
                                           VkDebugUtilsMessageTypeFlagsEXT,
-                                          const VkDebugUtilsMessengerCallbackDataEXT* data, void* user) {
-    const char* level = (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) ? "error" : "warning";
-    std::string msg = fmt::format("[validation {}] {}", level, data && data->pMessage ? data->pMessage : "");
+                                          const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                          void* user) {
+    const char* level =
+        (severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) ? "error" : "warning";
+    std::string msg =
+        fmt::format("[validation {}] {}", level, data && data->pMessage ? data->pMessage : "");
     static_cast<ValidationLog*>(user)->add(msg);
     return VK_FALSE;
 }
@@ -31,8 +35,9 @@ bool layer_available(const char* name) {
     std::vector<VkLayerProperties> layers(n);
     VK_CHECK_ENUM(vkEnumerateInstanceLayerProperties(&n, layers.data()));
     layers.resize(n);
-    return std::any_of(layers.begin(), layers.end(),
-                       [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+    return std::any_of(layers.begin(), layers.end(), [&](const VkLayerProperties& l) {
+        return std::strcmp(l.layerName, name) == 0;
+    });
 }
 
 bool extension_available(const char* layer, const char* ext) {
@@ -41,8 +46,9 @@ bool extension_available(const char* layer, const char* ext) {
     std::vector<VkExtensionProperties> exts(n);
     VK_CHECK_ENUM(vkEnumerateInstanceExtensionProperties(layer, &n, exts.data()));
     exts.resize(n);
-    return std::any_of(exts.begin(), exts.end(),
-                       [&](const VkExtensionProperties& e) { return std::strcmp(e.extensionName, ext) == 0; });
+    return std::any_of(exts.begin(), exts.end(), [&](const VkExtensionProperties& e) {
+        return std::strcmp(e.extensionName, ext) == 0;
+    });
 }
 
 }  // namespace
@@ -67,14 +73,18 @@ bool validation_requested() {
     return v && *v && std::strcmp(v, "0") != 0;
 }
 
-Instance::Instance(bool validation) : log_(std::make_unique<ValidationLog>()), validation_(validation) {
+Instance::Instance(bool validation)
+    : log_(std::make_unique<ValidationLog>()), validation_(validation) {
     if (volkInitialize() != VK_SUCCESS)
         throw NoDeviceError(
-            "no Vulkan loader found (libvulkan.so.1 could not be loaded); install the Vulkan loader "
-            "(Debian/Ubuntu: libvulkan1) and a driver (mesa-vulkan-drivers for AMD/Intel/lavapipe)");
+            "no Vulkan loader found (libvulkan.so.1 could not be loaded); install the Vulkan "
+            "loader "
+            "(Debian/Ubuntu: libvulkan1) and a driver (mesa-vulkan-drivers for "
+            "AMD/Intel/lavapipe)");
     if (volkGetInstanceVersion() < VK_API_VERSION_1_2)
-        throw NoDeviceError(fmt::format("the Vulkan loader supports only API {}; eqvk needs 1.2 or newer",
-                                        version_string(volkGetInstanceVersion())));
+        throw NoDeviceError(
+            fmt::format("the Vulkan loader supports only API {}; eqvk needs 1.2 or newer",
+                        version_string(volkGetInstanceVersion())));
 
     std::vector<const char*> layers, extensions;
     if (validation_) {
@@ -85,7 +95,8 @@ Instance::Instance(bool validation) : log_(std::make_unique<ValidationLog>()), v
         extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
     }
     const bool sync_validation =
-        validation_ && extension_available(VALIDATION_LAYER, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
+        validation_ &&
+        extension_available(VALIDATION_LAYER, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
     if (sync_validation) extensions.push_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
 
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
@@ -94,16 +105,18 @@ Instance::Instance(bool validation) : log_(std::make_unique<ValidationLog>()), v
     app.pEngineName = "eqvk";
     app.apiVersion = VK_API_VERSION_1_3;
 
-    VkDebugUtilsMessengerCreateInfoEXT messenger_info{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
-    messenger_info.messageSeverity =
-        VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+    VkDebugUtilsMessengerCreateInfoEXT messenger_info{
+        VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+    messenger_info.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                                     VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
     messenger_info.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
                                  VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT |
                                  VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
     messenger_info.pfnUserCallback = on_message;
     messenger_info.pUserData = log_.get();
 
-    VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
+    VkValidationFeatureEnableEXT enables[] = {
+        VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
     VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
     features.enabledValidationFeatureCount = 1;
     features.pEnabledValidationFeatures = enables;
@@ -124,7 +137,8 @@ Instance::Instance(bool validation) : log_(std::make_unique<ValidationLog>()), v
     VkResult r = vkCreateInstance(&info, nullptr, &inst);
     if (r == VK_ERROR_INCOMPATIBLE_DRIVER)
         throw NoDeviceError(
-            "no Vulkan device found: the loader found no driver (Debian/Ubuntu: mesa-vulkan-drivers for "
+            "no Vulkan device found: the loader found no driver (Debian/Ubuntu: "
+            "mesa-vulkan-drivers for "
             "AMD/Intel/lavapipe, or the GPU vendor's driver)");
     VK_CHECK(r);
     // Device functions go through the loader's trampolines, so several devices can be used at once.
@@ -135,8 +149,9 @@ Instance::Instance(bool validation) : log_(std::make_unique<ValidationLog>()), v
         messenger_info.pNext = nullptr;
         VkDebugUtilsMessengerEXT m = VK_NULL_HANDLE;
         VK_CHECK(vkCreateDebugUtilsMessengerEXT(inst, &messenger_info, nullptr, &m));
-        messenger_ = Handle<VkDebugUtilsMessengerEXT>(
-            m, [inst](VkDebugUtilsMessengerEXT h) { vkDestroyDebugUtilsMessengerEXT(inst, h, nullptr); });
+        messenger_ = Handle<VkDebugUtilsMessengerEXT>(m, [inst](VkDebugUtilsMessengerEXT h) {
+            vkDestroyDebugUtilsMessengerEXT(inst, h, nullptr);
+        });
     }
 }
 

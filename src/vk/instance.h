@@ -1,5 +1,6 @@
-// The Vulkan instance: loads the loader through volk, optionally enables the Khronos validation layer
-// (with synchronization validation) and collects every message it emits so tests can fail on them.
+// The Vulkan instance: loads the loader through volk, optionally enables the Khronos validation
+// layer (with synchronization validation) and collects every message it emits so tests can fail on
+// them.
 #pragma once
 #include <volk.h>
 
@@ -30,8 +31,9 @@ bool validation_requested();
 
 class Instance {
 public:
-    /// Loads libvulkan through volk and creates the instance. Throws NoDeviceError when no loader is found,
-    /// Error when `validation` is asked for but VK_LAYER_KHRONOS_validation is not installed.
+    /// Loads libvulkan through volk and creates the instance. Throws NoDeviceError when no loader
+    /// is found, Error when `validation` is asked for but VK_LAYER_KHRONOS_validation is not
+    /// installed.
     explicit Instance(bool validation);
     Instance(Instance&&) = default;
     Instance& operator=(Instance&&) = default;

@@ -28,11 +28,12 @@ bool header_matches(const std::vector<std::byte>& data, const Capabilities& caps
 
 }  // namespace
 
-std::filesystem::path PipelineCache::file_for(const std::filesystem::path& dir, const Capabilities& caps) {
+std::filesystem::path PipelineCache::file_for(const std::filesystem::path& dir,
+                                              const Capabilities& caps) {
     std::string uuid;
     for (auto b : caps.pipeline_cache_uuid) uuid += fmt::format("{:02x}", b);
-    return dir / fmt::format("pipelines-{:04x}-{:04x}-{:08x}-{}-{}.bin", caps.vendor_id, caps.device_id,
-                             caps.driver_version, uuid, EQVK_VERSION_STRING);
+    return dir / fmt::format("pipelines-{:04x}-{:04x}-{:08x}-{}-{}.bin", caps.vendor_id,
+                             caps.device_id, caps.driver_version, uuid, EQVK_VERSION_STRING);
 }
 
 PipelineCache::PipelineCache(VkDevice device, const Capabilities& caps, std::filesystem::path file)
@@ -49,14 +50,16 @@ PipelineCache::PipelineCache(VkDevice device, const Capabilities& caps, std::fil
     info.pInitialData = initial.empty() ? nullptr : initial.data();
     VkPipelineCache c = VK_NULL_HANDLE;
     VkResult r = vkCreatePipelineCache(device_, &info, nullptr, &c);
-    if (r != VK_SUCCESS && loaded_) {  // a driver may still reject data it wrote itself: start empty
+    if (r != VK_SUCCESS &&
+        loaded_) {  // a driver may still reject data it wrote itself: start empty
         loaded_ = false;
         info.initialDataSize = 0;
         info.pInitialData = nullptr;
         r = vkCreatePipelineCache(device_, &info, nullptr, &c);
     }
     VK_CHECK(r);
-    cache_ = Handle<VkPipelineCache>(c, [device](VkPipelineCache h) { vkDestroyPipelineCache(device, h, nullptr); });
+    cache_ = Handle<VkPipelineCache>(
+        c, [device](VkPipelineCache h) { vkDestroyPipelineCache(device, h, nullptr); });
 }
 
 PipelineCache::~PipelineCache() = default;
@@ -87,17 +90,21 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
     : name_(desc.name), bindings_(desc.bindings), push_bytes_(desc.push_constant_bytes) {
     const auto& caps = ctx.caps();
     VkDevice dev = ctx.device();
-    if (desc.spirv.empty()) throw std::invalid_argument("pipeline '" + desc.name + "': empty SPIR-V");
+    if (desc.spirv.empty())
+        throw std::invalid_argument("pipeline '" + desc.name + "': empty SPIR-V");
     if (desc.push_constant_bytes > caps.max_push_constants || desc.push_constant_bytes % 4 != 0)
-        throw std::invalid_argument(fmt::format("pipeline '{}': {} push-constant bytes (device max {}, multiple of 4)",
-                                                desc.name, desc.push_constant_bytes, caps.max_push_constants));
+        throw std::invalid_argument(
+            fmt::format("pipeline '{}': {} push-constant bytes (device max {}, multiple of 4)",
+                        desc.name, desc.push_constant_bytes, caps.max_push_constants));
     if (desc.required_subgroup_size &&
         (!caps.subgroup_size_control || !caps.subgroup_size_control_compute ||
-         desc.required_subgroup_size < caps.min_subgroup_size || desc.required_subgroup_size > caps.max_subgroup_size))
-        throw std::invalid_argument(fmt::format("pipeline '{}': subgroup size {} not available (device range {}..{}, "
-                                                "size control {})",
-                                                desc.name, desc.required_subgroup_size, caps.min_subgroup_size,
-                                                caps.max_subgroup_size, caps.subgroup_size_control ? "yes" : "no"));
+         desc.required_subgroup_size < caps.min_subgroup_size ||
+         desc.required_subgroup_size > caps.max_subgroup_size))
+        throw std::invalid_argument(
+            fmt::format("pipeline '{}': subgroup size {} not available (device range {}..{}, "
+                        "size control {})",
+                        desc.name, desc.required_subgroup_size, caps.min_subgroup_size,
+                        caps.max_subgroup_size, caps.subgroup_size_control ? "yes" : "no"));
 
     // Step 1. Descriptor set layout: storage buffers 0..bindings-1.
     std::vector<VkDescriptorSetLayoutBinding> binds(desc.bindings);
@@ -108,8 +115,9 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
     dsl.pBindings = binds.data();
     VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
     VK_CHECK(vkCreateDescriptorSetLayout(dev, &dsl, nullptr, &set_layout));
-    set_layout_ = Handle<VkDescriptorSetLayout>(
-        set_layout, [dev](VkDescriptorSetLayout h) { vkDestroyDescriptorSetLayout(dev, h, nullptr); });
+    set_layout_ = Handle<VkDescriptorSetLayout>(set_layout, [dev](VkDescriptorSetLayout h) {
+        vkDestroyDescriptorSetLayout(dev, h, nullptr);
+    });
 
     // Step 2. Pipeline layout with one push-constant range.
     VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, desc.push_constant_bytes};
@@ -120,7 +128,8 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
     pl.pPushConstantRanges = &push;
     VkPipelineLayout layout = VK_NULL_HANDLE;
     VK_CHECK(vkCreatePipelineLayout(dev, &pl, nullptr, &layout));
-    layout_ = Handle<VkPipelineLayout>(layout, [dev](VkPipelineLayout h) { vkDestroyPipelineLayout(dev, h, nullptr); });
+    layout_ = Handle<VkPipelineLayout>(
+        layout, [dev](VkPipelineLayout h) { vkDestroyPipelineLayout(dev, h, nullptr); });
 
     // Step 3. Shader module (only needed until the pipeline exists).
     VkShaderModuleCreateInfo sm{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
@@ -128,7 +137,8 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
     sm.pCode = desc.spirv.data();
     VkShaderModule module = VK_NULL_HANDLE;
     VK_CHECK(vkCreateShaderModule(dev, &sm, nullptr, &module));
-    Handle<VkShaderModule> module_owner(module, [dev](VkShaderModule h) { vkDestroyShaderModule(dev, h, nullptr); });
+    Handle<VkShaderModule> module_owner(
+        module, [dev](VkShaderModule h) { vkDestroyShaderModule(dev, h, nullptr); });
 
     // Step 4. Specialization constants and the compute pipeline.
     std::vector<VkSpecializationMapEntry> entries;
@@ -137,15 +147,16 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
         entries.push_back({s.id, static_cast<uint32_t>(values.size() * 4), 4});
         values.push_back(s.value);
     }
-    VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(), values.size() * 4,
-                              values.data()};
+    VkSpecializationInfo spec{static_cast<uint32_t>(entries.size()), entries.data(),
+                              values.size() * 4, values.data()};
     VkPipelineShaderStageRequiredSubgroupSizeCreateInfo sub{
         VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_REQUIRED_SUBGROUP_SIZE_CREATE_INFO};
     sub.requiredSubgroupSize = desc.required_subgroup_size;
     VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
     ci.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
     ci.stage.pNext = desc.required_subgroup_size ? &sub : nullptr;
-    if (desc.full_subgroups) ci.stage.flags |= VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT;
+    if (desc.full_subgroups)
+        ci.stage.flags |= VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT;
     ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
     ci.stage.module = module;
     ci.stage.pName = "main";
@@ -153,7 +164,8 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
     ci.layout = layout;
     VkPipeline pipeline = VK_NULL_HANDLE;
     VK_CHECK(vkCreateComputePipelines(dev, ctx.pipeline_cache().get(), 1, &ci, nullptr, &pipeline));
-    pipeline_ = Handle<VkPipeline>(pipeline, [dev](VkPipeline h) { vkDestroyPipeline(dev, h, nullptr); });
+    pipeline_ =
+        Handle<VkPipeline>(pipeline, [dev](VkPipeline h) { vkDestroyPipeline(dev, h, nullptr); });
 }
 
 }  // namespace eqvk::vk

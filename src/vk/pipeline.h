@@ -1,5 +1,5 @@
-// Compute pipelines from embedded SPIR-V with specialization constants, and the on-disk pipeline cache
-// (keyed by vendor, device, driver version, the driver's cache UUID and the eqvk version).
+// Compute pipelines from embedded SPIR-V with specialization constants, and the on-disk pipeline
+// cache (keyed by vendor, device, driver version, the driver's cache UUID and the eqvk version).
 #pragma once
 #include <volk.h>
 
@@ -19,8 +19,8 @@ struct Capabilities;
 /// The driver's pipeline cache, loaded from and saved to a file under util/fs.h's cache_dir().
 class PipelineCache {
 public:
-    /// Loads `file` if it exists and its header matches the device (else starts empty). `file` empty:
-    /// in-memory only.
+    /// Loads `file` if it exists and its header matches the device (else starts empty). `file`
+    /// empty: in-memory only.
     PipelineCache(VkDevice device, const Capabilities& caps, std::filesystem::path file);
     ~PipelineCache();
     VkPipelineCache get() const { return cache_.get(); }
@@ -32,8 +32,10 @@ public:
     /// Bytes of cache data the driver currently holds.
     size_t data_size() const;
 
-    /// The cache file eqvk uses for a device: <dir>/pipelines-<vendor>-<device>-<driver>-<uuid>-<version>.bin.
-    static std::filesystem::path file_for(const std::filesystem::path& dir, const Capabilities& caps);
+    /// The cache file eqvk uses for a device:
+    /// <dir>/pipelines-<vendor>-<device>-<driver>-<uuid>-<version>.bin.
+    static std::filesystem::path file_for(const std::filesystem::path& dir,
+                                          const Capabilities& caps);
 
 private:
     VkDevice device_;
@@ -48,21 +50,24 @@ struct SpecConstant {
     uint32_t value = 0;
 };
 
-/// What a compute pipeline is built from. Every binding is a storage buffer in set 0 at 0..bindings-1.
+/// What a compute pipeline is built from. Every binding is a storage buffer in set 0 at
+/// 0..bindings-1.
 struct PipelineDesc {
-    std::string name;                   // for messages and timestamps
-    std::span<const uint32_t> spirv;    // embedded SPIR-V words
+    std::string name;                 // for messages and timestamps
+    std::span<const uint32_t> spirv;  // embedded SPIR-V words
     uint32_t bindings = 0;
-    uint32_t push_constant_bytes = 0;   // ≤ 128 (the guaranteed minimum and lavapipe's limit)
-    std::vector<SpecConstant> spec;     // the workgroup size is constant_id 0 by convention
-    uint32_t required_subgroup_size = 0;  // 0 = the driver's choice; else needs subgroup-size control
-    bool full_subgroups = false;        // VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT
+    uint32_t push_constant_bytes = 0;  // ≤ 128 (the guaranteed minimum and lavapipe's limit)
+    std::vector<SpecConstant> spec;    // the workgroup size is constant_id 0 by convention
+    uint32_t required_subgroup_size =
+        0;                        // 0 = the driver's choice; else needs subgroup-size control
+    bool full_subgroups = false;  // VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT
 };
 
 class Pipeline {
 public:
-    /// Builds the shader module, descriptor set layout, layout and pipeline. Throws std::invalid_argument when
-    /// the description asks for more than the device offers, VulkanError when the driver fails.
+    /// Builds the shader module, descriptor set layout, layout and pipeline. Throws
+    /// std::invalid_argument when the description asks for more than the device offers, VulkanError
+    /// when the driver fails.
     Pipeline(Context& ctx, const PipelineDesc& desc);
 
     VkPipeline get() const { return pipeline_.get(); }

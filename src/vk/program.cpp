@@ -1,5 +1,6 @@
-// Program recording: descriptor sets written once, barriers from plan_barriers(), optional timestamps,
-// and a closing barrier that makes every write visible to the host and to the next submit.
+// Program recording: descriptor sets written once, barriers from plan_barriers(), optional
+// timestamps, and a closing barrier that makes every write visible to the host and to the next
+// submit.
 #include "vk/program.h"
 
 #include <fmt/format.h>
@@ -51,46 +52,55 @@ Program::~Program() {
     }
 }
 
-void Program::add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const void* push,
-                           size_t push_bytes, Groups groups, const Buffer* args, size_t args_offset,
-                           std::string label) {
+void Program::add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings,
+                           const void* push, size_t push_bytes, Groups groups, const Buffer* args,
+                           size_t args_offset, std::string label) {
     if (recorded_) throw std::logic_error("program '" + name_ + "' is already recorded");
     const auto& caps = ctx_.caps();
     auto where = fmt::format("program '{}', dispatch of '{}'", name_, pipeline.name());
     if (bindings.size() != pipeline.bindings())
-        throw std::invalid_argument(fmt::format("{}: {} bindings given, the pipeline has {}", where, bindings.size(),
-                                                pipeline.bindings()));
+        throw std::invalid_argument(fmt::format("{}: {} bindings given, the pipeline has {}", where,
+                                                bindings.size(), pipeline.bindings()));
     if (push_bytes != pipeline.push_constant_bytes())
-        throw std::invalid_argument(fmt::format("{}: {} push-constant bytes given, the pipeline takes {}", where,
-                                                push_bytes, pipeline.push_constant_bytes()));
+        throw std::invalid_argument(
+            fmt::format("{}: {} push-constant bytes given, the pipeline takes {}", where,
+                        push_bytes, pipeline.push_constant_bytes()));
     for (size_t i = 0; i < bindings.size(); ++i) {
         auto& b = bindings[i];
-        if (!b.buffer) throw std::invalid_argument(fmt::format("{}: binding {} has no buffer", where, i));
+        if (!b.buffer)
+            throw std::invalid_argument(fmt::format("{}: binding {} has no buffer", where, i));
         if (b.offset >= b.buffer->size())
-            throw std::invalid_argument(fmt::format("{}: binding {} offset {} is past buffer '{}' ({} bytes)", where, i,
-                                                    b.offset, b.buffer->name(), b.buffer->size()));
+            throw std::invalid_argument(
+                fmt::format("{}: binding {} offset {} is past buffer '{}' ({} bytes)", where, i,
+                            b.offset, b.buffer->name(), b.buffer->size()));
         if (b.bytes == 0) b.bytes = b.buffer->size() - b.offset;
         if (b.bytes > b.buffer->size() - b.offset || b.bytes > caps.max_storage_buffer_range)
-            throw std::invalid_argument(fmt::format("{}: binding {} covers {} bytes of buffer '{}' ({} bytes, device "
-                                                    "max range {})",
-                                                    where, i, b.bytes, b.buffer->name(), b.buffer->size(),
-                                                    caps.max_storage_buffer_range));
-        if (caps.min_storage_buffer_offset_alignment && b.offset % caps.min_storage_buffer_offset_alignment)
-            throw std::invalid_argument(fmt::format("{}: binding {} offset {} is not a multiple of {}", where, i,
-                                                    b.offset, caps.min_storage_buffer_offset_alignment));
+            throw std::invalid_argument(
+                fmt::format("{}: binding {} covers {} bytes of buffer '{}' ({} bytes, device "
+                            "max range {})",
+                            where, i, b.bytes, b.buffer->name(), b.buffer->size(),
+                            caps.max_storage_buffer_range));
+        if (caps.min_storage_buffer_offset_alignment &&
+            b.offset % caps.min_storage_buffer_offset_alignment)
+            throw std::invalid_argument(
+                fmt::format("{}: binding {} offset {} is not a multiple of {}", where, i, b.offset,
+                            caps.min_storage_buffer_offset_alignment));
     }
     for (int d = 0; d < 3; ++d)
         if (!args && groups[d] > caps.max_workgroup_count[d])
-            throw std::invalid_argument(fmt::format("{}: {} workgroups in dimension {} (device max {})", where,
-                                                    groups[d], d, caps.max_workgroup_count[d]));
+            throw std::invalid_argument(
+                fmt::format("{}: {} workgroups in dimension {} (device max {})", where, groups[d],
+                            d, caps.max_workgroup_count[d]));
     if (args && (args_offset % 4 || args_offset + 12 > args->size()))
-        throw std::invalid_argument(fmt::format("{}: indirect args at offset {} do not fit buffer '{}'", where,
-                                                args_offset, args->name()));
+        throw std::invalid_argument(
+            fmt::format("{}: indirect args at offset {} do not fit buffer '{}'", where, args_offset,
+                        args->name()));
     Op op;
     op.kind = args ? Op::Kind::DispatchIndirect : Op::Kind::Dispatch;
     op.pipeline = &pipeline;
     op.bindings = std::move(bindings);
-    op.push.assign(static_cast<const uint8_t*>(push), static_cast<const uint8_t*>(push) + push_bytes);
+    op.push.assign(static_cast<const uint8_t*>(push),
+                   static_cast<const uint8_t*>(push) + push_bytes);
     op.groups = groups;
     op.src = args;
     op.src_offset = args_offset;
@@ -98,13 +108,15 @@ void Program::add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindin
     ops_.push_back(std::move(op));
 }
 
-void Program::fill(const Buffer& dst, uint32_t value, size_t offset, size_t bytes, std::string label) {
+void Program::fill(const Buffer& dst, uint32_t value, size_t offset, size_t bytes,
+                   std::string label) {
     if (recorded_) throw std::logic_error("program '" + name_ + "' is already recorded");
     if (bytes == 0) bytes = dst.size() - offset;
     if (offset % 4 || bytes % 4 || offset + bytes > dst.size())
-        throw std::invalid_argument(fmt::format("program '{}': fill of {} bytes at {} in buffer '{}' ({} bytes) must be "
-                                                "4-byte aligned and inside it",
-                                                name_, bytes, offset, dst.name(), dst.size()));
+        throw std::invalid_argument(
+            fmt::format("program '{}': fill of {} bytes at {} in buffer '{}' ({} bytes) must be "
+                        "4-byte aligned and inside it",
+                        name_, bytes, offset, dst.name(), dst.size()));
     Op op;
     op.kind = Op::Kind::Fill;
     op.dst = &dst;
@@ -115,12 +127,13 @@ void Program::fill(const Buffer& dst, uint32_t value, size_t offset, size_t byte
     ops_.push_back(std::move(op));
 }
 
-void Program::copy(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset, size_t bytes,
-                   std::string label) {
+void Program::copy(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset,
+                   size_t bytes, std::string label) {
     if (recorded_) throw std::logic_error("program '" + name_ + "' is already recorded");
     if (bytes == 0 || src_offset + bytes > src.size() || dst_offset + bytes > dst.size())
-        throw std::invalid_argument(fmt::format("program '{}': copy of {} bytes from '{}'+{} to '{}'+{} is out of range",
-                                                name_, bytes, src.name(), src_offset, dst.name(), dst_offset));
+        throw std::invalid_argument(
+            fmt::format("program '{}': copy of {} bytes from '{}'+{} to '{}'+{} is out of range",
+                        name_, bytes, src.name(), src_offset, dst.name(), dst_offset));
     Op op;
     op.kind = Op::Kind::Copy;
     op.src = &src;
@@ -132,7 +145,9 @@ void Program::copy(const Buffer& src, size_t src_offset, const Buffer& dst, size
     ops_.push_back(std::move(op));
 }
 
-size_t Program::size() const { return ops_.size(); }
+size_t Program::size() const {
+    return ops_.size();
+}
 
 void Program::finalize() {
     if (recorded_) return;
@@ -158,7 +173,8 @@ void Program::record() {
         pi.pPoolSizes = &ps;
         VkDescriptorPool pool = VK_NULL_HANDLE;
         VK_CHECK(vkCreateDescriptorPool(dev, &pi, nullptr, &pool));
-        descriptor_pool_ = Handle<VkDescriptorPool>(pool, [dev](VkDescriptorPool p) { vkDestroyDescriptorPool(dev, p, nullptr); });
+        descriptor_pool_ = Handle<VkDescriptorPool>(
+            pool, [dev](VkDescriptorPool p) { vkDestroyDescriptorPool(dev, p, nullptr); });
         for (auto& op : ops_) {
             if (!op.pipeline) continue;
             VkDescriptorSetLayout layout = op.pipeline->set_layout();
@@ -170,7 +186,8 @@ void Program::record() {
             std::vector<VkDescriptorBufferInfo> infos(op.bindings.size());
             std::vector<VkWriteDescriptorSet> writes(op.bindings.size());
             for (size_t i = 0; i < op.bindings.size(); ++i) {
-                infos[i] = {op.bindings[i].buffer->get(), op.bindings[i].offset, op.bindings[i].bytes};
+                infos[i] = {op.bindings[i].buffer->get(), op.bindings[i].offset,
+                            op.bindings[i].bytes};
                 writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
                 writes[i].dstSet = op.set;
                 writes[i].dstBinding = static_cast<uint32_t>(i);
@@ -178,7 +195,8 @@ void Program::record() {
                 writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
                 writes[i].pBufferInfo = &infos[i];
             }
-            vkUpdateDescriptorSets(dev, static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
+            vkUpdateDescriptorSets(dev, static_cast<uint32_t>(writes.size()), writes.data(), 0,
+                                   nullptr);
         }
     }
 
@@ -192,7 +210,8 @@ void Program::record() {
                 uses[i].push_back({resource_id(ids, *op.src), Stage::Indirect, Access::Read});
                 [[fallthrough]];
             case Op::Kind::Dispatch:
-                for (auto& b : op.bindings) uses[i].push_back({resource_id(ids, *b.buffer), Stage::Compute, b.access});
+                for (auto& b : op.bindings)
+                    uses[i].push_back({resource_id(ids, *b.buffer), Stage::Compute, b.access});
                 break;
             case Op::Kind::Fill:
                 uses[i].push_back({resource_id(ids, *op.dst), Stage::Transfer, Access::Write});
@@ -210,7 +229,8 @@ void Program::record() {
     pi.queueFamilyIndex = ctx_.queue_family();
     VkCommandPool cpool = VK_NULL_HANDLE;
     VK_CHECK(vkCreateCommandPool(dev, &pi, nullptr, &cpool));
-    command_pool_ = Handle<VkCommandPool>(cpool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
+    command_pool_ = Handle<VkCommandPool>(
+        cpool, [dev](VkCommandPool p) { vkDestroyCommandPool(dev, p, nullptr); });
     VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
     ai.commandPool = cpool;
     ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
@@ -227,7 +247,8 @@ void Program::record() {
         qi.queryCount = static_cast<uint32_t>(ops_.size() + 1);
         VkQueryPool qp = VK_NULL_HANDLE;
         VK_CHECK(vkCreateQueryPool(dev, &qi, nullptr, &qp));
-        query_pool_ = Handle<VkQueryPool>(qp, [dev](VkQueryPool q) { vkDestroyQueryPool(dev, q, nullptr); });
+        query_pool_ =
+            Handle<VkQueryPool>(qp, [dev](VkQueryPool q) { vkDestroyQueryPool(dev, q, nullptr); });
     }
 
     // Step 4. Record.
@@ -255,8 +276,8 @@ void Program::record() {
                 b.size = VK_WHOLE_SIZE;
                 bmb.push_back(b);
             }
-            vkCmdPipelineBarrier(cb, src, dst, 0, 0, nullptr, static_cast<uint32_t>(bmb.size()), bmb.data(), 0,
-                                 nullptr);
+            vkCmdPipelineBarrier(cb, src, dst, 0, 0, nullptr, static_cast<uint32_t>(bmb.size()),
+                                 bmb.data(), 0, nullptr);
             ++next_batch;
         }
         auto& op = ops_[i];
@@ -264,8 +285,8 @@ void Program::record() {
             case Op::Kind::Dispatch:
             case Op::Kind::DispatchIndirect:
                 vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->get());
-                vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->layout(), 0, 1, &op.set, 0,
-                                        nullptr);
+                vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->layout(),
+                                        0, 1, &op.set, 0, nullptr);
                 if (!op.push.empty())
                     vkCmdPushConstants(cb, op.pipeline->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
                                        static_cast<uint32_t>(op.push.size()), op.push.data());
@@ -291,10 +312,12 @@ void Program::record() {
     if (!options_.omit_barriers) {
         VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
         mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-        mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
-        vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                             VK_PIPELINE_STAGE_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0,
-                             nullptr);
+        mb.dstAccessMask =
+            VK_ACCESS_HOST_READ_BIT | VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
+        vkCmdPipelineBarrier(cb,
+                             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                             VK_PIPELINE_STAGE_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
+                             &mb, 0, nullptr, 0, nullptr);
     }
     VK_CHECK(vkEndCommandBuffer(cb));
 }
@@ -322,8 +345,9 @@ std::vector<OpTiming> Program::timings() const {
     std::vector<OpTiming> out;
     if (!query_pool_ || submits_ == 0) return out;
     std::vector<uint64_t> ts(ops_.size() + 1);
-    VK_CHECK(vkGetQueryPoolResults(ctx_.device(), query_pool_.get(), 0, static_cast<uint32_t>(ts.size()),
-                                   ts.size() * sizeof(uint64_t), ts.data(), sizeof(uint64_t),
+    VK_CHECK(vkGetQueryPoolResults(ctx_.device(), query_pool_.get(), 0,
+                                   static_cast<uint32_t>(ts.size()), ts.size() * sizeof(uint64_t),
+                                   ts.data(), sizeof(uint64_t),
                                    VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT));
     const uint32_t bits = ctx_.caps().timestamp_valid_bits;
     const uint64_t mask = bits >= 64 ? ~uint64_t(0) : ((uint64_t(1) << bits) - 1);

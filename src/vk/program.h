@@ -1,7 +1,8 @@
-// Program: a fixed sequence of GPU operations (dispatches, indirect dispatches, fills, copies) recorded once
-// into a command buffer, with exactly the buffer barriers the data flow needs, and submitted any number of
-// times without re-recording (ARCHITECTURE decision 1). Values that change between submits live in GPU
-// buffers; work sizes that change use dispatch_indirect with GPU-written counts.
+// Program: a fixed sequence of GPU operations (dispatches, indirect dispatches, fills, copies)
+// recorded once into a command buffer, with exactly the buffer barriers the data flow needs, and
+// submitted any number of times without re-recording (ARCHITECTURE decision 1). Values that change
+// between submits live in GPU buffers; work sizes that change use dispatch_indirect with
+// GPU-written counts.
 #pragma once
 #include <volk.h>
 
@@ -20,15 +21,20 @@ class Buffer;
 class Context;
 class Pipeline;
 
-/// One storage-buffer binding of a dispatch and how the shader uses it. `bytes` 0 = to the buffer's end.
+/// One storage-buffer binding of a dispatch and how the shader uses it. `bytes` 0 = to the buffer's
+/// end.
 struct Binding {
     const Buffer* buffer = nullptr;
     Access access = Access::Read;
     size_t offset = 0;
     size_t bytes = 0;
 };
-inline Binding reads(const Buffer& b, size_t offset = 0, size_t bytes = 0) { return {&b, Access::Read, offset, bytes}; }
-inline Binding writes(const Buffer& b, size_t offset = 0, size_t bytes = 0) { return {&b, Access::Write, offset, bytes}; }
+inline Binding reads(const Buffer& b, size_t offset = 0, size_t bytes = 0) {
+    return {&b, Access::Read, offset, bytes};
+}
+inline Binding writes(const Buffer& b, size_t offset = 0, size_t bytes = 0) {
+    return {&b, Access::Write, offset, bytes};
+}
 inline Binding reads_writes(const Buffer& b, size_t offset = 0, size_t bytes = 0) {
     return {&b, Access::ReadWrite, offset, bytes};
 }
@@ -36,8 +42,10 @@ inline Binding reads_writes(const Buffer& b, size_t offset = 0, size_t bytes = 0
 using Groups = std::array<uint32_t, 3>;
 
 struct ProgramOptions {
-    bool timestamps = false;    // a timestamp after every operation (ignored where the queue has none)
-    bool omit_barriers = false;  // TESTS ONLY: record no barriers, to prove the validation layer sees the races
+    bool timestamps =
+        false;  // a timestamp after every operation (ignored where the queue has none)
+    bool omit_barriers =
+        false;  // TESTS ONLY: record no barriers, to prove the validation layer sees the races
 };
 
 /// GPU time of one recorded operation, from timestamps.
@@ -53,41 +61,52 @@ public:
     Program(const Program&) = delete;
     Program& operator=(const Program&) = delete;
 
-    /// Adds vkCmdDispatch(groups). `bindings` map to binding 0..n-1 of `pipeline`; `push` must be exactly the
-    /// pipeline's push-constant size. Buffers and pipeline must outlive the Program. Throws
-    /// std::invalid_argument on a count, size, range or alignment the pipeline or device does not allow.
+    /// Adds vkCmdDispatch(groups). `bindings` map to binding 0..n-1 of `pipeline`; `push` must be
+    /// exactly the pipeline's push-constant size. Buffers and pipeline must outlive the Program.
+    /// Throws std::invalid_argument on a count, size, range or alignment the pipeline or device
+    /// does not allow.
     template <typename Push>
-    void dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const Push& push, Groups groups,
+    void dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const Push& push,
+                  Groups groups, std::string label = {}) {
+        static_assert(std::is_trivially_copyable_v<Push> && sizeof(Push) <= 128);
+        add_dispatch(pipeline, std::move(bindings), &push, sizeof(Push), groups, nullptr, 0,
+                     std::move(label));
+    }
+    void dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, Groups groups,
                   std::string label = {}) {
-        static_assert(std::is_trivially_copyable_v<Push> && sizeof(Push) <= 128);
-        add_dispatch(pipeline, std::move(bindings), &push, sizeof(Push), groups, nullptr, 0, std::move(label));
+        add_dispatch(pipeline, std::move(bindings), nullptr, 0, groups, nullptr, 0,
+                     std::move(label));
     }
-    void dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, Groups groups, std::string label = {}) {
-        add_dispatch(pipeline, std::move(bindings), nullptr, 0, groups, nullptr, 0, std::move(label));
-    }
-    /// Adds vkCmdDispatchIndirect: the group counts are three uint32 in `args` at `args_offset`, written by
-    /// an earlier operation (or the host). A zero count dispatches nothing.
+    /// Adds vkCmdDispatchIndirect: the group counts are three uint32 in `args` at `args_offset`,
+    /// written by an earlier operation (or the host). A zero count dispatches nothing.
     template <typename Push>
-    void dispatch_indirect(const Pipeline& pipeline, std::vector<Binding> bindings, const Push& push,
-                           const Buffer& args, size_t args_offset, std::string label = {}) {
+    void dispatch_indirect(const Pipeline& pipeline, std::vector<Binding> bindings,
+                           const Push& push, const Buffer& args, size_t args_offset,
+                           std::string label = {}) {
         static_assert(std::is_trivially_copyable_v<Push> && sizeof(Push) <= 128);
-        add_dispatch(pipeline, std::move(bindings), &push, sizeof(Push), {}, &args, args_offset, std::move(label));
+        add_dispatch(pipeline, std::move(bindings), &push, sizeof(Push), {}, &args, args_offset,
+                     std::move(label));
     }
-    void dispatch_indirect(const Pipeline& pipeline, std::vector<Binding> bindings, const Buffer& args,
-                           size_t args_offset, std::string label = {}) {
-        add_dispatch(pipeline, std::move(bindings), nullptr, 0, {}, &args, args_offset, std::move(label));
+    void dispatch_indirect(const Pipeline& pipeline, std::vector<Binding> bindings,
+                           const Buffer& args, size_t args_offset, std::string label = {}) {
+        add_dispatch(pipeline, std::move(bindings), nullptr, 0, {}, &args, args_offset,
+                     std::move(label));
     }
-    /// Fills `bytes` (0 = to the end; a multiple of 4) of `dst` from `offset` with the 32-bit `value`.
-    void fill(const Buffer& dst, uint32_t value, size_t offset = 0, size_t bytes = 0, std::string label = {});
-    /// Copies `bytes` from `src`+src_offset to `dst`+dst_offset.
-    void copy(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset, size_t bytes,
+    /// Fills `bytes` (0 = to the end; a multiple of 4) of `dst` from `offset` with the 32-bit
+    /// `value`.
+    void fill(const Buffer& dst, uint32_t value, size_t offset = 0, size_t bytes = 0,
               std::string label = {});
+    /// Copies `bytes` from `src`+src_offset to `dst`+dst_offset.
+    void copy(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset,
+              size_t bytes, std::string label = {});
 
     /// Records the command buffer (once). Called by the first submit() if not called before.
     void finalize();
-    /// Submits the recorded commands. Throws std::logic_error if the previous submit was not waited for.
+    /// Submits the recorded commands. Throws std::logic_error if the previous submit was not waited
+    /// for.
     void submit();
-    /// Waits for the last submit (times out per Context::submit_timeout_s). Results are then host-readable.
+    /// Waits for the last submit (times out per Context::submit_timeout_s). Results are then
+    /// host-readable.
     void wait();
     /// submit() + wait().
     void run() {
@@ -107,8 +126,9 @@ public:
 
 private:
     struct Op;
-    void add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const void* push, size_t push_bytes,
-                      Groups groups, const Buffer* args, size_t args_offset, std::string label);
+    void add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const void* push,
+                      size_t push_bytes, Groups groups, const Buffer* args, size_t args_offset,
+                      std::string label);
     void record();
 
     Context& ctx_;
