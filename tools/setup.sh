@@ -5,7 +5,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  cmake g++ ninja-build pkg-config git          # build
+  cmake g++ ninja-build pkg-config git clang-format  # build, formatting check
   libvulkan-dev libvulkan-volk-dev glslang-tools # Vulkan headers, volk (run-time loader), GLSL → SPIR-V
   libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev doctest-dev
   mesa-vulkan-drivers vulkan-validationlayers vulkan-tools  # lavapipe, validation layer, vulkaninfo

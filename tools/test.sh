@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly as CI runs it (.ci/run calls this):
-#   1. tools/setup.sh (installs what is missing);
+#   1. tools/setup.sh (installs what is missing); tools/format.sh --check (clang-format 14);
 #   2. Release build with -Werror and invariant checks on, every test through ctest — GPU suites on the
 #      first usable Vulkan device (lavapipe in CI) with the Khronos validation layer on;
 #   3. ASan + UBSan build of the CPU-only modules (util, game, solver, io) and their tests.
@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
+tools/format.sh --check
 jobs=$(nproc)
 
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DEQVK_WERROR=ON -DEQVK_ASSERTS=ON >/dev/null
