@@ -24,6 +24,8 @@
 // invocation accumulates a TM×TN register micro-tile whose rows/columns are strided by BM/TM and BN/TN so that
 // neighbouring invocations read neighbouring shared-memory words. No subgroup operations are used.
 
+#extension GL_EXT_control_flow_attributes : require
+
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint BM = 64;
 layout(constant_id = 2) const uint BN = 64;
@@ -91,7 +93,7 @@ void gemm_main() {
     }
 
     float acc[TM * TN];
-    for (uint i = 0; i < TM * TN; ++i) acc[i] = 0.0;
+    [[unroll]] for (uint i = 0; i < TM * TN; ++i) acc[i] = 0.0;
 
     for (uint k0 = k_begin; k0 < k_end; k0 += BK) {
         // Stage A: element e of the BM×BK slice; the fastest index follows the contiguous direction in memory.
@@ -116,18 +118,18 @@ void gemm_main() {
         barrier();
         for (uint kk = 0; kk < BK; ++kk) {
             float ar[TM], br[TN];
-            for (uint i = 0; i < TM; ++i) ar[i] = a_sh[kk * BM + ty + i * WM];
-            for (uint j = 0; j < TN; ++j) br[j] = b_sh[kk * BN + tx + j * WN];
-            for (uint i = 0; i < TM; ++i)
-                for (uint j = 0; j < TN; ++j) acc[i * TN + j] = fma(ar[i], br[j], acc[i * TN + j]);
+            [[unroll]] for (uint i = 0; i < TM; ++i) ar[i] = a_sh[kk * BM + ty + i * WM];
+            [[unroll]] for (uint j = 0; j < TN; ++j) br[j] = b_sh[kk * BN + tx + j * WN];
+            [[unroll]] for (uint i = 0; i < TM; ++i)
+                [[unroll]] for (uint j = 0; j < TN; ++j) acc[i * TN + j] = fma(ar[i], br[j], acc[i * TN + j]);
         }
         barrier();
     }
 
-    for (uint i = 0; i < TM; ++i) {
+    [[unroll]] for (uint i = 0; i < TM; ++i) {
         uint row = m0 + ty + i * WM;
         if (row >= pc.M) continue;
-        for (uint j = 0; j < TN; ++j) {
+        [[unroll]] for (uint j = 0; j < TN; ++j) {
             uint col = n0 + tx + j * WN;
             if (col >= pc.N) continue;
             if (MODE == 1u) {

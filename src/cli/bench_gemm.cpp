@@ -21,7 +21,7 @@ struct BenchGemmOptions {
     std::string dtype = "fp32";
     bool json = false;
     uint32_t runs = 20;
-    uint32_t max_m = 0;  // 0: 8192 on CPU devices, no cap elsewhere
+    uint32_t max_m = 0;  // 0: 512 on CPU devices, no cap elsewhere
     bool auto_only = false;
 };
 
@@ -44,7 +44,7 @@ int run_bench_gemm(const GlobalOptions& global, const BenchGemmOptions& o) {
     opt.device = global.device;
     vk::Context ctx(opt);
     const auto& caps = ctx.caps();
-    uint32_t max_m = o.max_m ? o.max_m : caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 8192u : 0u;
+    uint32_t max_m = o.max_m ? o.max_m : caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 512u : 0u;
     if (max_m && o.suite == "oracle") shapes = kernels::oracle_suite(max_m);
     kernels::KernelCache cache(ctx);
     auto ceil = kernels::measure_ceilings(ctx, cache);
@@ -105,7 +105,7 @@ void add_bench_gemm_command(CLI::App& bench, const GlobalOptions& global, Action
     sub->add_option("--suite", o->suite, "A named shape set: oracle");
     sub->add_option("--dtype", o->dtype, "Storage type")->check(CLI::IsMember({"fp32", "fp16"}));
     sub->add_option("--runs", o->runs, "Timed runs per configuration (at least 20)");
-    sub->add_option("--max-m", o->max_m, "Largest M of a suite (default 8192 on CPU devices, else no cap)");
+    sub->add_option("--max-m", o->max_m, "Largest M of a suite (default 512 on CPU devices, else no cap)");
     sub->add_flag("--auto-only", o->auto_only, "Time only the automatic choice");
     sub->add_flag("--json", o->json, "Print one JSON object");
     sub->callback([&global, &action, o] { action = [&global, o] { return run_bench_gemm(global, *o); }; });

@@ -141,7 +141,7 @@ std::vector<GemmBenchRow> bench_gemm_shape(vk::Context& ctx, KernelCache& cache,
     std::vector<std::string> configs;
     if (o.all_configs)
         for (const auto& t : dev.tiles) configs.emplace_back(t.name);
-    std::string auto_name = env_forced.empty() ? choose_gemm(dev, chunk_m, N, K).name() : env_forced;
+    std::string auto_name = env_forced.empty() ? plan_gemm(dev, chunk_m, N, K, o.dtype).choice.name() : env_forced;
     if (std::find(configs.begin(), configs.end(), auto_name) == configs.end()) configs.push_back(auto_name);
 
     std::vector<GemmBenchRow> rows;

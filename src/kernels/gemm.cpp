@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/gemm_coopmat.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
@@ -66,12 +67,19 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
     p.K = K;
     p.dtype = dtype;
     p.epilogue = epilogue;
-    p.choice = choose_gemm(dev, M, N, K, 1, forced);
+    // fp16 goes to the cooperative-matrix kernel where usable, unless a configuration is forced.
+    if (dtype == Dtype::F16 && dev.nv_coopmat && forced.empty() && dev.forced.empty())
+        p.choice = parse_gemm_choice(dev, "nv_coopmat", K);
+    else
+        p.choice = choose_gemm(dev, M, N, K, 1, forced);
+    if (p.choice.nv_coopmat && dtype != Dtype::F16)
+        throw std::invalid_argument("gemm: nv_coopmat needs fp16 storage");
     return p;
 }
 
 void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w, BufferView bias,
           BufferView residual, BufferView c, BufferView workspace) {
+    if (plan.choice.nv_coopmat) return gemm_nv_coopmat(cache, prog, plan, a, w, bias, residual, c);
     const size_t eb = dtype_bytes(plan.dtype);
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
     const GemmTile& t = plan.choice.tile;
@@ -128,7 +136,13 @@ BatchedGemmPlan plan_gemm_batched(const GemmDevice& dev, const BatchedGemmDesc& 
     if (!d.stride_a) d.stride_a = static_cast<uint32_t>(sa);
     if (!d.stride_b) d.stride_b = static_cast<uint32_t>(sb);
     if (!d.stride_c) d.stride_c = static_cast<uint32_t>(sc);
-    return {d, choose_gemm(dev, d.M, d.N, d.K, d.batch, forced)};
+    GemmChoice choice = choose_gemm(dev, d.M, d.N, d.K, d.batch, forced);
+    if (choice.nv_coopmat) {  // no batched cooperative-matrix kernel: the scalar rule decides
+        GemmDevice scalar = dev;
+        scalar.forced.clear();
+        choice = choose_gemm(scalar, d.M, d.N, d.K, d.batch);
+    }
+    return {d, choice};
 }
 
 void gemm_batched(KernelCache& cache, vk::Program& prog, const BatchedGemmPlan& plan, BufferView a, BufferView b,

@@ -1,16 +1,18 @@
 // Tile table, device limits and the cost model that picks a GEMM configuration per shape. The estimate is
-// waves × per-workgroup time, with per-workgroup time = K·(bm·bn·FMA + (bm+bn)·LOAD) + FIXED; split-K adds a
-// reduction pass. Weights were fitted to lavapipe measurements (docs/benchmarks.md).
+// waves × per-workgroup time; on GPUs per-workgroup time = K·(bm·bn·FMA + (bm+bn)·LOAD) + FIXED (a guess, not
+// yet measured), on CPU devices a fit to lavapipe measurements (docs/benchmarks.md); split-K adds a reduce pass.
 #include "kernels/gemm_tiles.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 #include <thread>
 
+#include "kernels/gemm_coopmat.h"
 #include "util/error.h"
 #include "vk/capabilities.h"
 
@@ -33,7 +35,7 @@ struct Weights {
 };
 // Relative cost of one FMA, one staged element, one workgroup's fixed overhead, one reduced partial.
 Weights weights(const GemmDevice& dev) {
-    if (dev.cpu) return {1.0, 6.0, 20000.0, 4.0};
+    if (dev.cpu) return {1.0, 0.0, 2000.0, 1.0};
     return {1.0, 4.0, 4000.0, 8.0};
 }
 
@@ -75,15 +77,22 @@ GemmDevice GemmDevice::from_caps(const vk::Capabilities& caps) {
                                                                               : 48u;
     GemmDevice d = make(env_u32("EQVK_GEMM_CUS", guess), caps.max_shared_memory, caps.max_workgroup_invocations,
                         caps.max_workgroup_size[0], cpu);
+    d.nv_coopmat = nv_coopmat_usable(caps);  // false when EQVK_NO_NV_COOPMAT=1 (Context clears the flag)
     if (const char* f = std::getenv("EQVK_GEMM_TILE")) d.forced = f;
     return d;
 }
 
 std::string GemmChoice::name() const {
+    if (nv_coopmat) return "nv_coopmat";
     return splits > 1 ? fmt::format("{}/sk{}", tile.name, splits) : std::string(tile.name);
 }
 
 GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint32_t K) {
+    if (text == "nv_coopmat") {
+        if (!dev.nv_coopmat) throw InputError("GEMM configuration 'nv_coopmat': not usable on this device or build");
+        GemmChoice c{TABLE[2], 1, K, true};  // the scalar tile is unused; keeps the struct well-formed
+        return c;
+    }
     std::string_view tile_name = text;
     uint32_t splits = 1;
     if (auto slash = text.find('/'); slash != std::string_view::npos) {
@@ -116,8 +125,16 @@ double gemm_cost(const GemmDevice& dev, const GemmChoice& c, uint32_t M, uint32_
     const auto& t = c.tile;
     uint64_t groups = uint64_t(ceil_div(M, t.bm)) * ceil_div(N, t.bn) * batch * c.splits;
     uint64_t waves = (groups + dev.compute_units - 1) / dev.compute_units;
-    uint32_t k = c.splits > 1 ? c.k_split : std::max(K, 1u);
-    double per_group = double(k) * (double(t.bm) * t.bn * w.fma + double(t.bm + t.bn) * w.load) + w.fixed;
+    double k = c.splits > 1 ? double(c.k_split) : double(std::max(K, 1u));
+    double per_group;
+    if (dev.cpu) {
+        // lavapipe runs one workgroup per thread, 8 lanes per SIMD op; every shared-memory read is a gather,
+        // so a tile's speed per FMA grows with its register micro-tile: fitted as (tm·tn)^0.8 (measured
+        // large : wide : medium : skinny ≈ 1 : 0.5 : 0.33 : 0.19 on full tiles).
+        per_group = k * double(t.bm) * t.bn / std::pow(double(t.tm) * t.tn, 0.8) + w.fixed;
+    } else {
+        per_group = k * (double(t.bm) * t.bn * w.fma + double(t.bm + t.bn) * w.load) + w.fixed;
+    }
     double cost = double(waves) * per_group;
     if (c.splits > 1)  // the reduce pass: reads splits partials per output, spread over every compute unit
         cost += double(M) * N * c.splits * w.reduce / dev.compute_units + w.fixed;

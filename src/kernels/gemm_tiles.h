@@ -33,6 +33,7 @@ struct GemmDevice {
     uint32_t max_invocations = 1024;
     uint32_t max_workgroup_size_x = 1024;
     bool cpu = false;            // a CPU implementation (lavapipe): selection uses the CPU cost weights
+    bool nv_coopmat = false;     // gemm_nv_coopmat usable (fp16 only; see gemm_coopmat.h)
     std::string forced;          // EQVK_GEMM_TILE, "" = automatic
     std::vector<GemmTile> tiles; // the table minus what exceeds the limits above
 
@@ -48,10 +49,11 @@ struct GemmChoice {
     GemmTile tile;
     uint32_t splits = 1;
     uint32_t k_split = 0;
-    std::string name() const;  // "medium" or "medium/sk4"
+    bool nv_coopmat = false;   // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
+    std::string name() const;  // "medium", "medium/sk4" or "nv_coopmat"
 };
 
-/// Parses "<tile>" or "<tile>/sk<S>" against dev.tiles. Throws InputError for an unknown or unusable tile.
+/// Parses "<tile>", "<tile>/sk<S>" or "nv_coopmat" (where dev.nv_coopmat) against dev.tiles. Throws InputError for an unknown or unusable tile.
 GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint32_t K);
 
 /// Chooses a configuration for C[M,N] (× batch) with reduction length K: `forced` if non-empty, else

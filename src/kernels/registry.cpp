@@ -10,6 +10,7 @@
 #include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/ceilings.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_coopmat.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
 
@@ -21,6 +22,10 @@ bool has_16bit_storage(const vk::Capabilities& c) { return c.storage_buffer_16bi
 const KernelInfo REGISTRY[] = {
     {"gemm", 6, sizeof(GemmPush), "GEMM family, fp32 storage (direct, batched, split-K partial/reduce)", nullptr},
     {"gemm_f16", 6, sizeof(GemmPush), "GEMM family, fp16 storage, fp32 accumulation", has_16bit_storage},
+#if EQVK_GLSL_NV_COOPERATIVE_MATRIX
+    {"gemm_nv_coopmat", 5, sizeof(GemmPush), "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles",
+     nv_coopmat_usable},
+#endif
     {"bench_fma", 1, sizeof(BenchFmaPush), "FMA-throughput ceiling (bench only)", nullptr},
     {"bench_copy", 2, sizeof(BenchCopyPush), "copy-bandwidth ceiling (bench only)", nullptr},
 };

@@ -29,8 +29,9 @@ const Shape GEMM_SHAPES[] = {
     {300, 256, 512, {true, true, false}},
 };
 
-SelftestLine gemm_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& dev, Dtype dt, const std::string& cfg) {
-    SelftestLine line{dt == Dtype::F16 ? "gemm_f16" : "gemm", cfg.empty() ? "auto" : cfg, dtype_name(dt), true, 0.0, ""};
+SelftestLine gemm_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& dev, Dtype dt, const std::string& cfg,
+                       std::string_view stem) {
+    SelftestLine line{std::string(stem), cfg.empty() ? "auto" : cfg, dtype_name(dt), true, 0.0, ""};
     uint64_t seed = 7;
     for (const auto& s : GEMM_SHAPES) {
         auto plan = plan_gemm(dev, s.M, s.N, s.K, dt, s.epi, cfg);
@@ -113,10 +114,12 @@ std::vector<SelftestLine> run_selftest(vk::Context& ctx, const std::function<voi
         }
         if (k.stem == "gemm" || k.stem == "gemm_f16") {
             Dtype dt = k.stem == "gemm" ? Dtype::F32 : Dtype::F16;
-            emit(gemm_line(ctx, cache, dev, dt, ""));
-            for (const auto& t : dev.tiles) emit(gemm_line(ctx, cache, dev, dt, std::string(t.name)));
-            emit(gemm_line(ctx, cache, dev, dt, "medium/sk4"));
+            emit(gemm_line(ctx, cache, dev, dt, "", k.stem));
+            for (const auto& t : dev.tiles) emit(gemm_line(ctx, cache, dev, dt, std::string(t.name), k.stem));
+            emit(gemm_line(ctx, cache, dev, dt, "medium/sk4", k.stem));
             emit(batched_line(ctx, cache, dev, dt));
+        } else if (k.stem == "gemm_nv_coopmat") {
+            emit(gemm_line(ctx, cache, dev, Dtype::F16, "nv_coopmat", k.stem));
         } else if (k.stem == "bench_fma" || k.stem == "bench_copy") {
             emit(ceilings_line(ctx, cache, k.stem.data()));
         } else {
