@@ -144,39 +144,60 @@ std::vector<GemmBenchRow> bench_gemm_shape(vk::Context& ctx, KernelCache& cache,
     std::string auto_name = env_forced.empty() ? plan_gemm(dev, chunk_m, N, K, o.dtype).choice.name() : env_forced;
     if (std::find(configs.begin(), configs.end(), auto_name) == configs.end()) configs.push_back(auto_name);
 
-    std::vector<GemmBenchRow> rows;
-    for (const auto& cfg : configs) {
+    // Step 4. One Program per configuration (each GEMM = all ops of its chunks), then timed submits taken
+    // round-robin across configurations, so background load on the machine hits every configuration alike.
+    struct Candidate {
+        std::unique_ptr<vk::Buffer> workspace;
+        std::unique_ptr<vk::Program> prog;
+        size_t ops_per_gemm = 0;
+        std::vector<double> samples;
+    };
+    std::vector<Candidate> cands(configs.size());
+    for (size_t i = 0; i < configs.size(); ++i) {
         std::vector<GemmPlan> plans;
         size_t ws_bytes = 4;
         for (uint32_t ch = 0; ch < chunks; ++ch) {
             uint32_t m = std::min(chunk_m, M - ch * chunk_m);
-            plans.push_back(plan_gemm(dev, m, N, K, o.dtype, {true, false, false}, cfg));
+            plans.push_back(plan_gemm(dev, m, N, K, o.dtype, {true, false, false}, configs[i]));
             ws_bytes = std::max(ws_bytes, plans.back().workspace_bytes());
         }
         if (chunks > 1 && ((size_t(chunk_m) * K * eb) % align || (size_t(chunk_m) * N * eb) % align))
             throw std::invalid_argument("bench: chunk offsets are not aligned");
-        vk::Buffer workspace(ctx, ws_bytes, vk::MemoryKind::DeviceLocal, "bench.workspace");
-        vk::Program prog(ctx, "bench_gemm " + cfg, {.timestamps = true});
-        size_t ops_per_gemm = 0;
+        Candidate& cd = cands[i];
+        cd.workspace = std::make_unique<vk::Buffer>(ctx, ws_bytes, vk::MemoryKind::DeviceLocal, "bench.workspace");
+        cd.prog = std::make_unique<vk::Program>(ctx, "bench_gemm " + configs[i], vk::ProgramOptions{.timestamps = true});
         for (uint32_t r = 0; r < o.rotations; ++r) {
-            size_t before = prog.size();
+            size_t before = cd.prog->size();
             for (uint32_t ch = 0; ch < chunks; ++ch) {
                 size_t row0 = size_t(ch) * chunk_m;
-                gemm(cache, prog, plans[ch], BufferView(as[r], row0 * K * eb), BufferView(ws[r]), BufferView(bias), {},
-                     BufferView(c, row0 * N * eb), BufferView(workspace));
+                gemm(cache, *cd.prog, plans[ch], BufferView(as[r], row0 * K * eb), BufferView(ws[r]),
+                     BufferView(bias), {}, BufferView(c, row0 * N * eb), BufferView(*cd.workspace));
             }
-            ops_per_gemm = prog.size() - before;
+            cd.ops_per_gemm = cd.prog->size() - before;
         }
-        auto samples = time_program(prog, o.warmup, o.runs, ops_per_gemm);
+        for (uint32_t w = 0; w < o.warmup; ++w) cd.prog->run();
+    }
+    for (bool more = true; more;) {
+        more = false;
+        for (auto& cd : cands) {
+            if (cd.samples.size() >= o.runs) continue;
+            auto s = time_program(*cd.prog, 0, 1, cd.ops_per_gemm);
+            cd.samples.insert(cd.samples.end(), s.begin(), s.end());
+            more = more || cd.samples.size() < o.runs;
+        }
+    }
+
+    std::vector<GemmBenchRow> rows;
+    for (size_t i = 0; i < configs.size(); ++i) {
         GemmBenchRow row;
         row.shape = shape;
-        row.config = cfg;
+        row.config = configs[i];
         row.chunks = chunks;
-        row.median_ms = median(samples);
+        row.median_ms = median(cands[i].samples);
         row.gflops = 2.0 * M * N * K / (row.median_ms * 1e6);
         if (progress) progress(row);
         rows.push_back(row);
-        if (cfg == auto_name) {
+        if (configs[i] == auto_name) {
             GemmBenchRow a = row;
             a.is_auto = true;
             if (progress) progress(a);

@@ -1,7 +1,8 @@
 // Shader-level GEMM benchmark (`eqvk bench gemm`): GFLOP/s from GPU timestamps per configuration and for
 // the automatic choice, plus measured device ceilings (FMA throughput, copy bandwidth). Library code; the
 // CLI only formats. Method: warm-up, then ≥ `runs` timed GEMMs cycling through `rotations` input sets (so
-// caches do not flatter), every GEMM writing the same C so they serialise; median per configuration.
+// caches do not flatter), every GEMM writing the same C so they serialise; submits alternate between
+// configurations so background load affects each alike; median per configuration.
 #pragma once
 #include <cstdint>
 #include <functional>
