@@ -1,5 +1,6 @@
-// kernels: the registry (every row has embedded SPIR-V and a pipeline builds on this device), the host fp16
-// conversion, and the ceiling shaders. Per-kernel tests live in tests/kernels/test_<kernel>.cpp.
+// kernels: the registry (every row has embedded SPIR-V and a pipeline builds on this device), the
+// host fp16 conversion, and the ceiling shaders. Per-kernel tests live in
+// tests/kernels/test_<kernel>.cpp.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -65,7 +66,8 @@ TEST_SUITE("kernels.gpu") {
         const size_t bytes = 1 << 16;
         std::vector<float> src(bytes / 4);
         for (size_t i = 0; i < src.size(); ++i) src[i] = float(i) * 0.5f;
-        vk::Buffer s(ctx, bytes, vk::MemoryKind::DeviceLocal, "src"), d(ctx, bytes, vk::MemoryKind::DeviceLocal, "dst");
+        vk::Buffer s(ctx, bytes, vk::MemoryKind::DeviceLocal, "src"),
+            d(ctx, bytes, vk::MemoryKind::DeviceLocal, "dst");
         vk::Buffer out(ctx, 4 * 256 * 4, vk::MemoryKind::DeviceLocal, "fma_out");
         ctx.upload(s, src.data(), bytes);
         vk::Program prog(ctx, "ceilings");

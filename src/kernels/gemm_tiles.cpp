@@ -1,6 +1,7 @@
-// Tile table, device limits and the cost model that picks a GEMM configuration per shape. The estimate is
-// waves × per-workgroup time; on GPUs per-workgroup time = K·(bm·bn·FMA + (bm+bn)·LOAD) + FIXED (a guess, not
-// yet measured), on CPU devices a fit to lavapipe measurements (docs/benchmarks.md); split-K adds a reduce pass.
+// Tile table, device limits and the cost model that picks a GEMM configuration per shape. The
+// estimate is waves × per-workgroup time; on GPUs per-workgroup time = K·(bm·bn·FMA + (bm+bn)·LOAD)
+// + FIXED (a guess, not yet measured), on CPU devices a fit to lavapipe measurements
+// (docs/benchmarks.md); split-K adds a reduce pass.
 #include "kernels/gemm_tiles.h"
 
 #include <fmt/format.h>
@@ -21,19 +22,22 @@ namespace {
 
 //                      name      bm   bn  bk  tm  tn      workgroup  shared
 const GemmTile TABLE[] = {
-    {"large", 128, 128, 16, 8, 8},   // 256 inv.   16 KiB
-    {"wide", 64, 128, 16, 4, 8},     // 256 inv.   12 KiB
-    {"medium", 64, 64, 16, 4, 4},    // 256 inv.    8 KiB
-    {"small", 32, 64, 16, 4, 4},     // 128 inv.    6 KiB
-    {"skinny", 16, 64, 32, 2, 4},    // 128 inv.   10 KiB  (M ≤ 16: GEMV-like rows)
+    {"large", 128, 128, 16, 8, 8},  // 256 inv.   16 KiB
+    {"wide", 64, 128, 16, 4, 8},    // 256 inv.   12 KiB
+    {"medium", 64, 64, 16, 4, 4},   // 256 inv.    8 KiB
+    {"small", 32, 64, 16, 4, 4},    // 128 inv.    6 KiB
+    {"skinny", 16, 64, 32, 2, 4},   // 128 inv.   10 KiB  (M ≤ 16: GEMV-like rows)
 };
 
-uint32_t ceil_div(uint64_t a, uint64_t b) { return static_cast<uint32_t>((a + b - 1) / b); }
+uint32_t ceil_div(uint64_t a, uint64_t b) {
+    return static_cast<uint32_t>((a + b - 1) / b);
+}
 
 struct Weights {
     double fma, load, fixed, reduce;
 };
-// Relative cost of one FMA, one staged element, one workgroup's fixed overhead, one reduced partial.
+// Relative cost of one FMA, one staged element, one workgroup's fixed overhead, one reduced
+// partial.
 Weights weights(const GemmDevice& dev) {
     if (dev.cpu) return {1.0, 0.0, 2000.0, 1.0};
     return {1.0, 4.0, 4000.0, 8.0};
@@ -44,16 +48,19 @@ uint32_t env_u32(const char* name, uint32_t fallback) {
     if (!v || !*v) return fallback;
     uint32_t x = 0;
     auto [p, ec] = std::from_chars(v, v + std::char_traits<char>::length(v), x);
-    if (ec != std::errc() || *p || x == 0) throw InputError(fmt::format("{}='{}' is not a positive integer", name, v));
+    if (ec != std::errc() || *p || x == 0)
+        throw InputError(fmt::format("{}='{}' is not a positive integer", name, v));
     return x;
 }
 
 }  // namespace
 
-std::span<const GemmTile> gemm_tile_table() { return TABLE; }
+std::span<const GemmTile> gemm_tile_table() {
+    return TABLE;
+}
 
-GemmDevice GemmDevice::make(uint32_t compute_units, uint32_t max_shared_memory, uint32_t max_invocations,
-                            uint32_t max_workgroup_size_x, bool cpu) {
+GemmDevice GemmDevice::make(uint32_t compute_units, uint32_t max_shared_memory,
+                            uint32_t max_invocations, uint32_t max_workgroup_size_x, bool cpu) {
     GemmDevice d;
     d.compute_units = std::max(1u, compute_units);
     d.max_shared_memory = max_shared_memory;
@@ -62,22 +69,25 @@ GemmDevice GemmDevice::make(uint32_t compute_units, uint32_t max_shared_memory, 
     d.cpu = cpu;
     for (const auto& t : TABLE) {
         uint32_t wg = t.workgroup_size();
-        if (t.shared_bytes() <= max_shared_memory && wg <= max_invocations && wg <= max_workgroup_size_x)
+        if (t.shared_bytes() <= max_shared_memory && wg <= max_invocations &&
+            wg <= max_workgroup_size_x)
             d.tiles.push_back(t);
     }
     return d;
 }
 
 GemmDevice GemmDevice::from_caps(const vk::Capabilities& caps) {
-    // Vulkan does not report compute units. CPUs: hardware threads (lavapipe runs one workgroup per thread).
-    // GPUs: a generous guess (2 resident workgroups × typical CU counts); EQVK_GEMM_CUS overrides.
+    // Vulkan does not report compute units. CPUs: hardware threads (lavapipe runs one workgroup per
+    // thread). GPUs: a generous guess (2 resident workgroups × typical CU counts); EQVK_GEMM_CUS
+    // overrides.
     bool cpu = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
     uint32_t guess = cpu ? std::max(1u, std::thread::hardware_concurrency())
-                         : caps.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? 160u
-                                                                              : 48u;
-    GemmDevice d = make(env_u32("EQVK_GEMM_CUS", guess), caps.max_shared_memory, caps.max_workgroup_invocations,
-                        caps.max_workgroup_size[0], cpu);
-    d.nv_coopmat = nv_coopmat_usable(caps);  // false when EQVK_NO_NV_COOPMAT=1 (Context clears the flag)
+                     : caps.type == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU ? 160u
+                                                                         : 48u;
+    GemmDevice d = make(env_u32("EQVK_GEMM_CUS", guess), caps.max_shared_memory,
+                        caps.max_workgroup_invocations, caps.max_workgroup_size[0], cpu);
+    d.nv_coopmat =
+        nv_coopmat_usable(caps);  // false when EQVK_NO_NV_COOPMAT=1 (Context clears the flag)
     if (const char* f = std::getenv("EQVK_GEMM_TILE")) d.forced = f;
     return d;
 }
@@ -89,8 +99,10 @@ std::string GemmChoice::name() const {
 
 GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint32_t K) {
     if (text == "nv_coopmat") {
-        if (!dev.nv_coopmat) throw InputError("GEMM configuration 'nv_coopmat': not usable on this device or build");
-        GemmChoice c{TABLE[2], 1, K, true};  // the scalar tile is unused; keeps the struct well-formed
+        if (!dev.nv_coopmat)
+            throw InputError("GEMM configuration 'nv_coopmat': not usable on this device or build");
+        GemmChoice c{TABLE[2], 1, K,
+                     true};  // the scalar tile is unused; keeps the struct well-formed
         return c;
     }
     std::string_view tile_name = text;
@@ -102,7 +114,8 @@ GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint3
                            ? std::from_chars(s.data() + 2, s.data() + s.size(), splits)
                            : std::from_chars_result{s.data(), std::errc::invalid_argument};
         if (ec != std::errc() || p != s.data() + s.size() || splits == 0 || splits > 64)
-            throw InputError(fmt::format("GEMM configuration '{}': expected <tile>/sk<1..64>", text));
+            throw InputError(
+                fmt::format("GEMM configuration '{}': expected <tile>/sk<1..64>", text));
     }
     for (const auto& t : dev.tiles) {
         if (t.name != tile_name) continue;
@@ -116,11 +129,13 @@ GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint3
     }
     std::string known;
     for (const auto& t : dev.tiles) known += fmt::format("{}{}", known.empty() ? "" : ", ", t.name);
-    throw InputError(fmt::format("GEMM configuration '{}': no usable tile '{}' on this device (usable: {})", text,
-                                 tile_name, known));
+    throw InputError(
+        fmt::format("GEMM configuration '{}': no usable tile '{}' on this device (usable: {})",
+                    text, tile_name, known));
 }
 
-double gemm_cost(const GemmDevice& dev, const GemmChoice& c, uint32_t M, uint32_t N, uint32_t K, uint32_t batch) {
+double gemm_cost(const GemmDevice& dev, const GemmChoice& c, uint32_t M, uint32_t N, uint32_t K,
+                 uint32_t batch) {
     const Weights w = weights(dev);
     const auto& t = c.tile;
     uint64_t groups = uint64_t(ceil_div(M, t.bm)) * ceil_div(N, t.bn) * batch * c.splits;
@@ -128,15 +143,17 @@ double gemm_cost(const GemmDevice& dev, const GemmChoice& c, uint32_t M, uint32_
     double k = c.splits > 1 ? double(c.k_split) : double(std::max(K, 1u));
     double per_group;
     if (dev.cpu) {
-        // lavapipe runs one workgroup per thread, 8 lanes per SIMD op; every shared-memory read is a gather,
-        // so a tile's speed per FMA grows with its register micro-tile: fitted as (tm·tn)^0.8 (measured
-        // large : wide : medium : skinny ≈ 1 : 0.5 : 0.33 : 0.19 on full tiles).
+        // lavapipe runs one workgroup per thread, 8 lanes per SIMD op; every shared-memory read is
+        // a gather, so a tile's speed per FMA grows with its register micro-tile: fitted as
+        // (tm·tn)^0.8 (measured large : wide : medium : skinny ≈ 1 : 0.5 : 0.33 : 0.19 on full
+        // tiles).
         per_group = k * double(t.bm) * t.bn / std::pow(double(t.tm) * t.tn, 0.8) + w.fixed;
     } else {
         per_group = k * (double(t.bm) * t.bn * w.fma + double(t.bm + t.bn) * w.load) + w.fixed;
     }
     double cost = double(waves) * per_group;
-    if (c.splits > 1)  // the reduce pass: reads splits partials per output, spread over every compute unit
+    if (c.splits >
+        1)  // the reduce pass: reads splits partials per output, spread over every compute unit
         cost += double(M) * N * c.splits * w.reduce / dev.compute_units + w.fixed;
     return cost;
 }
@@ -151,9 +168,11 @@ GemmChoice choose_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K
     for (const auto& t : dev.tiles) {
         for (uint32_t s : {1u, 2u, 4u, 8u, 16u}) {
             if (s > 1 && (batch > 1 || K < 4 * t.bk * s)) break;  // each slice keeps ≥ 4 K-steps
-            GemmChoice c = parse_gemm_choice(dev, s > 1 ? fmt::format("{}/sk{}", t.name, s) : std::string(t.name), K);
+            GemmChoice c = parse_gemm_choice(
+                dev, s > 1 ? fmt::format("{}/sk{}", t.name, s) : std::string(t.name), K);
             double cost = gemm_cost(dev, c, M, N, K, batch);
-            if (cost < best_cost * 0.999) {  // ties go to the earlier (larger) tile and fewer splits
+            if (cost <
+                best_cost * 0.999) {  // ties go to the earlier (larger) tile and fewer splits
                 best_cost = cost;
                 best = c;
             }

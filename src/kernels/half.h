@@ -1,5 +1,5 @@
-// IEEE binary16 ↔ binary32 conversion on the host, for fp16 kernel inputs and outputs (tests, selftest,
-// bench, weight upload). Round to nearest even; NaN stays NaN; overflow goes to infinity.
+// IEEE binary16 ↔ binary32 conversion on the host, for fp16 kernel inputs and outputs (tests,
+// selftest, bench, weight upload). Round to nearest even; NaN stays NaN; overflow goes to infinity.
 #pragma once
 #include <cstdint>
 #include <cstring>
@@ -11,13 +11,16 @@ inline uint16_t float_to_half(float f) {
     std::memcpy(&x, &f, 4);
     uint32_t sign = (x >> 16) & 0x8000u;
     uint32_t mag = x & 0x7FFFFFFFu;
-    if (mag >= 0x7F800000u) return static_cast<uint16_t>(sign | 0x7C00u | (mag > 0x7F800000u ? 0x200u : 0u));
+    if (mag >= 0x7F800000u)
+        return static_cast<uint16_t>(sign | 0x7C00u | (mag > 0x7F800000u ? 0x200u : 0u));
     if (mag >= 0x477FF000u) return static_cast<uint16_t>(sign | 0x7C00u);  // rounds past 65504
-    if (mag < 0x38800000u) {                                                 // subnormal half or zero
-        if (mag < 0x33000000u) return static_cast<uint16_t>(sign);           // below half the smallest subnormal
+    if (mag < 0x38800000u) {                                               // subnormal half or zero
+        if (mag < 0x33000000u)
+            return static_cast<uint16_t>(sign);  // below half the smallest subnormal
         uint32_t e = mag >> 23;
         uint32_t m = (mag & 0x7FFFFFu) | 0x800000u;
-        uint32_t shift = 126u - e;  // value / 2^-24 (the subnormal unit) = m >> shift, shift in [14, 24]
+        uint32_t shift =
+            126u - e;  // value / 2^-24 (the subnormal unit) = m >> shift, shift in [14, 24]
         uint32_t h = m >> shift;
         uint32_t rem = m & ((1u << shift) - 1u);
         uint32_t half_unit = 1u << (shift - 1);

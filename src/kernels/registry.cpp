@@ -1,5 +1,6 @@
 // The kernel registry (one row per embedded shader: STYLE.md §5) and the pipeline cache keyed by
-// specialization constants. Adding a kernel = one shader in src/kernels/CMakeLists.txt + one row here.
+// specialization constants. Adding a kernel = one shader in src/kernels/CMakeLists.txt + one row
+// here.
 #include "kernels/registry.h"
 
 #include <fmt/format.h>
@@ -17,14 +18,18 @@
 namespace eqvk::kernels {
 namespace {
 
-bool has_16bit_storage(const vk::Capabilities& c) { return c.storage_buffer_16bit; }
+bool has_16bit_storage(const vk::Capabilities& c) {
+    return c.storage_buffer_16bit;
+}
 
 const KernelInfo REGISTRY[] = {
-    {"gemm", 6, sizeof(GemmPush), "GEMM family, fp32 storage (direct, batched, split-K partial/reduce)", nullptr},
-    {"gemm_f16", 6, sizeof(GemmPush), "GEMM family, fp16 storage, fp32 accumulation", has_16bit_storage},
+    {"gemm", 6, sizeof(GemmPush),
+     "GEMM family, fp32 storage (direct, batched, split-K partial/reduce)", nullptr},
+    {"gemm_f16", 6, sizeof(GemmPush), "GEMM family, fp16 storage, fp32 accumulation",
+     has_16bit_storage},
 #if EQVK_GLSL_NV_COOPERATIVE_MATRIX
-    {"gemm_nv_coopmat", 5, sizeof(GemmPush), "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles",
-     nv_coopmat_usable},
+    {"gemm_nv_coopmat", 5, sizeof(GemmPush),
+     "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles", nv_coopmat_usable},
 #endif
     {"bench_fma", 1, sizeof(BenchFmaPush), "FMA-throughput ceiling (bench only)", nullptr},
     {"bench_copy", 2, sizeof(BenchCopyPush), "copy-bandwidth ceiling (bench only)", nullptr},
@@ -32,7 +37,9 @@ const KernelInfo REGISTRY[] = {
 
 }  // namespace
 
-std::span<const KernelInfo> kernel_registry() { return REGISTRY; }
+std::span<const KernelInfo> kernel_registry() {
+    return REGISTRY;
+}
 
 const KernelInfo& kernel_info(std::string_view stem) {
     for (const auto& k : REGISTRY)
@@ -46,7 +53,8 @@ bool kernel_supported(std::string_view stem, const vk::Capabilities& caps) {
     return false;
 }
 
-const vk::Pipeline& KernelCache::get(std::string_view stem, const std::vector<vk::SpecConstant>& spec,
+const vk::Pipeline& KernelCache::get(std::string_view stem,
+                                     const std::vector<vk::SpecConstant>& spec,
                                      uint32_t required_subgroup_size) {
     std::string key(stem);
     for (const auto& s : spec) key += fmt::format(":{}={}", s.id, s.value);

@@ -1,6 +1,7 @@
-// Every kernel eqvk embeds, one row each (stem, bindings, push-constant size, what it needs from the device),
-// and KernelCache: pipelines built once per (stem, specialization constants) and owned by the caller.
-// selftest and bench enumerate the registry; wrappers get their pipelines from a KernelCache.
+// Every kernel eqvk embeds, one row each (stem, bindings, push-constant size, what it needs from
+// the device), and KernelCache: pipelines built once per (stem, specialization constants) and owned
+// by the caller. selftest and bench enumerate the registry; wrappers get their pipelines from a
+// KernelCache.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -35,13 +36,13 @@ const KernelInfo& kernel_info(std::string_view stem);
 /// Whether `stem` is embedded and supported on a device with `caps`.
 bool kernel_supported(std::string_view stem, const vk::Capabilities& caps);
 
-/// Pipelines keyed by stem + specialization constants, created on first use and kept for the cache's
-/// lifetime (Programs that dispatch them must not outlive it). Not thread-safe.
+/// Pipelines keyed by stem + specialization constants, created on first use and kept for the
+/// cache's lifetime (Programs that dispatch them must not outlive it). Not thread-safe.
 class KernelCache {
 public:
     explicit KernelCache(vk::Context& ctx) : ctx_(ctx) {}
-    /// The pipeline for `stem` specialised with `spec` (constant 0 is the workgroup size by convention).
-    /// `required_subgroup_size` 0 leaves the subgroup size to the driver.
+    /// The pipeline for `stem` specialised with `spec` (constant 0 is the workgroup size by
+    /// convention). `required_subgroup_size` 0 leaves the subgroup size to the driver.
     const vk::Pipeline& get(std::string_view stem, const std::vector<vk::SpecConstant>& spec,
                             uint32_t required_subgroup_size = 0);
     vk::Context& context() const { return ctx_; }

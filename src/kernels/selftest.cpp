@@ -1,6 +1,6 @@
-// Selftest: for each registry row, the checks that prove it on this device. GEMM runs a small shape set per
-// configuration (M = 1, odd, multi-tile; every epilogue across the set), batched GEMM its attention layouts,
-// the ceiling shaders a copy / finiteness check.
+// Selftest: for each registry row, the checks that prove it on this device. GEMM runs a small shape
+// set per configuration (M = 1, odd, multi-tile; every epilogue across the set), batched GEMM its
+// attention layouts, the ceiling shaders a copy / finiteness check.
 #include "kernels/selftest.h"
 
 #include <fmt/format.h>
@@ -29,8 +29,8 @@ const Shape GEMM_SHAPES[] = {
     {300, 256, 512, {true, true, false}},
 };
 
-SelftestLine gemm_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& dev, Dtype dt, const std::string& cfg,
-                       std::string_view stem) {
+SelftestLine gemm_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& dev, Dtype dt,
+                       const std::string& cfg, std::string_view stem) {
     SelftestLine line{std::string(stem), cfg.empty() ? "auto" : cfg, dtype_name(dt), true, 0.0, ""};
     uint64_t seed = 7;
     for (const auto& s : GEMM_SHAPES) {
@@ -39,7 +39,8 @@ SelftestLine gemm_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& d
         line.max_err = std::max(line.max_err, r.max_err);
         if (!r.ok && line.ok) {
             line.ok = false;
-            line.detail = fmt::format("{}x{}x{} {} ({}): {}", s.M, s.N, s.K, s.epi.name(), plan.choice.name(), r.summary());
+            line.detail = fmt::format("{}x{}x{} {} ({}): {}", s.M, s.N, s.K, s.epi.name(),
+                                      plan.choice.name(), r.summary());
         }
     }
     if (line.ok) line.detail = fmt::format("{} shapes", std::size(GEMM_SHAPES));
@@ -47,7 +48,8 @@ SelftestLine gemm_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& d
 }
 
 SelftestLine batched_line(vk::Context& ctx, KernelCache& cache, const GemmDevice& dev, Dtype dt) {
-    SelftestLine line{dt == Dtype::F16 ? "gemm_f16" : "gemm", "batched", dtype_name(dt), true, 0.0, ""};
+    SelftestLine line{
+        dt == Dtype::F16 ? "gemm_f16" : "gemm", "batched", dtype_name(dt), true, 0.0, ""};
     uint64_t seed = 70;
     int n = 0;
     for (bool ta : {false, true})
@@ -98,7 +100,8 @@ SelftestLine ceilings_line(vk::Context& ctx, KernelCache& cache, const char* ste
 
 }  // namespace
 
-std::vector<SelftestLine> run_selftest(vk::Context& ctx, const std::function<void(const SelftestLine&)>& on_line) {
+std::vector<SelftestLine> run_selftest(vk::Context& ctx,
+                                       const std::function<void(const SelftestLine&)>& on_line) {
     std::vector<SelftestLine> lines;
     auto emit = [&](SelftestLine l) {
         if (on_line) on_line(l);
@@ -109,13 +112,15 @@ std::vector<SelftestLine> run_selftest(vk::Context& ctx, const std::function<voi
     dev.forced.clear();
     for (const auto& k : kernel_registry()) {
         if (!kernel_supported(k.stem, ctx.caps())) {
-            emit({std::string(k.stem), "-", "-", true, 0.0, "skipped: not supported on this device"});
+            emit({std::string(k.stem), "-", "-", true, 0.0,
+                  "skipped: not supported on this device"});
             continue;
         }
         if (k.stem == "gemm" || k.stem == "gemm_f16") {
             Dtype dt = k.stem == "gemm" ? Dtype::F32 : Dtype::F16;
             emit(gemm_line(ctx, cache, dev, dt, "", k.stem));
-            for (const auto& t : dev.tiles) emit(gemm_line(ctx, cache, dev, dt, std::string(t.name), k.stem));
+            for (const auto& t : dev.tiles)
+                emit(gemm_line(ctx, cache, dev, dt, std::string(t.name), k.stem));
             emit(gemm_line(ctx, cache, dev, dt, "medium/sk4", k.stem));
             emit(batched_line(ctx, cache, dev, dt));
         } else if (k.stem == "gemm_nv_coopmat") {
@@ -123,7 +128,8 @@ std::vector<SelftestLine> run_selftest(vk::Context& ctx, const std::function<voi
         } else if (k.stem == "bench_fma" || k.stem == "bench_copy") {
             emit(ceilings_line(ctx, cache, k.stem.data()));
         } else {
-            emit({std::string(k.stem), "-", "-", false, 0.0, "no selftest registered for this kernel"});
+            emit({std::string(k.stem), "-", "-", false, 0.0,
+                  "no selftest registered for this kernel"});
         }
     }
     return lines;

@@ -1,6 +1,7 @@
-// `eqvk selftest` as a library: every registered kernel the device supports, in each configuration and
-// storage type, against its CPU reference. One line per kernel × configuration × dtype; a user runs it to
-// trust a driver, cross-vendor CI runs it on each vendor. Grows with every kernel added to the registry.
+// `eqvk selftest` as a library: every registered kernel the device supports, in each configuration
+// and storage type, against its CPU reference. One line per kernel × configuration × dtype; a user
+// runs it to trust a driver, cross-vendor CI runs it on each vendor. Grows with every kernel added
+// to the registry.
 #pragma once
 #include <functional>
 #include <string>
@@ -21,8 +22,9 @@ struct SelftestLine {
     std::string detail;  // shapes covered, or the first failure
 };
 
-/// Runs every check; `on_line` (may be empty) sees each line as soon as it is known. Skipped kernels (not
-/// supported on this device) appear with ok = true and detail "skipped: ...".
-std::vector<SelftestLine> run_selftest(vk::Context& ctx, const std::function<void(const SelftestLine&)>& on_line);
+/// Runs every check; `on_line` (may be empty) sees each line as soon as it is known. Skipped
+/// kernels (not supported on this device) appear with ok = true and detail "skipped: ...".
+std::vector<SelftestLine> run_selftest(vk::Context& ctx,
+                                       const std::function<void(const SelftestLine&)>& on_line);
 
 }  // namespace eqvk::kernels

@@ -1,8 +1,9 @@
-// GEMM family: the tile table and selection rule (CPU), and on the GPU against gemm_ref / gemm_batched_ref
-// (double accumulation) with NaN-poisoned outputs: the full M×N×K grid with the automatic choice,
-// every configuration forced in turn on a representative subset of that grid (the full grid per forced
-// configuration would take minutes on lavapipe), every epilogue on both paths (direct and split-K reduce),
-// fp32 and fp16, and batched attention shapes with each operand layout.
+// GEMM family: the tile table and selection rule (CPU), and on the GPU against gemm_ref /
+// gemm_batched_ref (double accumulation) with NaN-poisoned outputs: the full M×N×K grid
+// with the automatic choice, every configuration forced in turn on a representative subset of that
+// grid (the full grid per forced configuration would take minutes on lavapipe), every epilogue on
+// both paths (direct and split-K reduce), fp32 and fp16, and batched attention shapes with each
+// operand layout.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -32,8 +33,8 @@ const uint32_t SUB_K[] = {1, 100, 512};
 
 void check(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed) {
     CheckResult r = check_gemm(ctx, cache, plan, seed);
-    INFO("gemm ", plan.choice.name(), " ", dtype_name(plan.dtype), " ", plan.epilogue.name(), " M=", plan.M,
-         " N=", plan.N, " K=", plan.K, ": ", r.summary());
+    INFO("gemm ", plan.choice.name(), " ", dtype_name(plan.dtype), " ", plan.epilogue.name(),
+         " M=", plan.M, " N=", plan.N, " K=", plan.K, ": ", r.summary());
     REQUIRE(r.ok);
 }
 
@@ -81,7 +82,8 @@ TEST_SUITE("kernels") {
         CHECK_THROWS_AS(parse_gemm_choice(dev, "medium/sk0", 64), InputError);
         dev.forced = "small/sk2";
         CHECK(choose_gemm(dev, 4096, 768, 256).name() == "small/sk2");
-        CHECK(choose_gemm(dev, 4096, 768, 256, 1, "large").name() == "large");  // explicit beats environment
+        CHECK(choose_gemm(dev, 4096, 768, 256, 1, "large").name() ==
+              "large");  // explicit beats environment
     }
 
     TEST_CASE("gemm tiles: the rule fills the machine and prefers big tiles for big grids") {
@@ -100,7 +102,8 @@ TEST_SUITE("kernels") {
         // Every oracle shape gets a configuration on a CPU device with 2 threads.
         auto cpu = GemmDevice::make(2, 32768, 1024, 1024, true);
         for (uint32_t worlds : {1u, 64u, 4096u, 65536u})
-            for (auto [n, k] : {std::pair{256u, 357u}, {768u, 256u}, {256u, 256u}, {512u, 256u}, {256u, 512u}})
+            for (auto [n, k] :
+                 {std::pair{256u, 357u}, {768u, 256u}, {256u, 256u}, {512u, 256u}, {256u, 512u}})
                 CHECK_FALSE(choose_gemm(cpu, 32 * worlds, n, k).tile.name.empty());
     }
 }
@@ -133,11 +136,14 @@ TEST_SUITE("kernels.gpu") {
                 for (uint32_t M : SUB_M)
                     for (uint32_t N : SUB_N)
                         for (uint32_t K : SUB_K)
-                            check(ctx, cache, plan_gemm(dev, M, N, K, dt, {true, true, false}, cfg), seed++);
+                            check(ctx, cache, plan_gemm(dev, M, N, K, dt, {true, true, false}, cfg),
+                                  seed++);
         // One large shape per dtype for the big tiles (many workgroups, many K-steps).
         for (Dtype dt : dtypes(ctx)) {
-            check(ctx, cache, plan_gemm(dev, 1000, 512, 357, dt, {true, false, true}, "large"), seed++);
-            check(ctx, cache, plan_gemm(dev, 1000, 512, 357, dt, {true, false, true}, "wide"), seed++);
+            check(ctx, cache, plan_gemm(dev, 1000, 512, 357, dt, {true, false, true}, "large"),
+                  seed++);
+            check(ctx, cache, plan_gemm(dev, 1000, 512, 357, dt, {true, false, true}, "wide"),
+                  seed++);
         }
     }
 
@@ -166,11 +172,14 @@ TEST_SUITE("kernels.gpu") {
         vk::Buffer big(ctx, 4096, vk::MemoryKind::DeviceLocal, "big");
         vk::Program prog(ctx, "bad");
         auto plan = plan_gemm(dev, 16, 16, 16, Dtype::F32, {true, false, false}, "small");
-        CHECK_THROWS_AS(gemm(cache, prog, plan, small, big, big, {}, big), std::invalid_argument);  // a too small
-        CHECK_THROWS_AS(gemm(cache, prog, plan, big, big, {}, {}, big), std::invalid_argument);     // bias missing
+        CHECK_THROWS_AS(gemm(cache, prog, plan, small, big, big, {}, big),
+                        std::invalid_argument);  // a too small
+        CHECK_THROWS_AS(gemm(cache, prog, plan, big, big, {}, {}, big),
+                        std::invalid_argument);  // bias missing
         auto sk = plan_gemm(dev, 16, 16, 256, Dtype::F32, {}, "small/sk4");
         vk::Buffer a(ctx, 16 * 256 * 4, vk::MemoryKind::DeviceLocal, "a");
-        CHECK_THROWS_AS(gemm(cache, prog, sk, a, a, {}, {}, big), std::invalid_argument);  // no workspace
+        CHECK_THROWS_AS(gemm(cache, prog, sk, a, a, {}, {}, big),
+                        std::invalid_argument);  // no workspace
     }
 
     TEST_CASE("gemm_batched: attention shapes, every operand layout, interleaved heads") {
@@ -181,9 +190,9 @@ TEST_SUITE("kernels.gpu") {
         auto run = [&](const BatchedGemmDesc& d, std::string_view cfg) {
             auto plan = plan_gemm_batched(dev, d, cfg);
             CheckResult r = check_gemm_batched(ctx, cache, plan, seed++);
-            INFO("gemm_batched ", plan.choice.name(), " ", dtype_name(d.dtype), " batch=", d.batch, " M=", d.M,
-                 " N=", d.N, " K=", d.K, " trans_a=", d.trans_a, " trans_b=", d.trans_b, " heads=", d.heads, ": ",
-                 r.summary());
+            INFO("gemm_batched ", plan.choice.name(), " ", dtype_name(d.dtype), " batch=", d.batch,
+                 " M=", d.M, " N=", d.N, " K=", d.K, " trans_a=", d.trans_a, " trans_b=", d.trans_b,
+                 " heads=", d.heads, ": ", r.summary());
             REQUIRE(r.ok);
         };
         for (Dtype dt : dtypes(ctx)) {
@@ -200,8 +209,9 @@ TEST_SUITE("kernels.gpu") {
                         pv.dtype = dt;
                         run(pv, "");
                     }
-                // In place on [B][T][3·H·D] (the QKV projection's output): Q at column h·D, K at H·D + h·D,
-                // V at 2·H·D + h·D; scores written to [B][H][T][T]; output to [B][T][H·D].
+                // In place on [B][T][3·H·D] (the QKV projection's output): Q at column h·D, K at
+                // H·D + h·D, V at 2·H·D + h·D; scores written to [B][H][T][T]; output to
+                // [B][T][H·D].
                 const uint32_t C3 = 3 * H * D;
                 BatchedGemmDesc qk{B * H, T, T, D};
                 qk.lda = qk.ldb = C3;

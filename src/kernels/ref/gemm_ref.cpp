@@ -1,4 +1,5 @@
-// CPU references of the GEMM family: the obvious triple loop in double, then the epilogue in float order.
+// CPU references of the GEMM family: the obvious triple loop in double, then the epilogue in float
+// order.
 #include "kernels/ref/gemm_ref.h"
 
 #include <algorithm>
@@ -10,7 +11,8 @@ void gemm_ref(uint32_t M, uint32_t N, uint32_t K, const float* a, const float* w
     for (uint32_t m = 0; m < M; ++m) {
         for (uint32_t n = 0; n < N; ++n) {
             double s = 0.0;
-            for (uint32_t k = 0; k < K; ++k) s += double(a[size_t(m) * K + k]) * double(w[size_t(n) * K + k]);
+            for (uint32_t k = 0; k < K; ++k)
+                s += double(a[size_t(m) * K + k]) * double(w[size_t(n) * K + k]);
             s *= alpha;
             if (epilogue.bias) s += bias[n];
             if (epilogue.relu) s = std::max(s, 0.0);
@@ -29,8 +31,10 @@ void gemm_batched_ref(const BatchedGemmDesc& d, const float* a, const float* b, 
             for (uint32_t n = 0; n < d.N; ++n) {
                 double s = 0.0;
                 for (uint32_t k = 0; k < d.K; ++k) {
-                    float av = d.trans_a ? a[oa + size_t(k) * d.lda + m] : a[oa + size_t(m) * d.lda + k];
-                    float bv = d.trans_b ? b[ob + size_t(k) * d.ldb + n] : b[ob + size_t(n) * d.ldb + k];
+                    float av =
+                        d.trans_a ? a[oa + size_t(k) * d.lda + m] : a[oa + size_t(m) * d.lda + k];
+                    float bv =
+                        d.trans_b ? b[ob + size_t(k) * d.ldb + n] : b[ob + size_t(n) * d.ldb + k];
                     s += double(av) * double(bv);
                 }
                 c[oc + size_t(m) * d.ldc + n] = static_cast<float>(s * d.alpha);
