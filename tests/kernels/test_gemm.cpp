@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "kernels/registry.h"
 #include "util/error.h"
 #include "vk/buffer.h"
+#include "vk/capabilities.h"
 #include "vk/program.h"
 
 using namespace eqvk;
@@ -84,6 +86,27 @@ TEST_SUITE("kernels") {
         CHECK(choose_gemm(dev, 4096, 768, 256).name() == "small/sk2");
         CHECK(choose_gemm(dev, 4096, 768, 256, 1, "large").name() ==
               "large");  // explicit beats environment
+    }
+
+    TEST_CASE("gemm tiles: EQVK_GEMM_TILE and EQVK_GEMM_CUS are read at start-up") {
+        vk::Capabilities caps;
+        caps.type = VK_PHYSICAL_DEVICE_TYPE_CPU;
+        caps.max_shared_memory = 32768;
+        caps.max_workgroup_invocations = 1024;
+        caps.max_workgroup_size = {1024, 1024, 64};
+        setenv("EQVK_GEMM_TILE", "wide/sk2", 1);
+        setenv("EQVK_GEMM_CUS", "7", 1);
+        auto dev = GemmDevice::from_caps(caps);
+        CHECK(dev.forced == "wide/sk2");
+        CHECK(dev.compute_units == 7);
+        CHECK(dev.cpu);
+        CHECK_FALSE(dev.nv_coopmat);
+        CHECK(plan_gemm(dev, 64, 64, 512, Dtype::F32).choice.name() == "wide/sk2");
+        setenv("EQVK_GEMM_CUS", "many", 1);
+        CHECK_THROWS_AS(GemmDevice::from_caps(caps), InputError);
+        unsetenv("EQVK_GEMM_TILE");
+        unsetenv("EQVK_GEMM_CUS");
+        CHECK(GemmDevice::from_caps(caps).forced.empty());
     }
 
     TEST_CASE("gemm tiles: the rule fills the machine and prefers big tiles for big grids") {
