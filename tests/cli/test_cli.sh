@@ -26,5 +26,10 @@ expect "--device by name that matches nothing" 2 "no device name contains it" --
 expect "no driver: clear message, exit 3" 3 "^eqvk: no Vulkan device found" -- env VK_ICD_FILENAMES=/nonexistent.json VK_DRIVER_FILES=/nonexistent.json "$EQVK" devices
 expect "unknown option" 2 "bogus" -- "$EQVK" --bogus
 expect "validation on, no messages" 0 "device 0: " -- env EQVK_VALIDATION=1 "$EQVK"
+expect "bench gemm needs a shape" 2 "give --m, --n and --k" -- "$EQVK" bench gemm
+expect "bench gemm unknown suite" 2 "unknown suite" -- "$EQVK" bench gemm --suite nope
+expect "bench needs a subcommand" 2 "" -- "$EQVK" bench
+expect "EQVK_GEMM_TILE typo is an input error" 2 "no usable tile 'huge'" -- env EQVK_GEMM_TILE=huge "$EQVK" bench gemm --m 16 --n 16 --k 16 --auto-only
+expect "bench gemm one shape, JSON" 0 '"gflops"' -- "$EQVK" bench gemm --m 40 --n 24 --k 16 --auto-only --json
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

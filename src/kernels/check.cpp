@@ -1,0 +1,170 @@
+// GPU-vs-reference checks for the GEMM family: random inputs rounded to the storage type, poisoned
+// outputs, one Program per check, and an elementwise comparison that reports the first bad index.
+#include "kernels/check.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <vector>
+
+#include "kernels/half.h"
+#include "kernels/ref/gemm_ref.h"
+#include "kernels/registry.h"
+#include "vk/buffer.h"
+#include "vk/context.h"
+#include "vk/program.h"
+
+namespace eqvk::kernels {
+namespace {
+
+constexpr uint32_t NAN_POISON = 0xFFFFFFFFu;  // a NaN as fp32 and as two fp16
+
+/// Uniform in [-1, 1) from splitmix64, rounded to what `dtype` can store.
+std::vector<float> random_values(size_t n, uint64_t seed, Dtype dtype) {
+    std::vector<float> v(n);
+    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+    for (auto& x : v) {
+        s += 0x9E3779B97F4A7C15ull;
+        uint64_t z = s;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        z ^= z >> 31;
+        x = static_cast<float>(static_cast<double>(z >> 11) * 0x1.0p-53 * 2.0 - 1.0);
+        if (dtype == Dtype::F16) x = half_to_float(float_to_half(x));
+    }
+    return v;
+}
+
+/// A device buffer holding `v` in `dtype` (size rounded up to 4 bytes so it can be filled).
+vk::Buffer upload(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, const char* name) {
+    size_t bytes = (v.size() * dtype_bytes(dtype) + 3) & ~size_t(3);
+    vk::Buffer b(ctx, bytes, vk::MemoryKind::DeviceLocal, name);
+    if (dtype == Dtype::F16) {
+        std::vector<uint16_t> h(v.size());
+        for (size_t i = 0; i < v.size(); ++i) h[i] = float_to_half(v[i]);
+        ctx.upload(b, h.data(), h.size() * 2);
+    } else {
+        ctx.upload(b, v.data(), v.size() * 4);
+    }
+    return b;
+}
+
+std::vector<float> download(vk::Context& ctx, const vk::Buffer& b, size_t n, Dtype dtype) {
+    std::vector<float> v(n);
+    if (dtype == Dtype::F16) {
+        std::vector<uint16_t> h(n);
+        ctx.download(b, h.data(), n * 2);
+        for (size_t i = 0; i < n; ++i) v[i] = half_to_float(h[i]);
+    } else {
+        ctx.download(b, v.data(), n * 4);
+    }
+    return v;
+}
+
+/// atol for a K-long dot product of operands bounded by 1 plus addends, rtol for the output's
+/// rounding.
+std::pair<double, double> tolerance(Dtype dtype, uint32_t K, double addends) {
+    double acc =
+        8.0 * double(K) * 0x1.0p-23 + 1e-6;  // fp32 accumulation of K products bounded by 1
+    double rtol = dtype == Dtype::F16 ? 0x1.0p-10 : 4.0 * 0x1.0p-23;
+    double atol = acc * (1.0 + addends) + (dtype == Dtype::F16 ? 0x1.0p-14 : 0.0);
+    return {atol, rtol};
+}
+
+}  // namespace
+
+std::string CheckResult::summary() const {
+    if (ok) return fmt::format("max err {:.3g}", max_err);
+    return fmt::format("max err {:.3g}; first bad [{}] of {}: got {} want {} (tol {:.3g})", max_err,
+                       first_bad, elements, got, want, tol);
+}
+
+CheckResult compare(const float* got, const float* want, size_t n, double atol, double rtol) {
+    CheckResult r;
+    r.elements = n;
+    for (size_t i = 0; i < n; ++i) {
+        double err = std::fabs(double(got[i]) - double(want[i]));
+        if (std::isnan(err)) err = INFINITY;
+        r.max_err = std::max(r.max_err, err);
+        double tol = atol + rtol * std::fabs(double(want[i]));
+        if (!(err <= tol) && r.ok) {
+            r.ok = false;
+            r.first_bad = i;
+            r.got = got[i];
+            r.want = want[i];
+            r.tol = tol;
+        }
+    }
+    return r;
+}
+
+CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed) {
+    const uint32_t M = plan.M, N = plan.N, K = plan.K;
+    const Dtype dt = plan.dtype;
+    auto a = random_values(size_t(M) * K, seed, dt);
+    auto w = random_values(size_t(N) * K, seed + 1, dt);
+    auto bias = random_values(N, seed + 2, dt);
+    auto res = random_values(size_t(M) * N, seed + 3, dt);
+    std::vector<float> want(size_t(M) * N);
+    gemm_ref(M, N, K, a.data(), w.data(), bias.data(), res.data(), want.data(), plan.epilogue,
+             plan.alpha);
+
+    vk::Buffer ba = upload(ctx, a, dt, "check.a"), bw = upload(ctx, w, dt, "check.w");
+    vk::Buffer bb = upload(ctx, bias, dt, "check.bias"),
+               br = upload(ctx, res, dt, "check.residual");
+    vk::Buffer bc(ctx, (want.size() * dtype_bytes(dt) + 3) & ~size_t(3),
+                  vk::MemoryKind::DeviceLocal, "check.c");
+    vk::Buffer bws(ctx, std::max<size_t>(plan.workspace_bytes(), 4), vk::MemoryKind::DeviceLocal,
+                   "check.workspace");
+    vk::Program prog(ctx, "check_gemm");
+    prog.fill(bc, NAN_POISON);
+    prog.fill(bws, NAN_POISON);
+    gemm(cache, prog, plan, ba, bw, bb, br, bc, bws);
+    prog.run();
+    auto got = download(ctx, bc, want.size(), dt);
+    auto [atol, rtol] =
+        tolerance(dt, K, double(plan.epilogue.bias) + double(plan.epilogue.residual));
+    return compare(got.data(), want.data(), want.size(),
+                   atol * std::max(1.0f, std::fabs(plan.alpha)), rtol);
+}
+
+CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
+                               uint64_t seed) {
+    const BatchedGemmDesc& d = plan.desc;
+    auto span = [&](uint32_t stride, uint32_t head_stride, uint32_t rows, uint32_t cols,
+                    uint32_t ld) {
+        uint32_t z = d.batch - 1;
+        return size_t(z / d.heads) * stride + size_t(z % d.heads) * head_stride +
+               size_t(rows - 1) * ld + cols;
+    };
+    size_t na =
+        span(d.stride_a, d.head_stride_a, d.trans_a ? d.K : d.M, d.trans_a ? d.M : d.K, d.lda);
+    size_t nb =
+        span(d.stride_b, d.head_stride_b, d.trans_b ? d.K : d.N, d.trans_b ? d.N : d.K, d.ldb);
+    size_t nc = span(d.stride_c, d.head_stride_c, d.M, d.N, d.ldc);
+    auto a = random_values(na, seed, d.dtype);
+    auto b = random_values(nb, seed + 1, d.dtype);
+    // Elements of C outside every batch's matrix keep the poison on both sides: compare only
+    // written ones.
+    std::vector<float> want(nc, NAN);
+    gemm_batched_ref(d, a.data(), b.data(), want.data());
+
+    vk::Buffer ba = upload(ctx, a, d.dtype, "check.a"), bb = upload(ctx, b, d.dtype, "check.b");
+    vk::Buffer bc(ctx, (nc * dtype_bytes(d.dtype) + 3) & ~size_t(3), vk::MemoryKind::DeviceLocal,
+                  "check.c");
+    vk::Program prog(ctx, "check_gemm_batched");
+    prog.fill(bc, NAN_POISON);
+    gemm_batched(cache, prog, plan, ba, bb, bc);
+    prog.run();
+    auto got = download(ctx, bc, nc, d.dtype);
+    std::vector<float> g, w;
+    for (size_t i = 0; i < nc; ++i)
+        if (!std::isnan(want[i])) {
+            g.push_back(got[i]);
+            w.push_back(want[i]);
+        }
+    auto [atol, rtol] = tolerance(d.dtype, d.K, 0.0);
+    return compare(g.data(), w.data(), g.size(), atol * std::max(1.0f, std::fabs(d.alpha)), rtol);
+}
+
+}  // namespace eqvk::kernels

@@ -1,0 +1,38 @@
+// Runs a kernel on the GPU against its CPU reference with fixed-seed random inputs (never all zero)
+// and NaN-poisoned outputs (an unwritten element fails). Shared by tests/kernels/ and `eqvk
+// selftest`. Tolerance: |gpu - ref| <= atol + rtol·|ref|, atol scaled by K and the operands'
+// magnitudes.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "kernels/gemm.h"
+
+namespace eqvk::vk {
+class Context;
+}
+
+namespace eqvk::kernels {
+
+class KernelCache;
+
+struct CheckResult {
+    bool ok = true;
+    double max_err = 0.0;         // max |gpu - ref| over all elements (inf when a NaN was found)
+    size_t first_bad = SIZE_MAX;  // flat index of the first element over tolerance
+    double got = 0.0, want = 0.0, tol = 0.0;  // at first_bad
+    size_t elements = 0;
+    std::string summary() const;  // "max err 1.2e-06" or "... first bad [i] got x want y (tol t)"
+};
+
+/// Compares `got` with `want` elementwise under atol + rtol·|want|.
+CheckResult compare(const float* got, const float* want, size_t n, double atol, double rtol);
+
+/// One GEMM as planned (every operand the epilogue needs), inputs uniform in [-1, 1) from `seed`.
+CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed);
+/// One batched GEMM as planned.
+CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
+                               uint64_t seed);
+
+}  // namespace eqvk::kernels

@@ -1,0 +1,126 @@
+// GEMM family host wrappers (shaders/gemm.comp, gemm_f16.comp, common/gemm_impl.glsl):
+//   gemm():         C[M,N] = act(A[M,K]·W[N,K]ᵀ + bias[N]) (+ R[M,N]), W in PyTorch Linear layout
+//   [out, in],
+//                   with the tile and split-K chosen per shape (gemm_tiles.h);
+//   gemm_batched(): strided-batched C[z] = alpha·opA(A[z])·opB(B[z]) for attention (QKᵀ, P·V).
+// Wrappers record into a caller's Program; they never submit or wait. Pipelines come from a
+// KernelCache.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "kernels/gemm_tiles.h"
+
+namespace eqvk::vk {
+class Buffer;
+class Program;
+}  // namespace eqvk::vk
+
+namespace eqvk::kernels {
+
+class KernelCache;
+
+/// Storage type of every GEMM operand except split-K partials (always fp32). Accumulation is always
+/// fp32.
+enum class Dtype : uint32_t { F32, F16 };
+const char* dtype_name(Dtype d);  // "fp32", "fp16"
+inline size_t dtype_bytes(Dtype d) {
+    return d == Dtype::F16 ? 2 : 4;
+}
+
+/// Fused epilogue: v = alpha·acc; + bias[n]; ReLU; + R[m][n] (in that order).
+struct Epilogue {
+    bool bias = false;
+    bool relu = false;
+    bool residual = false;
+    uint32_t bits() const { return (bias ? 1u : 0u) | (relu ? 2u : 0u) | (residual ? 4u : 0u); }
+    std::string name() const;  // "none", "bias", "bias+relu", "bias+relu+res", ...
+};
+
+/// Mirrors the push-constant block of shaders/common/gemm_impl.glsl (same order and names).
+struct GemmPush {
+    uint32_t M, N, K;
+    uint32_t lda, ldb, ldc;
+    uint32_t batch_a, batch_b, batch_c;
+    uint32_t heads, head_a, head_b, head_c;
+    uint32_t k_split;
+    uint32_t splits;
+    float alpha;
+};
+static_assert(sizeof(GemmPush) <= 128);
+
+/// A buffer and a byte offset into it (the offset must respect minStorageBufferOffsetAlignment).
+struct BufferView {
+    const vk::Buffer* buffer = nullptr;
+    size_t offset = 0;
+    BufferView() = default;
+    BufferView(const vk::Buffer& b, size_t byte_offset = 0)
+        : buffer(&b), offset(byte_offset) {}  // NOLINT
+    explicit operator bool() const { return buffer != nullptr; }
+};
+
+/// One GEMM as recorded: shape, storage type, epilogue and the chosen configuration.
+struct GemmPlan {
+    uint32_t M = 0, N = 0, K = 0;
+    Dtype dtype = Dtype::F32;
+    Epilogue epilogue;
+    float alpha = 1.0f;
+    GemmChoice choice;
+    /// Bytes of fp32 split-K partials gemm() needs in `workspace` (0 without split-K).
+    size_t workspace_bytes() const {
+        return choice.splits > 1 ? size_t(choice.splits) * M * N * sizeof(float) : 0;
+    }
+};
+
+/// Chooses the configuration for C[M,N] with reduction K. `forced` ("" = automatic, else a name as
+/// in EQVK_GEMM_TILE) wins over dev.forced. Throws std::invalid_argument for M, N or K = 0.
+GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dtype dtype,
+                   Epilogue epilogue = {}, std::string_view forced = {});
+
+/// Records C = act(alpha·A·Wᵀ + bias) (+ R); one dispatch, or two with split-K (partials, then
+/// reduce).
+///   a:         [M][K] dtype          w:        [N][K] dtype (PyTorch Linear weight)
+///   bias:      [N] dtype (if epilogue.bias)      residual: [M][N] dtype (if epilogue.residual; may
+///   not alias c) c:         [M][N] dtype, written  workspace: plan.workspace_bytes() bytes of fp32
+///   when split-K
+/// Throws std::invalid_argument when a view is missing or too small, or the device lacks fp16
+/// storage.
+void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w,
+          BufferView bias, BufferView residual, BufferView c, BufferView workspace = {});
+
+/// Strided-batched GEMM: for z in [0, batch): C[z][M,N] = alpha · opA(A[z]) · opB(B[z]).
+/// Batch z starts at (z / heads)·stride_x + (z % heads)·head_stride_x elements of operand x, so a
+/// [B][T][H·D] tensor is used per (b, h) in place (heads = H, stride = T·ld, head_stride = D).
+/// Strides are in elements; ld* = 0 means packed rows, stride* = 0 means packed matrices.
+struct BatchedGemmDesc {
+    uint32_t batch = 1, M = 0, N = 0, K = 0;
+    bool trans_a = false;  // A stored [K][M] instead of [M][K]
+    bool trans_b =
+        false;  // B stored [K][N] (C = A·B, e.g. P·V) instead of [N][K] (C = A·Bᵀ, e.g. Q·Kᵀ)
+    uint32_t lda = 0, ldb = 0, ldc = 0;
+    uint32_t heads = 1;
+    uint32_t stride_a = 0, stride_b = 0, stride_c = 0;
+    uint32_t head_stride_a = 0, head_stride_b = 0, head_stride_c = 0;
+    float alpha = 1.0f;
+    Dtype dtype = Dtype::F32;
+};
+
+struct BatchedGemmPlan {
+    BatchedGemmDesc desc;  // with ld*/stride* 0 replaced by packed values
+    GemmChoice choice;     // never split-K
+};
+
+/// Fills packed strides and chooses the tile. Throws std::invalid_argument on zero sizes or batch %
+/// heads.
+BatchedGemmPlan plan_gemm_batched(const GemmDevice& dev, const BatchedGemmDesc& desc,
+                                  std::string_view forced = {});
+
+/// Records the batched GEMM as one dispatch (grid z = batch).
+///   a: opA storage, dtype   b: opB storage, dtype   c: [batch][M][N] (strided as planned), dtype,
+///   written
+void gemm_batched(KernelCache& cache, vk::Program& prog, const BatchedGemmPlan& plan, BufferView a,
+                  BufferView b, BufferView c);
+
+}  // namespace eqvk::kernels

@@ -1,0 +1,76 @@
+// The kernel registry (one row per embedded shader: STYLE.md §5) and the pipeline cache keyed by
+// specialization constants. Adding a kernel = one shader in src/kernels/CMakeLists.txt + one row
+// here.
+#include "kernels/registry.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "eqvk_build_config.h"
+#include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/ceilings.h"
+#include "kernels/gemm.h"
+#include "kernels/gemm_coopmat.h"
+#include "vk/capabilities.h"
+#include "vk/context.h"
+
+namespace eqvk::kernels {
+namespace {
+
+bool has_16bit_storage(const vk::Capabilities& c) {
+    return c.storage_buffer_16bit;
+}
+
+const KernelInfo REGISTRY[] = {
+    {"gemm", 6, sizeof(GemmPush),
+     "GEMM family, fp32 storage (direct, batched, split-K partial/reduce)", nullptr},
+    {"gemm_f16", 6, sizeof(GemmPush), "GEMM family, fp16 storage, fp32 accumulation",
+     has_16bit_storage},
+#if EQVK_GLSL_NV_COOPERATIVE_MATRIX
+    {"gemm_nv_coopmat", 5, sizeof(GemmPush),
+     "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles", nv_coopmat_usable},
+#endif
+    {"bench_fma", 1, sizeof(BenchFmaPush), "FMA-throughput ceiling (bench only)", nullptr},
+    {"bench_copy", 2, sizeof(BenchCopyPush), "copy-bandwidth ceiling (bench only)", nullptr},
+};
+
+}  // namespace
+
+std::span<const KernelInfo> kernel_registry() {
+    return REGISTRY;
+}
+
+const KernelInfo& kernel_info(std::string_view stem) {
+    for (const auto& k : REGISTRY)
+        if (k.stem == stem) return k;
+    throw std::out_of_range(fmt::format("no kernel named '{}' in the registry", stem));
+}
+
+bool kernel_supported(std::string_view stem, const vk::Capabilities& caps) {
+    for (const auto& k : REGISTRY)
+        if (k.stem == stem) return !k.supported || k.supported(caps);
+    return false;
+}
+
+const vk::Pipeline& KernelCache::get(std::string_view stem,
+                                     const std::vector<vk::SpecConstant>& spec,
+                                     uint32_t required_subgroup_size) {
+    std::string key(stem);
+    for (const auto& s : spec) key += fmt::format(":{}={}", s.id, s.value);
+    if (required_subgroup_size) key += fmt::format(":sg={}", required_subgroup_size);
+    auto it = pipelines_.find(key);
+    if (it != pipelines_.end()) return *it->second;
+    const KernelInfo& info = kernel_info(stem);
+    vk::PipelineDesc desc;
+    desc.name = key;
+    desc.spirv = shaders::spirv(stem);
+    desc.bindings = info.bindings;
+    desc.push_constant_bytes = info.push_bytes;
+    desc.spec = spec;
+    desc.required_subgroup_size = required_subgroup_size;
+    auto [pos, inserted] = pipelines_.emplace(key, std::make_unique<vk::Pipeline>(ctx_, desc));
+    return *pos->second;
+}
+
+}  // namespace eqvk::kernels
