@@ -2,12 +2,14 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/half.h"
 
 using namespace eqvk;
 namespace fs = std::filesystem;
@@ -43,5 +45,30 @@ TEST_SUITE("util") {
         ::setenv("EQVK_CACHE_DIR", "/tmp/eqvk-cache-test", 1);
         CHECK(cache_dir() == fs::path("/tmp/eqvk-cache-test"));
         ::unsetenv("EQVK_CACHE_DIR");
+    }
+
+    TEST_CASE("half: f16 and bf16 conversions round to nearest even") {
+        CHECK(f32_to_f16(1.0f) == 0x3c00);
+        CHECK(f32_to_f16(-2.5f) == 0xc100);
+        CHECK(f32_to_f16(65504.0f) == 0x7bff);
+        CHECK(f32_to_f16(65520.0f) == 0x7c00);  // rounds up to Inf
+        CHECK(f32_to_f16(std::ldexp(1.0f, -24)) == 0x0001);
+        CHECK(f32_to_f16(std::ldexp(1.0f, -26)) == 0x0000);
+        CHECK(f32_to_f16(1.0f + std::ldexp(1.0f, -11)) == 0x3c00);      // tie → even
+        CHECK(f32_to_f16(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3c02);  // tie → even (up)
+        CHECK(std::isnan(f16_to_f32(f32_to_f16(std::nanf("")))));
+        CHECK(f16_to_f32(0x0001) == std::ldexp(1.0f, -24));
+        CHECK(f16_to_f32(0x7bff) == 65504.0f);
+        CHECK(std::isinf(f16_to_f32(0xfc00)));
+        for (uint32_t h = 0; h < 0x10000; ++h) {  // every finite half survives the round trip
+            const auto b = static_cast<uint16_t>(h);
+            if ((b & 0x7c00) == 0x7c00) continue;
+            if (f32_to_f16(f16_to_f32(b)) != b) FAIL("f16 round trip " << h);
+        }
+        CHECK(f32_to_bf16(1.0f) == 0x3f80);
+        CHECK(f32_to_bf16(1.00390625f) == 0x3f80);  // 1 + 2^-8: tie → even
+        CHECK(f32_to_bf16(1.01171875f) == 0x3f82);  // 1 + 3·2^-8: tie → even (up)
+        CHECK(bf16_to_f32(0xc020) == -2.5f);
+        CHECK(std::isnan(bf16_to_f32(f32_to_bf16(std::nanf("")))));
     }
 }

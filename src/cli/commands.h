@@ -23,9 +23,11 @@ void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& act
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.
 void add_bench_solver_command(CLI::App& bench, const GlobalOptions& global, Action& action);
-/// `eqvk selftest`: every kernel against its CPU reference on the chosen device; exit 1 on any failure.
+/// `eqvk selftest`: every kernel against its CPU reference on the chosen device; exit 1 on any
+/// failure.
 void add_selftest_command(CLI::App& app, const GlobalOptions& global, Action& action);
-/// `eqvk bench gemm`: GEMM GFLOP/s per configuration and for the automatic choice, with device ceilings.
+/// `eqvk bench gemm`: GEMM GFLOP/s per configuration and for the automatic choice, with device
+/// ceilings.
 void add_bench_gemm_command(CLI::App& bench, const GlobalOptions& global, Action& action);
 
 }  // namespace eqvk::cli

@@ -11,8 +11,8 @@
 #include <stdexcept>
 
 #include "kernels/ceilings.h"
-#include "kernels/half.h"
 #include "kernels/registry.h"
+#include "util/half.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
 #include "vk/program.h"
@@ -55,7 +55,7 @@ void fill_random(vk::Context& ctx, vk::Buffer& b, size_t elems, Dtype dt, uint32
     };
     if (dt == Dtype::F16) {
         std::vector<uint16_t> h(elems);
-        for (auto& x : h) x = float_to_half(next());
+        for (auto& x : h) x = f32_to_f16(next());
         ctx.upload(b, h.data(), elems * 2);
     } else {
         std::vector<float> f(elems);

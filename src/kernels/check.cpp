@@ -7,9 +7,9 @@
 #include <cmath>
 #include <vector>
 
-#include "kernels/half.h"
 #include "kernels/ref/gemm_ref.h"
 #include "kernels/registry.h"
+#include "util/half.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
 #include "vk/program.h"
@@ -30,7 +30,7 @@ std::vector<float> random_values(size_t n, uint64_t seed, Dtype dtype) {
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
         z ^= z >> 31;
         x = static_cast<float>(static_cast<double>(z >> 11) * 0x1.0p-53 * 2.0 - 1.0);
-        if (dtype == Dtype::F16) x = half_to_float(float_to_half(x));
+        if (dtype == Dtype::F16) x = f16_to_f32(f32_to_f16(x));
     }
     return v;
 }
@@ -41,7 +41,7 @@ vk::Buffer upload(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, co
     vk::Buffer b(ctx, bytes, vk::MemoryKind::DeviceLocal, name);
     if (dtype == Dtype::F16) {
         std::vector<uint16_t> h(v.size());
-        for (size_t i = 0; i < v.size(); ++i) h[i] = float_to_half(v[i]);
+        for (size_t i = 0; i < v.size(); ++i) h[i] = f32_to_f16(v[i]);
         ctx.upload(b, h.data(), h.size() * 2);
     } else {
         ctx.upload(b, v.data(), v.size() * 4);
@@ -54,7 +54,7 @@ std::vector<float> download(vk::Context& ctx, const vk::Buffer& b, size_t n, Dty
     if (dtype == Dtype::F16) {
         std::vector<uint16_t> h(n);
         ctx.download(b, h.data(), n * 2);
-        for (size_t i = 0; i < n; ++i) v[i] = half_to_float(h[i]);
+        for (size_t i = 0; i < n; ++i) v[i] = f16_to_f32(h[i]);
     } else {
         ctx.download(b, v.data(), n * 4);
     }

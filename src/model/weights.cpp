@@ -10,9 +10,9 @@
 #include <cmath>
 #include <set>
 
-#include "model/half.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/half.h"
 
 namespace eqvk::model {
 

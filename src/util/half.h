@@ -1,10 +1,10 @@
 // IEEE binary16 and bfloat16 <-> float conversions (round to nearest even), for model files stored
-// in F16/BF16 and for the GPU forward's fp16 mode. Header-only, no dependencies.
+// in F16/BF16 and for fp16 kernel inputs and outputs. Header-only, no dependencies.
 #pragma once
 #include <bit>
 #include <cstdint>
 
-namespace eqvk::model {
+namespace eqvk {
 
 /// binary16 bit pattern → float (exact; subnormals, Inf and NaN kept).
 constexpr float f16_to_f32(uint16_t h) {
@@ -55,4 +55,4 @@ constexpr uint16_t f32_to_bf16(float f) {
     return static_cast<uint16_t>(x >> 16);
 }
 
-}  // namespace eqvk::model
+}  // namespace eqvk
