@@ -1,0 +1,104 @@
+// io: run configuration — defaults, every key, --set overrides, and an error naming the key (and line) for
+// unknown keys, wrong types, out-of-range values and bad syntax.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "io/config.h"
+#include "util/error.h"
+
+using namespace eqvk;
+using namespace eqvk::io;
+
+TEST_SUITE("io") {
+    TEST_CASE("config: defaults, every key, and the example config.toml") {
+        RunConfig d = parse_run_config("", "empty.toml");
+        CHECK(d.sampling.worlds == 100);
+        CHECK(d.games.decl == "seed_mod_10");
+        CHECK(d.policy.action == PolicyAction::PMake);
+        CHECK(d.output.compat == CompatMode::Faithful);
+
+        RunConfig c = parse_run_config(R"(
+[model]
+path = "m.safetensors"
+precision = "fp32"
+[games]
+start_seed = 1000
+count = 64
+decl = "sixes"
+bidder = 2
+[sampling]
+worlds = 50
+seed = 7
+[policy]
+action = "e_q"
+[device]
+select = 1
+memory_budget_mb = 512
+games_per_batch = 32
+[output]
+dir = "out"
+games_per_shard = 16
+compat = "forge"
+)",
+                                       "full.toml");
+        CHECK(c.model.path == "m.safetensors");
+        CHECK(c.model.precision == Precision::Fp32);
+        CHECK(c.games.start_seed == 1000);
+        CHECK(c.games.count == 64);
+        CHECK(c.games.decl == "sixes");
+        CHECK(c.games.bidder == 2);
+        CHECK(c.sampling.worlds == 50);
+        CHECK(c.sampling.seed == 7);
+        CHECK(c.policy.action == PolicyAction::EQ);
+        CHECK(c.device.select == "1");
+        CHECK(c.device.memory_budget_mb == 512);
+        CHECK(c.device.games_per_batch == 32);
+        CHECK(c.output.dir == "out");
+        CHECK(c.output.games_per_shard == 16);
+        CHECK(c.output.compat == CompatMode::Forge);
+
+        // The canonical TOML parses back to the same configuration.
+        RunConfig back = parse_run_config(to_toml(c), "canonical");
+        CHECK(to_toml(back) == to_toml(c));
+
+        auto example = std::filesystem::path(EQVK_TEST_DATA_DIR) / ".." / ".." / "config.toml";
+        if (std::filesystem::exists(example)) CHECK_NOTHROW(load_run_config(example));
+    }
+
+    TEST_CASE("config: --set overrides, typed or bare strings") {
+        RunConfig c = parse_run_config("[sampling]\nworlds = 10\n", "x.toml",
+                                       {"sampling.worlds=20", "output.dir=/tmp/eq out", "games.decl=3",
+                                        "model.precision=fp32", "policy.action=\"e_q\""});
+        CHECK(c.sampling.worlds == 20);
+        CHECK(c.output.dir == "/tmp/eq out");
+        CHECK(c.games.decl == "3");
+        CHECK(c.model.precision == Precision::Fp32);
+        CHECK(c.policy.action == PolicyAction::EQ);
+    }
+
+    TEST_CASE("config: errors name the file, line and key") {
+        auto err = [](const std::string& text, std::vector<std::string> sets = {}) {
+            try {
+                parse_run_config(text, "bad.toml", sets);
+            } catch (const InputError& e) {
+                return std::string(e.what());
+            }
+            return std::string("no error");
+        };
+        CHECK(err("[sampling]\nworld = 3\n") == "bad.toml:2: sampling.world: unknown key (see docs/config.md)");
+        CHECK(err("[sampling]\nworlds = \"many\"\n") == "bad.toml:2: sampling.worlds: expected an integer");
+        CHECK(err("[sampling]\nworlds = 0\n") == "bad.toml:2: sampling.worlds: 0 is out of range [1, 65536]");
+        CHECK(err("[games]\nbidder = 4\n") == "bad.toml:2: games.bidder: 4 is out of range [0, 3]");
+        CHECK(err("[model]\nprecision = \"fp8\"\n") ==
+              "bad.toml:2: model.precision: \"fp8\" is not one of \"fp16\", \"fp32\"");
+        CHECK(err("[gmaes]\ncount = 3\n").find("bad.toml:1: gmaes: unknown section") == 0);
+        CHECK(err("[games]\ncount = \n").find("bad.toml:2:") == 0);
+        CHECK(err("", {"sampling.worlds=0"}) == "--set sampling.worlds: 0 is out of range [1, 65536]");
+        CHECK(err("", {"sampling.nope=1"}).find("--set sampling.nope: unknown key") == 0);
+        CHECK(err("", {"worlds=1"}).find("expected section.key=value") != std::string::npos);
+        CHECK_THROWS_WITH_AS(load_run_config("/nonexistent/config.toml"),
+                             "cannot read config /nonexistent/config.toml", InputError);
+    }
+}
