@@ -1,14 +1,14 @@
-// RunConfig parsing: a table of known keys (section, name, how to read and check it) drives the walk over the
-// parsed TOML, so an unknown or mistyped key is always reported with its location.
+// RunConfig parsing: a table of known keys (section, name, how to read and check it) drives the
+// walk over the parsed TOML, so an unknown or mistyped key is always reported with its location.
 #include "io/config.h"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "util/error.h"
 
@@ -23,11 +23,14 @@ struct Where {
     std::string str() const {
         if (from_override) return fmt::format("--set {}", key);
         auto line = node ? node->source().begin.line : 0;
-        return line ? fmt::format("{}:{}: {}", source, line, key) : fmt::format("{}: {}", source, key);
+        return line ? fmt::format("{}:{}: {}", source, line, key)
+                    : fmt::format("{}: {}", source, key);
     }
 };
 
-[[noreturn]] void fail(const Where& w, const std::string& what) { throw InputError(w.str() + ": " + what); }
+[[noreturn]] void fail(const Where& w, const std::string& what) {
+    throw InputError(w.str() + ": " + what);
+}
 
 uint64_t read_uint(const Where& w, uint64_t lo, uint64_t hi) {
     auto v = w.node->value<int64_t>();
@@ -53,7 +56,8 @@ E read_enum(const Where& w, std::initializer_list<std::pair<const char*, E>> nam
     fail(w, fmt::format("\"{}\" is not one of {}", s, allowed));
 }
 
-// decl may be a string (name / "seed_mod_10") or an integer id; kept as text for the eq layer to resolve.
+// decl may be a string (name / "seed_mod_10") or an integer id; kept as text for the eq layer to
+// resolve.
 std::string read_decl(const Where& w) {
     if (w.node->is_integer()) return std::to_string(read_uint(w, 0, 9));
     std::string s = read_string(w);
@@ -72,28 +76,38 @@ const std::vector<Key>& keys() {
         {"model", "path", [](RunConfig& c, const Where& w) { c.model.path = read_string(w); }},
         {"model", "precision",
          [](RunConfig& c, const Where& w) {
-             c.model.precision = read_enum<Precision>(w, {{"fp16", Precision::Fp16}, {"fp32", Precision::Fp32}});
+             c.model.precision =
+                 read_enum<Precision>(w, {{"fp16", Precision::Fp16}, {"fp32", Precision::Fp32}});
          }},
         {"games", "start_seed",
          [](RunConfig& c, const Where& w) { c.games.start_seed = read_uint(w, 0, INT64_MAX); }},
-        {"games", "count", [](RunConfig& c, const Where& w) { c.games.count = read_uint(w, 1, 1ull << 40); }},
+        {"games", "count",
+         [](RunConfig& c, const Where& w) { c.games.count = read_uint(w, 1, 1ull << 40); }},
         {"games", "decl", [](RunConfig& c, const Where& w) { c.games.decl = read_decl(w); }},
         {"games", "bidder",
-         [](RunConfig& c, const Where& w) { c.games.bidder = static_cast<uint32_t>(read_uint(w, 0, 3)); }},
+         [](RunConfig& c, const Where& w) {
+             c.games.bidder = static_cast<uint32_t>(read_uint(w, 0, 3));
+         }},
         {"sampling", "worlds",
-         [](RunConfig& c, const Where& w) { c.sampling.worlds = static_cast<uint32_t>(read_uint(w, 1, 65536)); }},
-        {"sampling", "seed", [](RunConfig& c, const Where& w) { c.sampling.seed = read_uint(w, 0, INT64_MAX); }},
+         [](RunConfig& c, const Where& w) {
+             c.sampling.worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "seed",
+         [](RunConfig& c, const Where& w) { c.sampling.seed = read_uint(w, 0, INT64_MAX); }},
         {"policy", "action",
          [](RunConfig& c, const Where& w) {
-             c.policy.action =
-                 read_enum<PolicyAction>(w, {{"p_make", PolicyAction::PMake}, {"e_q", PolicyAction::EQ}});
+             c.policy.action = read_enum<PolicyAction>(
+                 w, {{"p_make", PolicyAction::PMake}, {"e_q", PolicyAction::EQ}});
          }},
         {"device", "select",
          [](RunConfig& c, const Where& w) {
-             c.device.select = w.node->is_integer() ? std::to_string(read_uint(w, 0, 1024)) : read_string(w);
+             c.device.select =
+                 w.node->is_integer() ? std::to_string(read_uint(w, 0, 1024)) : read_string(w);
          }},
         {"device", "memory_budget_mb",
-         [](RunConfig& c, const Where& w) { c.device.memory_budget_mb = read_uint(w, 0, 1ull << 30); }},
+         [](RunConfig& c, const Where& w) {
+             c.device.memory_budget_mb = read_uint(w, 0, 1ull << 30);
+         }},
         {"device", "games_per_batch",
          [](RunConfig& c, const Where& w) {
              c.device.games_per_batch = static_cast<uint32_t>(read_uint(w, 0, 1u << 20));
@@ -109,8 +123,8 @@ const std::vector<Key>& keys() {
          }},
         {"output", "compat",
          [](RunConfig& c, const Where& w) {
-             c.output.compat =
-                 read_enum<CompatMode>(w, {{"faithful", CompatMode::Faithful}, {"forge", CompatMode::Forge}});
+             c.output.compat = read_enum<CompatMode>(
+                 w, {{"faithful", CompatMode::Faithful}, {"forge", CompatMode::Forge}});
          }},
     };
     return k;
@@ -128,8 +142,10 @@ const Key* find_key(std::string_view section, std::string_view name) {
     return nullptr;
 }
 
-// "section.key=value" → the key's slot in `table`; the value parsed as TOML, else taken as a bare string.
-void apply_override(toml::table& table, const std::string& text, std::vector<std::string>& overridden) {
+// "section.key=value" → the key's slot in `table`; the value parsed as TOML, else taken as a bare
+// string.
+void apply_override(toml::table& table, const std::string& text,
+                    std::vector<std::string>& overridden) {
     auto eq = text.find('=');
     auto dot = text.find('.');
     if (eq == std::string::npos || dot == std::string::npos || dot > eq)
@@ -137,7 +153,8 @@ void apply_override(toml::table& table, const std::string& text, std::vector<std
     std::string section = text.substr(0, dot), name = text.substr(dot + 1, eq - dot - 1);
     std::string value = text.substr(eq + 1);
     if (!find_key(section, name))
-        throw InputError(fmt::format("--set {}.{}: unknown key (see docs/config.md)", section, name));
+        throw InputError(
+            fmt::format("--set {}.{}: unknown key (see docs/config.md)", section, name));
     toml::table parsed;
     try {
         parsed = toml::parse("v = " + value);
@@ -153,9 +170,15 @@ void apply_override(toml::table& table, const std::string& text, std::vector<std
 
 }  // namespace
 
-const char* precision_name(Precision p) { return p == Precision::Fp16 ? "fp16" : "fp32"; }
-const char* policy_action_name(PolicyAction a) { return a == PolicyAction::PMake ? "p_make" : "e_q"; }
-const char* compat_mode_name(CompatMode c) { return c == CompatMode::Faithful ? "faithful" : "forge"; }
+const char* precision_name(Precision p) {
+    return p == Precision::Fp16 ? "fp16" : "fp32";
+}
+const char* policy_action_name(PolicyAction a) {
+    return a == PolicyAction::PMake ? "p_make" : "e_q";
+}
+const char* compat_mode_name(CompatMode c) {
+    return c == CompatMode::Faithful ? "faithful" : "forge";
+}
 
 RunConfig parse_run_config(std::string_view toml_text, const std::string& source,
                            const std::vector<std::string>& overrides) {
@@ -163,8 +186,8 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
     try {
         table = toml::parse(toml_text, source);
     } catch (const toml::parse_error& e) {
-        throw InputError(fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column,
-                                     e.description()));
+        throw InputError(fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
+                                     e.source().begin.column, e.description()));
     }
     std::vector<std::string> overridden;
     for (auto& o : overrides) apply_override(table, o, overridden);
@@ -178,7 +201,8 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
         if (!sec) fail(where, "expected a table [" + section + "]");
         for (auto& [name_key, node] : *sec) {
             std::string name(name_key.str()), dotted = section + "." + name;
-            bool from_override = std::find(overridden.begin(), overridden.end(), dotted) != overridden.end();
+            bool from_override =
+                std::find(overridden.begin(), overridden.end(), dotted) != overridden.end();
             Where w{source, dotted, &node, from_override};
             const Key* k = find_key(section, name);
             if (!k) fail(w, "unknown key (see docs/config.md)");
@@ -188,7 +212,8 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
     return config;
 }
 
-RunConfig load_run_config(const std::filesystem::path& path, const std::vector<std::string>& overrides) {
+RunConfig load_run_config(const std::filesystem::path& path,
+                          const std::vector<std::string>& overrides) {
     std::ifstream in(path);
     if (!in) throw InputError(fmt::format("cannot read config {}", path.string()));
     std::stringstream ss;
@@ -198,7 +223,8 @@ RunConfig load_run_config(const std::filesystem::path& path, const std::vector<s
 
 std::string to_toml(const RunConfig& c) {
     toml::table t;
-    t.insert("model", toml::table{{"path", c.model.path}, {"precision", precision_name(c.model.precision)}});
+    t.insert("model",
+             toml::table{{"path", c.model.path}, {"precision", precision_name(c.model.precision)}});
     t.insert("games", toml::table{{"start_seed", static_cast<int64_t>(c.games.start_seed)},
                                   {"count", static_cast<int64_t>(c.games.count)},
                                   {"decl", c.games.decl},
@@ -206,12 +232,14 @@ std::string to_toml(const RunConfig& c) {
     t.insert("sampling", toml::table{{"worlds", static_cast<int64_t>(c.sampling.worlds)},
                                      {"seed", static_cast<int64_t>(c.sampling.seed)}});
     t.insert("policy", toml::table{{"action", policy_action_name(c.policy.action)}});
-    t.insert("device", toml::table{{"select", c.device.select},
-                                   {"memory_budget_mb", static_cast<int64_t>(c.device.memory_budget_mb)},
-                                   {"games_per_batch", static_cast<int64_t>(c.device.games_per_batch)}});
-    t.insert("output", toml::table{{"dir", c.output.dir},
-                                   {"games_per_shard", static_cast<int64_t>(c.output.games_per_shard)},
-                                   {"compat", compat_mode_name(c.output.compat)}});
+    t.insert("device",
+             toml::table{{"select", c.device.select},
+                         {"memory_budget_mb", static_cast<int64_t>(c.device.memory_budget_mb)},
+                         {"games_per_batch", static_cast<int64_t>(c.device.games_per_batch)}});
+    t.insert("output",
+             toml::table{{"dir", c.output.dir},
+                         {"games_per_shard", static_cast<int64_t>(c.output.games_per_shard)},
+                         {"compat", compat_mode_name(c.output.compat)}});
     std::stringstream ss;
     ss << t;
     return ss.str();

@@ -1,6 +1,6 @@
-// The run configuration of `eqvk run config.toml` (docs/config.md documents every key): parsed with toml++,
-// overridden by `--set key=value`, validated key by key. Unknown keys, wrong types and out-of-range values are
-// InputErrors naming the file, the line and the dotted key.
+// The run configuration of `eqvk run config.toml` (docs/config.md documents every key): parsed with
+// toml++, overridden by `--set key=value`, validated key by key. Unknown keys, wrong types and
+// out-of-range values are InputErrors naming the file, the line and the dotted key.
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -10,8 +10,11 @@
 namespace eqvk::io {
 
 enum class Precision { Fp16, Fp32 };
-enum class PolicyAction { PMake, EQ };          // "p_make" (spec §6.10) or "e_q" (max E[Q])
-enum class CompatMode { Faithful, Forge };      // tokens §5.1–5.4 and banked-point P(make), or Forge's §5.5/§6.10
+enum class PolicyAction { PMake, EQ };  // "p_make" (spec §6.10) or "e_q" (max E[Q])
+enum class CompatMode {
+    Faithful,
+    Forge
+};  // tokens §5.1–5.4 and banked-point P(make), or Forge's §5.5/§6.10
 
 struct RunConfig {
     struct Model {
@@ -21,8 +24,9 @@ struct RunConfig {
     struct Games {
         uint64_t start_seed = 0;
         uint64_t count = 100;
-        std::string decl = "seed_mod_10";  // "seed_mod_10", a declaration name or id 0..9 (checked by eq)
-        uint32_t bidder = 0;               // seat 0..3
+        std::string decl =
+            "seed_mod_10";    // "seed_mod_10", a declaration name or id 0..9 (checked by eq)
+        uint32_t bidder = 0;  // seat 0..3
     } games;
     struct Sampling {
         uint32_t worlds = 100;  // worlds per decision, 1..65536
@@ -32,7 +36,7 @@ struct RunConfig {
         PolicyAction action = PolicyAction::PMake;
     } policy;
     struct Device {
-        std::string select;           // "" automatic, index or name substring
+        std::string select;             // "" automatic, index or name substring
         uint64_t memory_budget_mb = 0;  // 0 = a safe fraction of device-local memory
         uint32_t games_per_batch = 0;   // 0 = chosen from the budget
     } device;
@@ -43,17 +47,18 @@ struct RunConfig {
     } output;
 };
 
-/// Parses `path` and applies `overrides` ("section.key=value"; value is TOML, or a bare string). Throws
-/// InputError naming the file (and line) and the key for syntax errors, unknown sections or keys, wrong types
-/// and out-of-range values.
-RunConfig load_run_config(const std::filesystem::path& path, const std::vector<std::string>& overrides = {});
+/// Parses `path` and applies `overrides` ("section.key=value"; value is TOML, or a bare string).
+/// Throws InputError naming the file (and line) and the key for syntax errors, unknown sections or
+/// keys, wrong types and out-of-range values.
+RunConfig load_run_config(const std::filesystem::path& path,
+                          const std::vector<std::string>& overrides = {});
 
 /// The same from TOML text; `source` names it in messages.
 RunConfig parse_run_config(std::string_view toml_text, const std::string& source,
                            const std::vector<std::string>& overrides = {});
 
-/// The effective configuration as canonical TOML (every key, defaults included): stored in shard metadata and
-/// compared on resume.
+/// The effective configuration as canonical TOML (every key, defaults included): stored in shard
+/// metadata and compared on resume.
 std::string to_toml(const RunConfig& config);
 
 const char* precision_name(Precision p);

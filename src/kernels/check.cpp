@@ -4,9 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "kernels/eq_reduce.h"
+#include "kernels/ref/eq_reduce_ref.h"
 #include "kernels/ref/gemm_ref.h"
 #include "kernels/registry.h"
 #include "util/half.h"
@@ -165,6 +168,79 @@ CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const Batch
         }
     auto [atol, rtol] = tolerance(d.dtype, d.K, 0.0);
     return compare(g.data(), w.data(), g.size(), atol * std::max(1.0f, std::fabs(d.alpha)), rtol);
+}
+
+CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t worlds,
+                            uint64_t seed) {
+    const size_t gs = size_t(games) * EQ_SLOTS;
+    std::vector<float> q = random_values(gs * worlds, seed, Dtype::F32);
+    for (size_t i = 0; i < q.size(); ++i)
+        q[i] =
+            i % 5 == 0 ? std::floor(q[i] * 50.0f) + 0.5f : q[i] * 50.0f;  // half-integers, |Q| > 42
+    vk::Buffer qb = upload(ctx, q, Dtype::F32, "q");
+    vk::Buffer e_q(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "e_q");
+    vk::Buffer var(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "var");
+    vk::Buffer pdf(ctx, gs * EQ_BINS * 4, vk::MemoryKind::DeviceLocal, "pdf");
+    vk::Program prog(ctx, "check eq_reduce");
+    for (const vk::Buffer* b : {&e_q, &var, &pdf}) prog.fill(*b, NAN_POISON);
+    eq_reduce(cache, prog, qb, e_q, var, pdf, games, worlds);
+    prog.run();
+    std::vector<float> want_e(gs), want_v(gs), want_p(gs * EQ_BINS);
+    eq_reduce_ref(q.data(), games, worlds, want_e.data(), want_v.data(), want_p.data());
+    // Same operations in the same order: only the last bits may differ (reciprocal, contraction).
+    CheckResult r =
+        compare(download(ctx, e_q, gs, Dtype::F32).data(), want_e.data(), gs, 1e-5, 1e-6);
+    CheckResult rv =
+        compare(download(ctx, var, gs, Dtype::F32).data(), want_v.data(), gs, 1e-3, 1e-5);
+    CheckResult rp = compare(download(ctx, pdf, gs * EQ_BINS, Dtype::F32).data(), want_p.data(),
+                             gs * EQ_BINS, 1e-7, 0.0);
+    for (const CheckResult* x : {&rv, &rp})
+        if (!x->ok && r.ok) r = *x;
+    r.max_err = std::max({r.max_err, rv.max_err, rp.max_err});
+    return r;
+}
+
+CheckResult check_choose_move(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t mode,
+                              uint64_t seed) {
+    const size_t gs = size_t(games) * EQ_SLOTS;
+    std::vector<float> e = random_values(gs, seed, Dtype::F32),
+                       v = random_values(gs, seed + 1, Dtype::F32);
+    std::vector<float> p = random_values(gs * EQ_BINS, seed + 2, Dtype::F32);
+    for (auto& x : e) x *= 40.0f;
+    for (auto& x : v) x = x * x * 100.0f;
+    for (auto& x : p) x = std::fabs(x) / EQ_BINS;
+    std::vector<uint32_t> legal(games);
+    std::vector<int32_t> min_bin(games);
+    for (uint32_t g = 0; g < games; ++g) {
+        legal[g] = g % 11 == 0 ? 0u : static_cast<uint32_t>((g * 2654435761u) >> 7) & 0x7Fu;
+        min_bin[g] = g % 3 == 0 ? 60 : g % 3 == 1 ? 25 : static_cast<int32_t>(g % 90) - 2;
+    }
+    vk::Buffer eb = upload(ctx, e, Dtype::F32, "e_q"), vb = upload(ctx, v, Dtype::F32, "var");
+    vk::Buffer pb = upload(ctx, p, Dtype::F32, "pdf");
+    vk::Buffer lb(ctx, games * 4, vk::MemoryKind::DeviceLocal, "legal");
+    vk::Buffer mb(ctx, games * 4, vk::MemoryKind::DeviceLocal, "min_bin");
+    vk::Buffer ab(ctx, games * 4, vk::MemoryKind::DeviceLocal, "action");
+    vk::Buffer ub(ctx, games * 8, vk::MemoryKind::DeviceLocal, "uncertainty");
+    ctx.upload(lb, legal.data(), games * 4);
+    ctx.upload(mb, min_bin.data(), games * 4);
+    vk::Program prog(ctx, "check choose_move");
+    prog.fill(ab, 0x7FFFFFFFu);
+    prog.fill(ub, NAN_POISON);
+    choose_move(cache, prog, eb, vb, pb, lb, mb, ab, ub, games,
+                mode == 0 ? MoveRule::PMake : MoveRule::EQ);
+    prog.run();
+    std::vector<int32_t> got_a(games), want_a(games);
+    std::vector<float> want_u(size_t(games) * 2);
+    ctx.download(ab, got_a.data(), games * 4);
+    choose_move_ref(e.data(), v.data(), p.data(), legal.data(), min_bin.data(), games, mode,
+                    want_a.data(), want_u.data());
+    std::vector<float> ga(got_a.begin(), got_a.end()), wa(want_a.begin(), want_a.end());
+    CheckResult r = compare(ga.data(), wa.data(), games, 0.0, 0.0);
+    CheckResult ru = compare(download(ctx, ub, size_t(games) * 2, Dtype::F32).data(), want_u.data(),
+                             size_t(games) * 2, 1e-5, 1e-5);
+    if (!ru.ok && r.ok) r = ru;
+    r.max_err = std::max(r.max_err, ru.max_err);
+    return r;
 }
 
 }  // namespace eqvk::kernels

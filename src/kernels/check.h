@@ -35,4 +35,14 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
 CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
                                uint64_t seed);
 
+/// eq_reduce on G games × M worlds of random Q in [−50, 50) (half-integers included, to exercise
+/// round-half-to-even and the clamp at both ends) against eq_reduce_ref.
+CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t worlds,
+                            uint64_t seed);
+/// choose_move on G games of random E[Q], Var, PDF, legal masks and thresholds against
+/// choose_move_ref (actions must be equal; uncertainties within fp32 rounding). `mode` 0 = P(make),
+/// 1 = E[Q].
+CheckResult check_choose_move(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t mode,
+                              uint64_t seed);
+
 }  // namespace eqvk::kernels

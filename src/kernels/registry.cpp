@@ -10,6 +10,7 @@
 #include "eqvk_build_config.h"
 #include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/ceilings.h"
+#include "kernels/eq_reduce.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_coopmat.h"
 #include "vk/capabilities.h"
@@ -33,6 +34,10 @@ const KernelInfo REGISTRY[] = {
 #endif
     {"bench_fma", 1, sizeof(BenchFmaPush), "FMA-throughput ceiling (bench only)", nullptr},
     {"bench_copy", 2, sizeof(BenchCopyPush), "copy-bandwidth ceiling (bench only)", nullptr},
+    {"eq_reduce", 4, sizeof(EqReducePush), "E[Q], Var and 85-bin PDF over the worlds of each game",
+     nullptr},
+    {"choose_move", 7, sizeof(ChooseMovePush),
+     "move choice (P(make) or E[Q]) and uncertainty per game", nullptr},
 };
 
 }  // namespace

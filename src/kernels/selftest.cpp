@@ -98,6 +98,24 @@ SelftestLine ceilings_line(vk::Context& ctx, KernelCache& cache, const char* ste
     return line;
 }
 
+// E[Q] reduction and move choice over a few awkward (games, worlds) shapes.
+SelftestLine eq_line(vk::Context& ctx, KernelCache& cache, std::string_view stem) {
+    SelftestLine line{std::string(stem), "-", "fp32", true, 0.0, ""};
+    const std::pair<uint32_t, uint32_t> shapes[] = {{1, 1}, {3, 7}, {37, 50}, {5, 1024}};
+    for (auto [g, m] : shapes) {
+        CheckResult r = stem == "eq_reduce"
+                            ? check_eq_reduce(ctx, cache, g, m, g * 31 + m)
+                            : check_choose_move(ctx, cache, g * m % 300 + 1, m % 2, g + m);
+        line.max_err = std::max(line.max_err, r.max_err);
+        if (!r.ok && line.ok) {
+            line.ok = false;
+            line.detail = fmt::format("G={} M={}: {}", g, m, r.summary());
+        }
+    }
+    if (line.ok) line.detail = fmt::format("{} shapes", std::size(shapes));
+    return line;
+}
+
 }  // namespace
 
 std::vector<SelftestLine> run_selftest(vk::Context& ctx,
@@ -127,6 +145,8 @@ std::vector<SelftestLine> run_selftest(vk::Context& ctx,
             emit(gemm_line(ctx, cache, dev, Dtype::F16, "nv_coopmat", k.stem));
         } else if (k.stem == "bench_fma" || k.stem == "bench_copy") {
             emit(ceilings_line(ctx, cache, k.stem.data()));
+        } else if (k.stem == "eq_reduce" || k.stem == "choose_move") {
+            emit(eq_line(ctx, cache, k.stem));
         } else {
             emit({std::string(k.stem), "-", "-", false, 0.0,
                   "no selftest registered for this kernel"});

@@ -1,5 +1,5 @@
-// io: run configuration — defaults, every key, --set overrides, and an error naming the key (and line) for
-// unknown keys, wrong types, out-of-range values and bad syntax.
+// io: run configuration — defaults, every key, --set overrides, and an error naming the key (and
+// line) for unknown keys, wrong types, out-of-range values and bad syntax.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -68,9 +68,10 @@ compat = "forge"
     }
 
     TEST_CASE("config: --set overrides, typed or bare strings") {
-        RunConfig c = parse_run_config("[sampling]\nworlds = 10\n", "x.toml",
-                                       {"sampling.worlds=20", "output.dir=/tmp/eq out", "games.decl=3",
-                                        "model.precision=fp32", "policy.action=\"e_q\""});
+        RunConfig c =
+            parse_run_config("[sampling]\nworlds = 10\n", "x.toml",
+                             {"sampling.worlds=20", "output.dir=/tmp/eq out", "games.decl=3",
+                              "model.precision=fp32", "policy.action=\"e_q\""});
         CHECK(c.sampling.worlds == 20);
         CHECK(c.output.dir == "/tmp/eq out");
         CHECK(c.games.decl == "3");
@@ -87,15 +88,19 @@ compat = "forge"
             }
             return std::string("no error");
         };
-        CHECK(err("[sampling]\nworld = 3\n") == "bad.toml:2: sampling.world: unknown key (see docs/config.md)");
-        CHECK(err("[sampling]\nworlds = \"many\"\n") == "bad.toml:2: sampling.worlds: expected an integer");
-        CHECK(err("[sampling]\nworlds = 0\n") == "bad.toml:2: sampling.worlds: 0 is out of range [1, 65536]");
+        CHECK(err("[sampling]\nworld = 3\n") ==
+              "bad.toml:2: sampling.world: unknown key (see docs/config.md)");
+        CHECK(err("[sampling]\nworlds = \"many\"\n") ==
+              "bad.toml:2: sampling.worlds: expected an integer");
+        CHECK(err("[sampling]\nworlds = 0\n") ==
+              "bad.toml:2: sampling.worlds: 0 is out of range [1, 65536]");
         CHECK(err("[games]\nbidder = 4\n") == "bad.toml:2: games.bidder: 4 is out of range [0, 3]");
         CHECK(err("[model]\nprecision = \"fp8\"\n") ==
               "bad.toml:2: model.precision: \"fp8\" is not one of \"fp16\", \"fp32\"");
         CHECK(err("[gmaes]\ncount = 3\n").find("bad.toml:1: gmaes: unknown section") == 0);
         CHECK(err("[games]\ncount = \n").find("bad.toml:2:") == 0);
-        CHECK(err("", {"sampling.worlds=0"}) == "--set sampling.worlds: 0 is out of range [1, 65536]");
+        CHECK(err("", {"sampling.worlds=0"}) ==
+              "--set sampling.worlds: 0 is out of range [1, 65536]");
         CHECK(err("", {"sampling.nope=1"}).find("--set sampling.nope: unknown key") == 0);
         CHECK(err("", {"worlds=1"}).find("expected section.key=value") != std::string::npos);
         CHECK_THROWS_WITH_AS(load_run_config("/nonexistent/config.toml"),
