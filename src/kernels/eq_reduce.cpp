@@ -1,4 +1,5 @@
-// Host wrappers of shaders/eq_reduce.comp and shaders/choose_move.comp: size checks, grid, dispatch.
+// Host wrappers of shaders/eq_reduce.comp and shaders/choose_move.comp: size checks, grid,
+// dispatch.
 #include "kernels/eq_reduce.h"
 
 #include <fmt/format.h>
@@ -16,17 +17,20 @@ constexpr uint32_t WORKGROUP = 64;
 
 void need(const vk::Buffer& b, size_t bytes, const char* what) {
     if (b.size() < bytes)
-        throw std::invalid_argument(fmt::format("{}: buffer '{}' has {} bytes, needs {}", what, b.name(),
-                                                b.size(), bytes));
+        throw std::invalid_argument(
+            fmt::format("{}: buffer '{}' has {} bytes, needs {}", what, b.name(), b.size(), bytes));
 }
 
-uint32_t groups_for(size_t n) { return static_cast<uint32_t>((n + WORKGROUP - 1) / WORKGROUP); }
+uint32_t groups_for(size_t n) {
+    return static_cast<uint32_t>((n + WORKGROUP - 1) / WORKGROUP);
+}
 
 }  // namespace
 
 void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const vk::Buffer& e_q,
                const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t worlds) {
-    if (games == 0 || worlds == 0) throw std::invalid_argument("eq_reduce: games and worlds must be > 0");
+    if (games == 0 || worlds == 0)
+        throw std::invalid_argument("eq_reduce: games and worlds must be > 0");
     const size_t gs = size_t(games) * EQ_SLOTS;
     need(q, gs * worlds * 4, "eq_reduce q");
     need(e_q, gs * 4, "eq_reduce e_q");
@@ -37,9 +41,10 @@ void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const
                   EqReducePush{games, worlds}, {groups_for(gs), 1, 1}, "eq_reduce");
 }
 
-void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q, const vk::Buffer& var,
-                 const vk::Buffer& pdf, const vk::Buffer& legal, const vk::Buffer& min_bin,
-                 const vk::Buffer& action, const vk::Buffer& uncertainty, uint32_t games, MoveRule rule) {
+void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
+                 const vk::Buffer& var, const vk::Buffer& pdf, const vk::Buffer& legal,
+                 const vk::Buffer& min_bin, const vk::Buffer& action, const vk::Buffer& uncertainty,
+                 uint32_t games, MoveRule rule) {
     if (games == 0) throw std::invalid_argument("choose_move: games must be > 0");
     const size_t gs = size_t(games) * EQ_SLOTS;
     need(e_q, gs * 4, "choose_move e_q");
@@ -51,8 +56,8 @@ void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q, c
     need(uncertainty, size_t(games) * 8, "choose_move uncertainty");
     const auto& pipe = cache.get("choose_move", {{0, WORKGROUP}});
     prog.dispatch(pipe,
-                  {vk::reads(e_q), vk::reads(var), vk::reads(pdf), vk::reads(legal), vk::reads(min_bin),
-                   vk::writes(action), vk::writes(uncertainty)},
+                  {vk::reads(e_q), vk::reads(var), vk::reads(pdf), vk::reads(legal),
+                   vk::reads(min_bin), vk::writes(action), vk::writes(uncertainty)},
                   ChooseMovePush{games, static_cast<uint32_t>(rule)}, {groups_for(games), 1, 1},
                   "choose_move");
 }

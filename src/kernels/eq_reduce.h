@@ -1,6 +1,7 @@
-// E[Q] reduction and move choice on the GPU (shaders/eq_reduce.comp, shaders/choose_move.comp): from the
-// oracle's Q for every sampled world to E[Q], Var, the 85-bin PDF, the chosen slot and the uncertainty
-// summary (spec §6.7, §6.10). Shapes are plain integers: G games, M worlds per game, 7 slots, 85 bins.
+// E[Q] reduction and move choice on the GPU (shaders/eq_reduce.comp, shaders/choose_move.comp):
+// from the oracle's Q for every sampled world to E[Q], Var, the 85-bin PDF, the chosen slot and the
+// uncertainty summary (spec §6.7, §6.10). Shapes are plain integers: G games, M worlds per game, 7
+// slots, 85 bins.
 #pragma once
 #include <cstdint>
 
@@ -39,11 +40,12 @@ void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const
                const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t worlds);
 
 /// Records the move choice.
-///   e_q, var: [G][7] f32   pdf: [G][7][85] f32   legal: [G] u32 slot mask   min_bin: [G] i32 (P(make)
-///   threshold bin; ignored for MoveRule::EQ)   action: [G] i32 (slot, −1 if none legal)
+///   e_q, var: [G][7] f32   pdf: [G][7][85] f32   legal: [G] u32 slot mask   min_bin: [G] i32
+///   (P(make) threshold bin; ignored for MoveRule::EQ)   action: [G] i32 (slot, −1 if none legal)
 ///   uncertainty: [G][2] f32 (u_mean, u_max)
-void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q, const vk::Buffer& var,
-                 const vk::Buffer& pdf, const vk::Buffer& legal, const vk::Buffer& min_bin,
-                 const vk::Buffer& action, const vk::Buffer& uncertainty, uint32_t games, MoveRule rule);
+void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
+                 const vk::Buffer& var, const vk::Buffer& pdf, const vk::Buffer& legal,
+                 const vk::Buffer& min_bin, const vk::Buffer& action, const vk::Buffer& uncertainty,
+                 uint32_t games, MoveRule rule);
 
 }  // namespace eqvk::kernels

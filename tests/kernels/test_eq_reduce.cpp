@@ -1,7 +1,7 @@
-// E[Q] reduction and move choice: GPU against the CPU references over awkward shapes (one world, one
-// game, odd counts, |Q| beyond ±42, half-integer Q), and Forge's test_select_actions cases (spec §7):
-// offense threshold bin 60, defense bin 25, P(make) beats E[Q], equal P(make) → higher E[Q], illegal
-// never chosen.
+// E[Q] reduction and move choice: GPU against the CPU references over awkward shapes (one world,
+// one game, odd counts, |Q| beyond ±42, half-integer Q), and Forge's test_select_actions cases
+// (spec §7): offense threshold bin 60, defense bin 25, P(make) beats E[Q], equal P(make) → higher
+// E[Q], illegal never chosen.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -43,7 +43,8 @@ int choose_ref(const Case& c, int32_t min_bin, uint32_t mode) {
     std::array<float, 7> var{};
     int32_t action = -2;
     float unc[2];
-    choose_move_ref(c.e_q.data(), var.data(), c.pdf.data(), &c.legal, &min_bin, 1, mode, &action, unc);
+    choose_move_ref(c.e_q.data(), var.data(), c.pdf.data(), &c.legal, &min_bin, 1, mode, &action,
+                    unc);
     return action;
 }
 
@@ -56,9 +57,11 @@ TEST_SUITE("kernels") {
         // Defense (bin 25 ⇔ Q ≥ −17): −17 over −18.
         CHECK(choose_ref(make_case({{1, {{-18, 1}}}, {2, {{-17, 1}}}}), 25, 0) == 2);
         // Higher P(make) beats higher E[Q]: 35% make (else −30) beats a certain Q = 10 (< 18).
-        CHECK(choose_ref(make_case({{0, {{10, 1}}}, {1, {{20, 0.35f}, {-30, 0.65f}}}}), 60, 0) == 1);
+        CHECK(choose_ref(make_case({{0, {{10, 1}}}, {1, {{20, 0.35f}, {-30, 0.65f}}}}), 60, 0) ==
+              1);
         // ... and E[Q] mode takes the certain 10.
-        CHECK(choose_ref(make_case({{0, {{10, 1}}}, {1, {{20, 0.35f}, {-30, 0.65f}}}}), 60, 1) == 0);
+        CHECK(choose_ref(make_case({{0, {{10, 1}}}, {1, {{20, 0.35f}, {-30, 0.65f}}}}), 60, 1) ==
+              0);
         // Equal P(make) (both 0) → the higher E[Q] wins through the tie-break.
         CHECK(choose_ref(make_case({{4, {{-5, 1}}}, {5, {{2, 1}}}, {6, {{-1, 1}}}}), 60, 0) == 5);
         // Illegal slots are never chosen, whatever their numbers; no legal slot → −1.
@@ -71,7 +74,8 @@ TEST_SUITE("kernels") {
     }
 
     TEST_CASE("eq_reduce_ref: mean, population variance, half-to-even bins, clamped ends") {
-        std::vector<float> q = {0.5f, 1.5f, -2.5f, 100.0f, -100.0f};  // one game, 5 worlds, slot 0 only matters
+        std::vector<float> q = {0.5f, 1.5f, -2.5f, 100.0f,
+                                -100.0f};  // one game, 5 worlds, slot 0 only matters
         std::vector<float> rows(5 * 7, 0.0f);
         for (int m = 0; m < 5; ++m) rows[m * 7] = q[m];
         std::vector<float> e(7), v(7), pdf(7 * 85);
@@ -91,7 +95,8 @@ TEST_SUITE("kernels.gpu") {
     TEST_CASE("eq_reduce and choose_move match their references") {
         GPU_TEST(ctx);
         KernelCache cache(ctx);
-        for (auto [g, m] : {std::pair{1u, 1u}, {1u, 100u}, {3u, 7u}, {37u, 50u}, {64u, 33u}, {5u, 1024u}}) {
+        for (auto [g, m] :
+             {std::pair{1u, 1u}, {1u, 100u}, {3u, 7u}, {37u, 50u}, {64u, 33u}, {5u, 1024u}}) {
             CheckResult r = check_eq_reduce(ctx, cache, g, m, 11 * g + m);
             INFO("eq_reduce G=", g, " M=", m, ": ", r.summary());
             CHECK(r.ok);

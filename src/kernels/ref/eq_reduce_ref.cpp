@@ -8,7 +8,8 @@
 
 namespace eqvk::kernels {
 
-void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, float* var, float* pdf) {
+void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, float* var,
+                   float* pdf) {
     for (uint32_t gs = 0; gs < games * EQ_SLOTS; ++gs) {
         uint32_t g = gs / EQ_SLOTS, slot = gs % EQ_SLOTS;
         float* p = pdf + size_t(gs) * EQ_BINS;

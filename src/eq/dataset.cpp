@@ -1,0 +1,151 @@
+// Shard planning, resume check and the shard writer (columns of spec §6.12 under Forge's names).
+#include "eq/dataset.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "eq/transcript.h"
+#include "game/deal.h"
+#include "game/rules.h"
+#include "game/state.h"
+#include "util/error.h"
+
+namespace eqvk::eq {
+namespace {
+
+template <class T>
+io::Tensor column(std::string name, io::DType dtype, std::vector<int64_t> shape, const std::vector<T>& v) {
+    return io::Tensor::from<T>(std::move(name), dtype, std::move(shape), std::span<const T>(v));
+}
+
+// Forge's split rule (spec §3): seed % 1000 < 900 train, < 950 val, else test.
+int8_t split_of(uint64_t seed) {
+    uint64_t r = seed % 1000;
+    return r < 900 ? 0 : r < 950 ? 1 : 2;
+}
+
+}  // namespace
+
+int decl_for_seed(const io::RunConfig& config, uint64_t seed) {
+    if (config.games.decl == "seed_mod_10") return static_cast<int>(seed % 10);
+    try {
+        return game::parse_decl(config.games.decl);
+    } catch (const InputError& e) {
+        throw InputError(fmt::format("games.decl: {}", e.what()));
+    }
+}
+
+std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part, uint32_t parts) {
+    if (parts == 0 || part >= parts)
+        throw InputError(fmt::format("--shard {}/{}: expected i/n with 0 <= i < n", part, parts));
+    std::vector<ShardSpec> out;
+    const uint64_t per = config.output.games_per_shard, n = config.games.count;
+    for (uint64_t k = 0; k * per < n; ++k) {
+        if (k % parts != part) continue;
+        ShardSpec s;
+        s.index = k;
+        s.first_seed = config.games.start_seed + k * per;
+        s.games = static_cast<uint32_t>(std::min(per, n - k * per));
+        s.path = std::filesystem::path(config.output.dir) /
+                 fmt::format("shard-{:012d}-{}.safetensors", s.first_seed, s.games);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+std::string results_key(const io::RunConfig& config, const std::string& model_hash) {
+    io::RunConfig c = config;
+    c.device = {};
+    c.output.dir.clear();
+    return io::to_toml(c) + "\nmodel_hash = \"" + model_hash + "\"\n";
+}
+
+bool shard_finished(const ShardSpec& shard, const std::string& key) {
+    if (!std::filesystem::exists(shard.path)) return false;
+    io::SafetensorsFile f = io::read_safetensors(shard.path);  // InputError if corrupt
+    const auto* k = f.metadata().find("results_key") != f.metadata().end() ? &f.metadata().at("results_key") : nullptr;
+    if (!k || *k != key)
+        throw InputError(fmt::format("{} was written by a different configuration or model; use another "
+                                     "output.dir or remove it",
+                                     shard.path.string()));
+    return true;
+}
+
+void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::Metadata metadata) {
+    if (games.size() != shard.games)
+        throw std::invalid_argument(fmt::format("write_shard: {} games for a shard of {}", games.size(), shard.games));
+    const int64_t G = static_cast<int64_t>(games.size()), D = DECISIONS;
+    std::vector<int64_t> seed(G);
+    std::vector<int8_t> decl(G), split(G), player(G * D), action(G * D), decision_idx(G * D), t_len(G * D);
+    std::vector<uint8_t> legal(G * D * SLOTS), train_mask(G * D);
+    std::vector<float> e_q(G * D * SLOTS), var(G * D * SLOTS), pdf(G * D * SLOTS * PDF_BINS), u_mean(G * D),
+        u_max(G * D);
+    std::vector<int32_t> n_samples(G * D);
+    std::vector<int8_t> t_tokens(G * D * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES);
+    for (int64_t g = 0; g < G; ++g) {
+        const GameRecord& r = games[g];
+        seed[g] = static_cast<int64_t>(r.seed);
+        decl[g] = static_cast<int8_t>(r.decl);
+        split[g] = split_of(r.seed);
+        game::State state(game::deal_from_seed(r.seed), r.decl);
+        for (int64_t d = 0; d < D; ++d) {
+            const DecisionRecord& dr = r.decisions[d];
+            const int64_t i = g * D + d;
+            player[i] = static_cast<int8_t>(dr.player);
+            action[i] = dr.action;
+            decision_idx[i] = static_cast<int8_t>(d);
+            train_mask[i] = split[g] == 0;
+            for (int s = 0; s < SLOTS; ++s) {
+                legal[i * SLOTS + s] = dr.legal >> s & 1;
+                e_q[i * SLOTS + s] = dr.e_q[s];
+                var[i * SLOTS + s] = dr.var[s];
+            }
+            std::memcpy(&pdf[i * SLOTS * PDF_BINS], dr.pdf.data(), sizeof(float) * SLOTS * PDF_BINS);
+            u_mean[i] = dr.u_mean;
+            u_max[i] = dr.u_max;
+            n_samples[i] = static_cast<int32_t>(dr.n_samples);
+            Transcript t = transcript_tokens(state);
+            t_len[i] = static_cast<int8_t>(t.length);
+            std::memcpy(&t_tokens[i * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES], t.tokens.data(), sizeof(t.tokens));
+            if (dr.action < 0 || dr.player != state.current_player())
+                throw std::logic_error(fmt::format("game {} decision {}: recorded player/action inconsistent", r.seed, d));
+            state.do_play_slot(dr.action);
+        }
+    }
+    using io::DType;
+    std::vector<io::Tensor> t;
+    t.push_back(column("game_seed", DType::I64, {G}, seed));
+    t.push_back(column("decl", DType::I8, {G}, decl));
+    t.push_back(column("split", DType::I8, {G}, split));
+    t.push_back(column("player", DType::I8, {G, D}, player));
+    t.push_back(column("decision_idx", DType::I8, {G, D}, decision_idx));
+    t.push_back(column("action_taken", DType::I8, {G, D}, action));
+    t.push_back(column("legal_mask", DType::BOOL, {G, D, SLOTS}, legal));
+    t.push_back(column("train_mask", DType::BOOL, {G, D}, train_mask));
+    t.push_back(column("e_q_mean", DType::F32, {G, D, SLOTS}, e_q));
+    t.push_back(column("e_q_var", DType::F32, {G, D, SLOTS}, var));
+    t.push_back(column("e_q_pdf", DType::F32, {G, D, SLOTS, PDF_BINS}, pdf));
+    t.push_back(column("u_mean", DType::F32, {G, D}, u_mean));
+    t.push_back(column("u_max", DType::F32, {G, D}, u_max));
+    t.push_back(column("n_samples", DType::I32, {G, D}, n_samples));
+    t.push_back(column("transcript_tokens", DType::I8, {G, D, TRANSCRIPT_TOKENS, TRANSCRIPT_FEATURES}, t_tokens));
+    t.push_back(column("transcript_lengths", DType::I8, {G, D}, t_len));
+    metadata["q_semantics"] = "minimax_value_to_go";
+    metadata["q_units"] = "points";
+    metadata["first_seed"] = std::to_string(shard.first_seed);
+    metadata["games"] = std::to_string(shard.games);
+    std::filesystem::create_directories(shard.path.parent_path().empty() ? "." : shard.path.parent_path());
+    io::write_safetensors(shard.path, t, metadata);
+}
+
+std::string fnv1a64_hex(std::span<const std::byte> bytes) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (std::byte b : bytes) {
+        h ^= static_cast<uint8_t>(b);
+        h *= 0x100000001b3ull;
+    }
+    return fmt::format("{:016x}", h);
+}
+
+}  // namespace eqvk::eq

@@ -1,0 +1,70 @@
+// E[Q] dataset shards (spec §6.12 columns under Forge's names, leading dimensions [games, 28]): which shards
+// a run owns, whether a shard is already finished (resume), and the atomic shard writer.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "io/config.h"
+#include "io/safetensors.h"
+
+namespace eqvk::eq {
+
+constexpr int DECISIONS = 28;
+constexpr int SLOTS = 7;
+constexpr int PDF_BINS = 85;
+
+/// One decision of one game (spec §6.11), E[Q] in fp32, slot-indexed (illegal slots not masked).
+struct DecisionRecord {
+    uint8_t player = 0;  // seat to move
+    int8_t action = -1;  // dealt-hand slot played
+    uint8_t legal = 0;   // 7-bit slot mask
+    std::array<float, SLOTS> e_q{}, var{};
+    std::array<float, SLOTS * PDF_BINS> pdf{};
+    float u_mean = 0.0f, u_max = 0.0f;
+    uint32_t n_samples = 0;  // worlds evaluated
+};
+
+struct GameRecord {
+    uint64_t seed = 0;
+    int decl = 0;
+    int bidder = 0;
+    std::array<DecisionRecord, DECISIONS> decisions;
+};
+
+/// One output file: games first_seed .. first_seed + games − 1.
+struct ShardSpec {
+    uint64_t index = 0;
+    uint64_t first_seed = 0;
+    uint32_t games = 0;
+    std::filesystem::path path;
+};
+
+/// The declaration of game `seed` under `games.decl` ("seed_mod_10", a name or an id). Throws InputError
+/// naming games.decl for an unknown declaration.
+int decl_for_seed(const io::RunConfig& config, uint64_t seed);
+
+/// The shards of the run, or of part `part` of `parts` (`--shard i/n`: shard k belongs to part k % n), in
+/// seed order. Names: shard-<first seed, 12 digits>-<games>.safetensors under output.dir.
+std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part = 0, uint32_t parts = 1);
+
+/// What makes two runs' shards identical: the canonical config without [device] and output.dir (results do
+/// not depend on them), plus the model file's hash.
+std::string results_key(const io::RunConfig& config, const std::string& model_hash);
+
+/// True when the shard exists and its metadata carries the same results key. Throws InputError when the file
+/// exists but is unreadable or comes from a different configuration (naming the shard), so a run never mixes
+/// or overwrites other work.
+bool shard_finished(const ShardSpec& shard, const std::string& results_key);
+
+/// All columns of a shard (transcripts replayed from the recorded actions) and the metadata; written
+/// atomically (temp + rename). `games.size()` must equal shard.games.
+void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::Metadata metadata);
+
+/// FNV-1a 64 of a byte string, as 16 hex digits (model-file identity in shard metadata).
+std::string fnv1a64_hex(std::span<const std::byte> bytes);
+
+}  // namespace eqvk::eq
