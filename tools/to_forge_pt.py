@@ -1,0 +1,100 @@
+#!/usr/bin/python3
+"""Turn an eqvk E[Q] shard into Crystal Forge's per-seed .pt files for their Stage-2 training.
+
+Needs /usr/bin/python3 with numpy and torch (Debian: python3-numpy python3-torch).
+
+    tools/to_forge_pt.py eq-data/shard-000000000000-10.safetensors --out forge-games/
+
+Writes {out}/{train|val|test}/seed_{seed:08d}.pt (split by seed % 1000, spec §3), each a dict with the keys of
+spec §6.12: transcript_tokens [28,36,8] int64, transcript_lengths [28] int64, e_q_mean/e_q_var [28,7] fp32,
+legal_mask [28,7] bool, action_taken [28] int64, game_idx [28] int64 (= seed), decision_idx [28] int64,
+train_mask [28] bool, u_mean/u_max [28] fp32, ess/max_w [28] fp32 (0: no posterior), exploration_mode [28]
+int8 (0), q_gap [28] fp32 (0), e_q_pdf [28,7,85] fp32, n_samples [28] int32, converged [28] bool, metadata.
+Each file is written to a .tmp and renamed, like Forge's generator; existing files are skipped.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+
+import numpy as np
+
+DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "I16": np.int16,
+          "I8": np.int8, "U8": np.uint8, "BOOL": np.bool_}
+SPLITS = ("train", "val", "test")
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    base = 8 + n
+    tensors = {}
+    for name, info in header.items():
+        start, end = info["data_offsets"]
+        tensors[name] = np.frombuffer(data[base + start:base + end], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
+    return tensors, meta
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("shard", help="an eqvk shard (.safetensors)")
+    ap.add_argument("--out", required=True, help="output directory")
+    args = ap.parse_args()
+    import torch  # after argument parsing, so --help works without torch
+
+    t, meta = read_safetensors(args.shard)
+    games = t["game_seed"].shape[0]
+    written = 0
+    for g in range(games):
+        seed = int(t["game_seed"][g])
+        split = SPLITS[0 if seed % 1000 < 900 else 1 if seed % 1000 < 950 else 2]
+        path = os.path.join(args.out, split, f"seed_{seed:08d}.pt")
+        if os.path.exists(path):
+            continue
+        zeros = torch.zeros(28, dtype=torch.float32)
+        record = {
+            "transcript_tokens": torch.from_numpy(t["transcript_tokens"][g].astype(np.int64)),
+            "transcript_lengths": torch.from_numpy(t["transcript_lengths"][g].astype(np.int64)),
+            "e_q_mean": torch.from_numpy(t["e_q_mean"][g].copy()),
+            "e_q_var": torch.from_numpy(t["e_q_var"][g].copy()),
+            "legal_mask": torch.from_numpy(t["legal_mask"][g].copy()),
+            "action_taken": torch.from_numpy(t["action_taken"][g].astype(np.int64)),
+            "game_idx": torch.full((28,), seed, dtype=torch.int64),
+            "decision_idx": torch.from_numpy(t["decision_idx"][g].astype(np.int64)),
+            "train_mask": torch.from_numpy(t["train_mask"][g].copy()),
+            "u_mean": torch.from_numpy(t["u_mean"][g].copy()),
+            "u_max": torch.from_numpy(t["u_max"][g].copy()),
+            "ess": zeros.clone(),
+            "max_w": zeros.clone(),
+            "exploration_mode": torch.zeros(28, dtype=torch.int8),
+            "q_gap": zeros.clone(),
+            "e_q_pdf": torch.from_numpy(t["e_q_pdf"][g].copy()),
+            "n_samples": torch.from_numpy(t["n_samples"][g].copy()),
+            "converged": torch.ones(28, dtype=torch.bool),
+            "metadata": {
+                "seed": seed,
+                "decl_id": int(t["decl"][g]),
+                "n_samples": int(t["n_samples"][g][0]),
+                "checkpoint": meta.get("model", ""),
+                "version": "2.1",
+                "schema": {"q_semantics": "minimax_value_to_go", "q_units": "points"},
+                "posterior": {"enabled": False},
+                "exploration": {"policy": "greedy"},
+                "adaptive": {"enabled": False},
+                "enumeration": {"enabled": False},
+                "generated_by": "eqvk " + meta.get("eqvk_version", "?"),
+            },
+        }
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        torch.save(record, path + ".tmp")
+        os.replace(path + ".tmp", path)
+        written += 1
+    print(f"{args.shard}: {games} games, {written} .pt files written under {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
