@@ -10,12 +10,7 @@
 #include "eqvk_build_config.h"
 #include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/ceilings.h"
-#include "kernels/eq_apply.h"
-#include "kernels/eq_legal.h"
-#include "kernels/eq_tokenize.h"
-#include "kernels/eq_voids.h"
-#include "kernels/eq_world_count.h"
-#include "kernels/eq_world_sample.h"
+#include "kernels/eq.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_coopmat.h"
 #include "vk/capabilities.h"
@@ -39,14 +34,13 @@ const KernelInfo REGISTRY[] = {
 #endif
     {"bench_fma", 1, sizeof(BenchFmaPush), "FMA-throughput ceiling (bench only)", nullptr},
     {"bench_copy", 2, sizeof(BenchCopyPush), "copy-bandwidth ceiling (bench only)", nullptr},
-    {"eq_voids", 3, sizeof(EqVoidsPush), "E[Q]: opponents' void suits from the history", nullptr},
-    {"eq_world_count", 4, sizeof(EqWorldCountPush), "E[Q]: world-count table (DP) per game",
-     nullptr},
+    {"eq_voids", 3, sizeof(EqGamesPush), "E[Q]: opponents' void suits from the history", nullptr},
+    {"eq_world_count", 4, sizeof(EqGamesPush), "E[Q]: world-count table (DP) per game", nullptr},
     {"eq_world_sample", 3, sizeof(EqWorldSamplePush),
      "E[Q]: exactly uniform worlds (Philox rank, unranked) or enumeration", nullptr},
     {"eq_tokenize", 6, sizeof(EqTokenizePush), "E[Q]: oracle tokens per (game, world)", nullptr},
-    {"eq_legal", 3, sizeof(EqLegalPush), "E[Q]: legal slots of the seat to move", nullptr},
-    {"eq_apply", 4, sizeof(EqApplyPush), "E[Q]: play the chosen slot, resolve the trick", nullptr},
+    {"eq_legal", 3, sizeof(EqGamesPush), "E[Q]: legal slots of the seat to move", nullptr},
+    {"eq_apply", 4, sizeof(EqGamesPush), "E[Q]: play the chosen slot, resolve the trick", nullptr},
 };
 
 }  // namespace
