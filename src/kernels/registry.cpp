@@ -11,6 +11,7 @@
 #include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/ceilings.h"
 #include "kernels/eq_reduce.h"
+#include "kernels/eq.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_coopmat.h"
 #include "vk/capabilities.h"
@@ -38,6 +39,13 @@ const KernelInfo REGISTRY[] = {
      nullptr},
     {"choose_move", 7, sizeof(ChooseMovePush),
      "move choice (P(make) or E[Q]) and uncertainty per game", nullptr},
+    {"eq_voids", 3, sizeof(EqGamesPush), "E[Q]: opponents' void suits from the history", nullptr},
+    {"eq_world_count", 4, sizeof(EqGamesPush), "E[Q]: world-count table (DP) per game", nullptr},
+    {"eq_world_sample", 3, sizeof(EqWorldSamplePush),
+     "E[Q]: exactly uniform worlds (Philox rank, unranked) or enumeration", nullptr},
+    {"eq_tokenize", 6, sizeof(EqTokenizePush), "E[Q]: oracle tokens per (game, world)", nullptr},
+    {"eq_legal", 3, sizeof(EqGamesPush), "E[Q]: legal slots of the seat to move", nullptr},
+    {"eq_apply", 4, sizeof(EqGamesPush), "E[Q]: play the chosen slot, resolve the trick", nullptr},
 };
 
 }  // namespace
