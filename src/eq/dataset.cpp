@@ -15,7 +15,8 @@ namespace eqvk::eq {
 namespace {
 
 template <class T>
-io::Tensor column(std::string name, io::DType dtype, std::vector<int64_t> shape, const std::vector<T>& v) {
+io::Tensor column(std::string name, io::DType dtype, std::vector<int64_t> shape,
+                  const std::vector<T>& v) {
     return io::Tensor::from<T>(std::move(name), dtype, std::move(shape), std::span<const T>(v));
 }
 
@@ -64,23 +65,28 @@ std::string results_key(const io::RunConfig& config, const std::string& model_ha
 bool shard_finished(const ShardSpec& shard, const std::string& key) {
     if (!std::filesystem::exists(shard.path)) return false;
     io::SafetensorsFile f = io::read_safetensors(shard.path);  // InputError if corrupt
-    const auto* k = f.metadata().find("results_key") != f.metadata().end() ? &f.metadata().at("results_key") : nullptr;
+    const auto* k = f.metadata().find("results_key") != f.metadata().end()
+                        ? &f.metadata().at("results_key")
+                        : nullptr;
     if (!k || *k != key)
-        throw InputError(fmt::format("{} was written by a different configuration or model; use another "
-                                     "output.dir or remove it",
-                                     shard.path.string()));
+        throw InputError(
+            fmt::format("{} was written by a different configuration or model; use another "
+                        "output.dir or remove it",
+                        shard.path.string()));
     return true;
 }
 
 void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::Metadata metadata) {
     if (games.size() != shard.games)
-        throw std::invalid_argument(fmt::format("write_shard: {} games for a shard of {}", games.size(), shard.games));
+        throw std::invalid_argument(
+            fmt::format("write_shard: {} games for a shard of {}", games.size(), shard.games));
     const int64_t G = static_cast<int64_t>(games.size()), D = DECISIONS;
     std::vector<int64_t> seed(G);
-    std::vector<int8_t> decl(G), split(G), player(G * D), action(G * D), decision_idx(G * D), t_len(G * D);
+    std::vector<int8_t> decl(G), split(G), player(G * D), action(G * D), decision_idx(G * D),
+        t_len(G * D);
     std::vector<uint8_t> legal(G * D * SLOTS), train_mask(G * D);
-    std::vector<float> e_q(G * D * SLOTS), var(G * D * SLOTS), pdf(G * D * SLOTS * PDF_BINS), u_mean(G * D),
-        u_max(G * D);
+    std::vector<float> e_q(G * D * SLOTS), var(G * D * SLOTS), pdf(G * D * SLOTS * PDF_BINS),
+        u_mean(G * D), u_max(G * D);
     std::vector<int32_t> n_samples(G * D);
     std::vector<int8_t> t_tokens(G * D * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES);
     for (int64_t g = 0; g < G; ++g) {
@@ -101,15 +107,18 @@ void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::
                 e_q[i * SLOTS + s] = dr.e_q[s];
                 var[i * SLOTS + s] = dr.var[s];
             }
-            std::memcpy(&pdf[i * SLOTS * PDF_BINS], dr.pdf.data(), sizeof(float) * SLOTS * PDF_BINS);
+            std::memcpy(&pdf[i * SLOTS * PDF_BINS], dr.pdf.data(),
+                        sizeof(float) * SLOTS * PDF_BINS);
             u_mean[i] = dr.u_mean;
             u_max[i] = dr.u_max;
             n_samples[i] = static_cast<int32_t>(dr.n_samples);
             Transcript t = transcript_tokens(state);
             t_len[i] = static_cast<int8_t>(t.length);
-            std::memcpy(&t_tokens[i * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES], t.tokens.data(), sizeof(t.tokens));
+            std::memcpy(&t_tokens[i * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES], t.tokens.data(),
+                        sizeof(t.tokens));
             if (dr.action < 0 || dr.player != state.current_player())
-                throw std::logic_error(fmt::format("game {} decision {}: recorded player/action inconsistent", r.seed, d));
+                throw std::logic_error(fmt::format(
+                    "game {} decision {}: recorded player/action inconsistent", r.seed, d));
             state.do_play_slot(dr.action);
         }
     }
@@ -129,13 +138,15 @@ void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::
     t.push_back(column("u_mean", DType::F32, {G, D}, u_mean));
     t.push_back(column("u_max", DType::F32, {G, D}, u_max));
     t.push_back(column("n_samples", DType::I32, {G, D}, n_samples));
-    t.push_back(column("transcript_tokens", DType::I8, {G, D, TRANSCRIPT_TOKENS, TRANSCRIPT_FEATURES}, t_tokens));
+    t.push_back(column("transcript_tokens", DType::I8,
+                       {G, D, TRANSCRIPT_TOKENS, TRANSCRIPT_FEATURES}, t_tokens));
     t.push_back(column("transcript_lengths", DType::I8, {G, D}, t_len));
     metadata["q_semantics"] = "minimax_value_to_go";
     metadata["q_units"] = "points";
     metadata["first_seed"] = std::to_string(shard.first_seed);
     metadata["games"] = std::to_string(shard.games);
-    std::filesystem::create_directories(shard.path.parent_path().empty() ? "." : shard.path.parent_path());
+    std::filesystem::create_directories(
+        shard.path.parent_path().empty() ? "." : shard.path.parent_path());
     io::write_safetensors(shard.path, t, metadata);
 }
 

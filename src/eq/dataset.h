@@ -1,5 +1,6 @@
-// E[Q] dataset shards (spec §6.12 columns under Forge's names, leading dimensions [games, 28]): which shards
-// a run owns, whether a shard is already finished (resume), and the atomic shard writer.
+// E[Q] dataset shards (spec §6.12 columns under Forge's names, leading dimensions [games, 28]):
+// which shards a run owns, whether a shard is already finished (resume), and the atomic shard
+// writer.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -43,25 +44,26 @@ struct ShardSpec {
     std::filesystem::path path;
 };
 
-/// The declaration of game `seed` under `games.decl` ("seed_mod_10", a name or an id). Throws InputError
-/// naming games.decl for an unknown declaration.
+/// The declaration of game `seed` under `games.decl` ("seed_mod_10", a name or an id). Throws
+/// InputError naming games.decl for an unknown declaration.
 int decl_for_seed(const io::RunConfig& config, uint64_t seed);
 
-/// The shards of the run, or of part `part` of `parts` (`--shard i/n`: shard k belongs to part k % n), in
-/// seed order. Names: shard-<first seed, 12 digits>-<games>.safetensors under output.dir.
-std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part = 0, uint32_t parts = 1);
+/// The shards of the run, or of part `part` of `parts` (`--shard i/n`: shard k belongs to part k %
+/// n), in seed order. Names: shard-<first seed, 12 digits>-<games>.safetensors under output.dir.
+std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part = 0,
+                                   uint32_t parts = 1);
 
-/// What makes two runs' shards identical: the canonical config without [device] and output.dir (results do
-/// not depend on them), plus the model file's hash.
+/// What makes two runs' shards identical: the canonical config without [device] and output.dir
+/// (results do not depend on them), plus the model file's hash.
 std::string results_key(const io::RunConfig& config, const std::string& model_hash);
 
-/// True when the shard exists and its metadata carries the same results key. Throws InputError when the file
-/// exists but is unreadable or comes from a different configuration (naming the shard), so a run never mixes
-/// or overwrites other work.
+/// True when the shard exists and its metadata carries the same results key. Throws InputError when
+/// the file exists but is unreadable or comes from a different configuration (naming the shard), so
+/// a run never mixes or overwrites other work.
 bool shard_finished(const ShardSpec& shard, const std::string& results_key);
 
-/// All columns of a shard (transcripts replayed from the recorded actions) and the metadata; written
-/// atomically (temp + rename). `games.size()` must equal shard.games.
+/// All columns of a shard (transcripts replayed from the recorded actions) and the metadata;
+/// written atomically (temp + rename). `games.size()` must equal shard.games.
 void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::Metadata metadata);
 
 /// FNV-1a 64 of a byte string, as 16 hex digits (model-file identity in shard metadata).

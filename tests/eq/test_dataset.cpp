@@ -1,5 +1,5 @@
-// eq: transcript tokens (spec §5.7), shard planning, declarations per seed, and the shard writer's round
-// trip and resume check.
+// eq: transcript tokens (spec §5.7), shard planning, declarations per seed, and the shard writer's
+// round trip and resume check.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -57,7 +57,8 @@ TEST_SUITE("eq") {
         s.do_play_slot(1);  // P0 plays 2-0; now P1 is to move
         t = transcript_tokens(s);
         CHECK(t.length == 1 + 7 + 1);
-        CHECK(t.tokens[8] == std::array<int8_t, 8>{2, 0, 0, 0, 3, 0, 3, 2});  // P0 is 3 seats after P1
+        CHECK(t.tokens[8] ==
+              std::array<int8_t, 8>{2, 0, 0, 0, 3, 0, 3, 2});  // P0 is 3 seats after P1
     }
 
     TEST_CASE("plan_shards: sizes, names, --shard i/n") {
@@ -82,7 +83,8 @@ TEST_SUITE("eq") {
     TEST_CASE("decl_for_seed: seed_mod_10, names, ids, and a clear error") {
         io::RunConfig c;
         CHECK(decl_for_seed(c, 1234) == 4);
-        c.games.decl = std::string("sixes");  // move-assign: GCC 12 -Wrestrict false positive on literal assign
+        c.games.decl = std::string(
+            "sixes");  // move-assign: GCC 12 -Wrestrict false positive on literal assign
         CHECK(decl_for_seed(c, 1234) == 6);
         c.games.decl = std::string("9");
         CHECK(decl_for_seed(c, 1) == 9);
@@ -91,7 +93,8 @@ TEST_SUITE("eq") {
     }
 
     TEST_CASE("write_shard: columns round trip; shard_finished resumes or refuses foreign shards") {
-        fs::path dir = fs::temp_directory_path() / ("eqvk_test_shard_" + std::to_string(::getpid()));
+        fs::path dir =
+            fs::temp_directory_path() / ("eqvk_test_shard_" + std::to_string(::getpid()));
         fs::remove_all(dir);
         io::RunConfig c;
         c.games.start_seed = 950;
@@ -117,7 +120,7 @@ TEST_SUITE("eq") {
         auto split = f.get("split").as<int8_t>();
         CHECK(split[0] == 2);  // 950 % 1000 ≥ 950: test
         auto lengths = f.get("transcript_lengths").as<int8_t>();
-        CHECK(lengths[0] == 8);        // decision 0: decl + 7 tiles
+        CHECK(lengths[0] == 8);            // decision 0: decl + 7 tiles
         CHECK(lengths[27] == 1 + 1 + 27);  // decision 27: decl + last tile + 27 plays
         auto e = f.get("e_q_mean").as<float>();
         CHECK(e[28 * 7 + 5 * 7 + 2] == 3.0f);  // game 1, decision 5, slot 2
