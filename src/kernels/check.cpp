@@ -171,32 +171,47 @@ CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const Batch
 }
 
 CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t worlds,
-                            uint64_t seed) {
+                            uint32_t chunk, uint64_t seed) {
     const size_t gs = size_t(games) * EQ_SLOTS;
     std::vector<float> q = random_values(gs * worlds, seed, Dtype::F32);
     for (size_t i = 0; i < q.size(); ++i)
-        q[i] =
-            i % 5 == 0 ? std::floor(q[i] * 50.0f) + 0.5f : q[i] * 50.0f;  // half-integers, |Q| > 42
-    vk::Buffer qb = upload(ctx, q, Dtype::F32, "q");
-    vk::Buffer e_q(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "e_q");
-    vk::Buffer var(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "var");
-    vk::Buffer pdf(ctx, gs * EQ_BINS * 4, vk::MemoryKind::DeviceLocal, "pdf");
-    vk::Program prog(ctx, "check eq_reduce");
-    for (const vk::Buffer* b : {&e_q, &var, &pdf}) prog.fill(*b, NAN_POISON);
-    eq_reduce(cache, prog, qb, e_q, var, pdf, games, worlds);
-    prog.run();
-    std::vector<float> want_e(gs), want_v(gs), want_p(gs * EQ_BINS);
-    eq_reduce_ref(q.data(), games, worlds, want_e.data(), want_v.data(), want_p.data());
-    // Same operations in the same order: only the last bits may differ (reciprocal, contraction).
-    CheckResult r =
-        compare(download(ctx, e_q, gs, Dtype::F32).data(), want_e.data(), gs, 1e-5, 1e-6);
-    CheckResult rv =
-        compare(download(ctx, var, gs, Dtype::F32).data(), want_v.data(), gs, 1e-3, 1e-5);
-    CheckResult rp = compare(download(ctx, pdf, gs * EQ_BINS, Dtype::F32).data(), want_p.data(),
-                             gs * EQ_BINS, 1e-7, 0.0);
-    for (const CheckResult* x : {&rv, &rp})
+        q[i] = i % 5 == 0 ? std::floor(q[i] * 50.0f) + 0.5f : q[i] * 50.0f;  // half-integers, |Q| > 42
+    // Run once with all worlds in one chunk and once in chunks of `chunk` worlds ([G][chunk][7] each).
+    auto run = [&](uint32_t c) {
+        std::vector<vk::Buffer> parts;
+        for (uint32_t base = 0; base < worlds; base += c) {
+            uint32_t n = std::min(c, worlds - base);
+            std::vector<float> part(gs * n);
+            for (uint32_t g = 0; g < games; ++g)
+                std::copy_n(&q[(size_t(g) * worlds + base) * EQ_SLOTS], size_t(n) * EQ_SLOTS,
+                            &part[size_t(g) * n * EQ_SLOTS]);
+            parts.push_back(upload(ctx, part, Dtype::F32, "q chunk"));
+        }
+        vk::Buffer e_q(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "e_q");
+        vk::Buffer var(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "var");
+        vk::Buffer pdf(ctx, gs * EQ_BINS * 4, vk::MemoryKind::DeviceLocal, "pdf");
+        vk::Program prog(ctx, "check eq_reduce");
+        for (const vk::Buffer* b : {&e_q, &var, &pdf}) prog.fill(*b, NAN_POISON);
+        for (uint32_t base = 0, i = 0; base < worlds; base += c, ++i)
+            eq_reduce(cache, prog, parts[i], e_q, var, pdf, games, base, std::min(c, worlds - base), worlds);
+        prog.run();
+        std::vector<float> out = download(ctx, e_q, gs, Dtype::F32), v = download(ctx, var, gs, Dtype::F32),
+                           p = download(ctx, pdf, gs * EQ_BINS, Dtype::F32);
+        out.insert(out.end(), v.begin(), v.end());
+        out.insert(out.end(), p.begin(), p.end());
+        return out;  // e_q, var, pdf concatenated
+    };
+    std::vector<float> whole = run(worlds), chunked = run(chunk);
+    std::vector<float> want(gs * (2 + EQ_BINS));
+    eq_reduce_ref(q.data(), games, worlds, want.data(), want.data() + gs, want.data() + 2 * gs);
+    // Same operations in the same order as the reference: only the last bits may differ (reciprocal).
+    CheckResult r = compare(chunked.data(), want.data(), gs, 1e-5, 1e-6);
+    CheckResult rv = compare(chunked.data() + gs, want.data() + gs, gs, 1e-3, 1e-5);
+    CheckResult rp = compare(chunked.data() + 2 * gs, want.data() + 2 * gs, gs * EQ_BINS, 1e-7, 0.0);
+    CheckResult rc = compare(chunked.data(), whole.data(), chunked.size(), 0.0, 0.0);  // bit-identical
+    for (const CheckResult* x : {&rv, &rp, &rc})
         if (!x->ok && r.ok) r = *x;
-    r.max_err = std::max({r.max_err, rv.max_err, rp.max_err});
+    r.max_err = std::max({r.max_err, rv.max_err, rp.max_err, rc.max_err});
     return r;
 }
 

@@ -36,9 +36,10 @@ CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const Batch
                                uint64_t seed);
 
 /// eq_reduce on G games × M worlds of random Q in [−50, 50) (half-integers included, to exercise
-/// round-half-to-even and the clamp at both ends) against eq_reduce_ref.
+/// round-half-to-even and the clamp at both ends), fed in chunks of `chunk` worlds, against
+/// eq_reduce_ref — and bit for bit against the same reduction fed in one chunk.
 CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t worlds,
-                            uint64_t seed);
+                            uint32_t chunk, uint64_t seed);
 /// choose_move on G games of random E[Q], Var, PDF, legal masks and thresholds against
 /// choose_move_ref (actions must be equal; uncertainties within fp32 rounding). `mode` 0 = P(make),
 /// 1 = E[Q].

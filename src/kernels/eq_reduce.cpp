@@ -28,17 +28,22 @@ uint32_t groups_for(size_t n) {
 }  // namespace
 
 void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const vk::Buffer& e_q,
-               const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t worlds) {
-    if (games == 0 || worlds == 0)
-        throw std::invalid_argument("eq_reduce: games and worlds must be > 0");
+               const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t world_base,
+               uint32_t chunk, uint32_t total) {
+    if (games == 0 || chunk == 0 || world_base + chunk > total)
+        throw std::invalid_argument(fmt::format("eq_reduce: {} games, chunk [{}, {}) of {} worlds", games,
+                                                world_base, world_base + chunk, total));
     const size_t gs = size_t(games) * EQ_SLOTS;
-    need(q, gs * worlds * 4, "eq_reduce q");
+    need(q, gs * chunk * 4, "eq_reduce q");
     need(e_q, gs * 4, "eq_reduce e_q");
     need(var, gs * 4, "eq_reduce var");
     need(pdf, gs * EQ_BINS * 4, "eq_reduce pdf");
     const auto& pipe = cache.get("eq_reduce", {{0, WORKGROUP}});
-    prog.dispatch(pipe, {vk::reads(q), vk::writes(e_q), vk::writes(var), vk::reads_writes(pdf)},
-                  EqReducePush{games, worlds}, {groups_for(gs), 1, 1}, "eq_reduce");
+    const bool last = world_base + chunk == total;
+    prog.dispatch(pipe,
+                  {vk::reads(q), vk::reads_writes(e_q), vk::reads_writes(var), vk::reads_writes(pdf)},
+                  EqReducePush{games, chunk, world_base == 0 ? 1u : 0u, last ? total : 0u},
+                  {groups_for(gs), 1, 1}, "eq_reduce");
 }
 
 void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,

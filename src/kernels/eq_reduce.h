@@ -20,7 +20,9 @@ constexpr uint32_t EQ_BINS = 85;  // bin b ↔ Q = b − 42
 /// Mirrors the push block of shaders/eq_reduce.comp.
 struct EqReducePush {
     uint32_t games;
-    uint32_t worlds;
+    uint32_t worlds;        // worlds in this chunk
+    uint32_t first;         // 1: the first chunk
+    uint32_t total_worlds;  // M on the last chunk, else 0
 };
 static_assert(sizeof(EqReducePush) <= 128);
 
@@ -33,11 +35,15 @@ static_assert(sizeof(ChooseMovePush) <= 128);
 
 enum class MoveRule : uint32_t { PMake = 0, EQ = 1 };
 
-/// Records the reduction of `worlds` Q rows per game.
-///   q: [G·M][7] f32 (game-major: row g·M + m)   e_q, var: [G][7] f32   pdf: [G][7][85] f32
-/// Throws std::invalid_argument when a buffer is too small or G·M = 0.
+/// Records the reduction of one chunk of worlds [world_base, world_base + chunk) of every game, out of
+/// `total` worlds per game; chunks must be recorded in order, and results are bit-identical for every
+/// chunking (the same float operations in the same order).
+///   q: [G·chunk][7] f32 (row g·chunk + m)   e_q, var: [G][7] f32   pdf: [G][7][85] f32 (running sums
+///   between chunks, moments after the last)
+/// Throws std::invalid_argument when a buffer is too small, a count is 0 or the chunk passes `total`.
 void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const vk::Buffer& e_q,
-               const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t worlds);
+               const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t world_base,
+               uint32_t chunk, uint32_t total);
 
 /// Records the move choice.
 ///   e_q, var: [G][7] f32   pdf: [G][7][85] f32   legal: [G] u32 slot mask   min_bin: [G] i32

@@ -104,7 +104,7 @@ SelftestLine eq_line(vk::Context& ctx, KernelCache& cache, std::string_view stem
     const std::pair<uint32_t, uint32_t> shapes[] = {{1, 1}, {3, 7}, {37, 50}, {5, 1024}};
     for (auto [g, m] : shapes) {
         CheckResult r = stem == "eq_reduce"
-                            ? check_eq_reduce(ctx, cache, g, m, g * 31 + m)
+                            ? check_eq_reduce(ctx, cache, g, m, m / 3 + 1, g * 31 + m)
                             : check_choose_move(ctx, cache, g * m % 300 + 1, m % 2, g + m);
         line.max_err = std::max(line.max_err, r.max_err);
         if (!r.ok && line.ok) {

@@ -95,10 +95,12 @@ TEST_SUITE("kernels.gpu") {
     TEST_CASE("eq_reduce and choose_move match their references") {
         GPU_TEST(ctx);
         KernelCache cache(ctx);
-        for (auto [g, m] :
-             {std::pair{1u, 1u}, {1u, 100u}, {3u, 7u}, {37u, 50u}, {64u, 33u}, {5u, 1024u}}) {
-            CheckResult r = check_eq_reduce(ctx, cache, g, m, 11 * g + m);
-            INFO("eq_reduce G=", g, " M=", m, ": ", r.summary());
+        // (games, worlds, chunk): one world, one chunk, uneven chunks, chunks of one world.
+        const std::array<std::array<uint32_t, 3>, 6> shapes = {
+            {{1, 1, 1}, {1, 100, 100}, {3, 7, 1}, {37, 50, 16}, {64, 33, 32}, {5, 1024, 300}}};
+        for (auto [g, m, c] : shapes) {
+            CheckResult r = check_eq_reduce(ctx, cache, g, m, c, 11 * g + m);
+            INFO("eq_reduce G=", g, " M=", m, " chunk=", c, ": ", r.summary());
             CHECK(r.ok);
         }
         for (uint32_t g : {1u, 7u, 100u, 257u})
