@@ -19,6 +19,7 @@ using Action = std::function<int()>;
 /// `eqvk` with no command: opens the chosen device and prints one line about it.
 int run_default(const GlobalOptions& global);
 
+void add_run_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.

@@ -175,8 +175,10 @@ CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games
     const size_t gs = size_t(games) * EQ_SLOTS;
     std::vector<float> q = random_values(gs * worlds, seed, Dtype::F32);
     for (size_t i = 0; i < q.size(); ++i)
-        q[i] = i % 5 == 0 ? std::floor(q[i] * 50.0f) + 0.5f : q[i] * 50.0f;  // half-integers, |Q| > 42
-    // Run once with all worlds in one chunk and once in chunks of `chunk` worlds ([G][chunk][7] each).
+        q[i] =
+            i % 5 == 0 ? std::floor(q[i] * 50.0f) + 0.5f : q[i] * 50.0f;  // half-integers, |Q| > 42
+    // Run once with all worlds in one chunk and once in chunks of `chunk` worlds ([G][chunk][7]
+    // each).
     auto run = [&](uint32_t c) {
         std::vector<vk::Buffer> parts;
         for (uint32_t base = 0; base < worlds; base += c) {
@@ -193,9 +195,11 @@ CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games
         vk::Program prog(ctx, "check eq_reduce");
         for (const vk::Buffer* b : {&e_q, &var, &pdf}) prog.fill(*b, NAN_POISON);
         for (uint32_t base = 0, i = 0; base < worlds; base += c, ++i)
-            eq_reduce(cache, prog, parts[i], e_q, var, pdf, games, base, std::min(c, worlds - base), worlds);
+            eq_reduce(cache, prog, parts[i], e_q, var, pdf, games, base, std::min(c, worlds - base),
+                      worlds);
         prog.run();
-        std::vector<float> out = download(ctx, e_q, gs, Dtype::F32), v = download(ctx, var, gs, Dtype::F32),
+        std::vector<float> out = download(ctx, e_q, gs, Dtype::F32),
+                           v = download(ctx, var, gs, Dtype::F32),
                            p = download(ctx, pdf, gs * EQ_BINS, Dtype::F32);
         out.insert(out.end(), v.begin(), v.end());
         out.insert(out.end(), p.begin(), p.end());
@@ -204,11 +208,14 @@ CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games
     std::vector<float> whole = run(worlds), chunked = run(chunk);
     std::vector<float> want(gs * (2 + EQ_BINS));
     eq_reduce_ref(q.data(), games, worlds, want.data(), want.data() + gs, want.data() + 2 * gs);
-    // Same operations in the same order as the reference: only the last bits may differ (reciprocal).
+    // Same operations in the same order as the reference: only the last bits may differ
+    // (reciprocal).
     CheckResult r = compare(chunked.data(), want.data(), gs, 1e-5, 1e-6);
     CheckResult rv = compare(chunked.data() + gs, want.data() + gs, gs, 1e-3, 1e-5);
-    CheckResult rp = compare(chunked.data() + 2 * gs, want.data() + 2 * gs, gs * EQ_BINS, 1e-7, 0.0);
-    CheckResult rc = compare(chunked.data(), whole.data(), chunked.size(), 0.0, 0.0);  // bit-identical
+    CheckResult rp =
+        compare(chunked.data() + 2 * gs, want.data() + 2 * gs, gs * EQ_BINS, 1e-7, 0.0);
+    CheckResult rc =
+        compare(chunked.data(), whole.data(), chunked.size(), 0.0, 0.0);  // bit-identical
     for (const CheckResult* x : {&rv, &rp, &rc})
         if (!x->ok && r.ok) r = *x;
     r.max_err = std::max({r.max_err, rv.max_err, rp.max_err, rc.max_err});

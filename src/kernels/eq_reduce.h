@@ -35,12 +35,33 @@ static_assert(sizeof(ChooseMovePush) <= 128);
 
 enum class MoveRule : uint32_t { PMake = 0, EQ = 1 };
 
-/// Records the reduction of one chunk of worlds [world_base, world_base + chunk) of every game, out of
-/// `total` worlds per game; chunks must be recorded in order, and results are bit-identical for every
-/// chunking (the same float operations in the same order).
-///   q: [G·chunk][7] f32 (row g·chunk + m)   e_q, var: [G][7] f32   pdf: [G][7][85] f32 (running sums
-///   between chunks, moments after the last)
-/// Throws std::invalid_argument when a buffer is too small, a count is 0 or the chunk passes `total`.
+/// Mirrors the push block of shaders/eq_min_bin.comp.
+struct EqMinBinPush {
+    uint32_t n_games;
+    uint32_t compat;  // 0 faithful (banked points count), 1 Forge's fixed bins
+};
+static_assert(sizeof(EqMinBinPush) <= 128);
+
+/// Mirrors the push block of shaders/eq_record.comp.
+struct EqRecordPush {
+    uint32_t n_games;
+    uint32_t worlds;
+};
+static_assert(sizeof(EqRecordPush) <= 128);
+
+/// One decision record: words of records[g][d] (floats as bits), written by eq_record.
+namespace rec {
+inline constexpr uint32_t EQ = 0, VAR = 7, PDF = 14, PLAYER = 609, ACTION = 610, LEGAL = 611,
+                          SAMPLES = 612, UMEAN = 613, UMAX = 614, WORDS = 615;
+}
+
+/// Records the reduction of one chunk of worlds [world_base, world_base + chunk) of every game, out
+/// of `total` worlds per game; chunks must be recorded in order, and results are bit-identical for
+/// every chunking (the same float operations in the same order).
+///   q: [G·chunk][7] f32 (row g·chunk + m)   e_q, var: [G][7] f32   pdf: [G][7][85] f32 (running
+///   sums between chunks, moments after the last)
+/// Throws std::invalid_argument when a buffer is too small, a count is 0 or the chunk passes
+/// `total`.
 void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const vk::Buffer& e_q,
                const vk::Buffer& var, const vk::Buffer& pdf, uint32_t games, uint32_t world_base,
                uint32_t chunk, uint32_t total);
@@ -53,5 +74,18 @@ void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
                  const vk::Buffer& var, const vk::Buffer& pdf, const vk::Buffer& legal,
                  const vk::Buffer& min_bin, const vk::Buffer& action, const vk::Buffer& uncertainty,
                  uint32_t games, MoveRule rule);
+
+/// Records the P(make) threshold bin of each game's decision (see shaders/eq_min_bin.comp).
+///   state: [ST_WORDS·n] u32 (kernels/eq_layout.h)   min_bin: [n] i32
+void eq_min_bin(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
+                const vk::Buffer& min_bin, uint32_t games, bool forge_compat);
+
+/// Records each game's decision into records[g][plays so far] (games already over write nothing).
+///   state: [ST_WORDS·n] u32   e_q, var: [n][7] f32   pdf: [n][7][85] f32   legal: [n] u32
+///   action: [n] i32   uncertainty: [n][2] f32   records: [n][28][rec::WORDS] u32
+void eq_record(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
+               const vk::Buffer& e_q, const vk::Buffer& var, const vk::Buffer& pdf,
+               const vk::Buffer& legal, const vk::Buffer& action, const vk::Buffer& uncertainty,
+               const vk::Buffer& records, uint32_t games, uint32_t worlds);
 
 }  // namespace eqvk::kernels

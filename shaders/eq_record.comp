@@ -1,0 +1,43 @@
+#version 450
+// Stores each game's decision (before the move is applied) at its decision index d = plays so far:
+// records[g][d] = E[Q] [7], Var [7], PDF [7][85], player, action, legal mask, worlds, u_mean, u_max.
+// Games whose hand is over (d = 28) write nothing.
+// Bindings: 0 state u32 [ST_WORDS·n], 1 e_q f32 [n][7], 2 var f32 [n][7], 3 pdf f32 [n][7][85],
+//           4 legal u32 [n], 5 action i32 [n], 6 uncertainty f32 [n][2] (all read),
+//           7 records u32 [n][28][REC_WORDS] (write; floats stored as their bits).
+// Push: n_games, worlds. Spec: 0 workgroup size. Grid: ceil(n / workgroup size).
+#extension GL_GOOGLE_include_directive : require
+#include "eq_layout.glsl"
+layout(local_size_x_id = 0) in;
+layout(std430, binding = 0) readonly buffer State { uint st[]; };
+layout(std430, binding = 1) readonly buffer EQ { float e_q[]; };
+layout(std430, binding = 2) readonly buffer Var { float var_q[]; };
+layout(std430, binding = 3) readonly buffer Pdf { float pdf[]; };
+layout(std430, binding = 4) readonly buffer Legal { uint legal[]; };
+layout(std430, binding = 5) readonly buffer Action { int action[]; };
+layout(std430, binding = 6) readonly buffer Unc { float uncertainty[]; };
+layout(std430, binding = 7) writeonly buffer Records { uint rec[]; };
+layout(push_constant) uniform Push { uint n_games; uint worlds; } pc;
+
+const uint REC_EQ = 0u, REC_VAR = 7u, REC_PDF = 14u, REC_PLAYER = 609u, REC_ACTION = 610u,
+           REC_LEGAL = 611u, REC_SAMPLES = 612u, REC_UMEAN = 613u, REC_UMAX = 614u, REC_WORDS = 615u;
+
+void main() {
+    uint g = gl_GlobalInvocationID.x, n = pc.n_games;
+    if (g >= n) return;
+    uint d = st[st_index(ST_NPLAYS, 1u, n, g, 0u)];
+    if (d >= 28u) return;
+    uint leader = st[st_index(ST_LEADER, 1u, n, g, 0u)];
+    uint base = (g * 28u + d) * REC_WORDS;
+    for (uint s = 0u; s < 7u; ++s) {
+        rec[base + REC_EQ + s] = floatBitsToUint(e_q[g * 7u + s]);
+        rec[base + REC_VAR + s] = floatBitsToUint(var_q[g * 7u + s]);
+    }
+    for (uint i = 0u; i < 7u * 85u; ++i) rec[base + REC_PDF + i] = floatBitsToUint(pdf[g * 595u + i]);
+    rec[base + REC_PLAYER] = (leader + d % 4u) % 4u;
+    rec[base + REC_ACTION] = uint(action[g]);
+    rec[base + REC_LEGAL] = legal[g];
+    rec[base + REC_SAMPLES] = pc.worlds;
+    rec[base + REC_UMEAN] = floatBitsToUint(uncertainty[2u * g]);
+    rec[base + REC_UMAX] = floatBitsToUint(uncertainty[2u * g + 1u]);
+}

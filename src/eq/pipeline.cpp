@@ -1,0 +1,155 @@
+// The decision-step program and the batch loop (see pipeline.h).
+#include "eq/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+#include <stdexcept>
+
+#include "eq/gpu_state.h"
+#include "kernels/eq.h"
+#include "kernels/eq_layout.h"
+#include "kernels/registry.h"
+#include "util/error.h"
+#include "util/timer.h"
+#include "vk/context.h"
+
+namespace eqvk::eq {
+namespace {
+
+namespace L = kernels::eq_layout;
+
+}  // namespace
+
+uint64_t pipeline_bytes(uint32_t games, uint32_t worlds) {
+    const uint64_t n = games, b = uint64_t(games) * worlds;
+    uint64_t per_game = 4 * (L::ST_WORDS + L::VOID_WORDS + L::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 + 1 + 2 + 1 +
+                             28 * kernels::rec::WORDS);
+    uint64_t per_world = 4 * (L::WORLD_WORDS + L::TOKEN_WORDS + L::MASK_WORDS + 1 + 7);
+    return n * per_game + b * per_world + 4 * L::R_WORDS + 4;
+}
+
+Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle, PipelineOptions options)
+    : ctx_(ctx), options_(options) {
+    const uint32_t n = options.games_per_batch, m = options.worlds;
+    if (n == 0 || m == 0) throw std::invalid_argument("Pipeline: games_per_batch and worlds must be > 0");
+    const uint64_t b = uint64_t(n) * m;
+    auto make = [&](uint64_t words, const char* name) {
+        buffers_.push_back(std::make_unique<vk::Buffer>(ctx, words * 4, vk::MemoryKind::DeviceLocal, name));
+        return buffers_.back().get();
+    };
+    // Step 1. Buffers for N games × M worlds (shapes in kernels/eq_layout.h and kernels/eq_reduce.h).
+    rules_ = make(L::R_WORDS, "rules");
+    state_ = make(uint64_t(L::ST_WORDS) * n, "state");
+    voids_ = make(uint64_t(L::VOID_WORDS) * n, "voids");
+    table_ = make(uint64_t(L::WT_WORDS) * n, "world table");
+    legal_ = make(n, "legal");
+    min_bin_ = make(n, "min_bin");
+    worlds_ = make(L::WORLD_WORDS * b, "worlds");
+    tokens_ = make(L::TOKEN_WORDS * b, "tokens");
+    mask_ = make(L::MASK_WORDS * b, "mask");
+    actor_ = make(b, "actor");
+    count_ = make(1, "world count");
+    q_ = make(7 * b, "q");
+    e_q_ = make(7 * uint64_t(n), "e_q");
+    var_ = make(7 * uint64_t(n), "var");
+    pdf_ = make(7 * 85 * uint64_t(n), "pdf");
+    action_ = make(n, "action");
+    uncertainty_ = make(2 * uint64_t(n), "uncertainty");
+    status_ = make(n, "apply status");
+    records_ = make(uint64_t(28) * kernels::rec::WORDS * n, "records");
+    auto rules = rule_table_words();
+    ctx.upload(*rules_, rules.data(), rules.size() * 4);
+    const uint32_t count = static_cast<uint32_t>(b);
+    ctx.upload(*count_, &count, 4);
+
+    // Step 2. The decision step, recorded once.
+    vk::ProgramOptions popt;
+    popt.timestamps = options.timestamps;
+    step_ = std::make_unique<vk::Program>(ctx, "E[Q] decision step", popt);
+    vk::Program& p = *step_;
+    kernels::eq_voids(cache, p, *state_, *rules_, *voids_, n);
+    kernels::eq_world_count(cache, p, *state_, *rules_, *voids_, *table_, n);
+    kernels::eq_legal(cache, p, *state_, *rules_, *legal_, n);
+    kernels::eq_min_bin(cache, p, *state_, *min_bin_, n, options.forge_compat);
+    kernels::EqWorldSampleArgs sample;
+    sample.n_games = n;
+    sample.worlds = m;
+    sample.run_seed = options.run_seed;
+    kernels::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
+    kernels::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, m,
+                         options.forge_compat ? 1u : 0u);
+    oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *count_, *q_}, count);
+    kernels::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, 0, m, m);
+    kernels::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
+                         options.rule);
+    kernels::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_, *records_, n,
+                       m);
+    kernels::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
+    p.finalize();
+}
+
+Pipeline::~Pipeline() = default;
+
+std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::span<const int> decls, int bidder) {
+    const uint32_t n = options_.games_per_batch;
+    if (seeds.empty() || seeds.size() > n || decls.size() != seeds.size())
+        throw std::invalid_argument(fmt::format("Pipeline::play: {} games ({} decls) for a batch of {}",
+                                                seeds.size(), decls.size(), n));
+    // Step 1. Initial states (a short batch repeats its last game; the copies are dropped).
+    std::vector<game::State> states;
+    std::vector<GameInfo> infos;
+    for (uint32_t g = 0; g < n; ++g) {
+        size_t i = std::min<size_t>(g, seeds.size() - 1);
+        states.push_back(initial_state(seeds[i], decls[i]));
+        infos.push_back({seeds[i], bidder});
+    }
+    auto words = pack_states(states, infos);
+    ctx_.upload(*state_, words.data(), words.size() * 4);
+
+    // Step 2. 28 decision steps, one submit each, no read-back.
+    for (int d = 0; d < DECISIONS; ++d) {
+        step_->submit();
+        Timer t;
+        step_->wait();
+        stats_.host_wait_s += t.seconds();
+        ++stats_.submits;
+        for (const auto& op : step_->timings()) stats_.gpu_ms[op.label] += op.ms;
+    }
+
+    // Step 3. Read back the records and the final states; every move must have been applied.
+    std::vector<uint32_t> status(n), rec(size_t(n) * 28 * kernels::rec::WORDS);
+    ctx_.download(*status_, status.data(), n * 4);
+    ctx_.download(*records_, rec.data(), rec.size() * 4);
+    std::vector<GameRecord> out(seeds.size());
+    for (size_t g = 0; g < seeds.size(); ++g) {
+        if (status[g] != static_cast<uint32_t>(kernels::EqApplyStatus::Applied))
+            throw Error(fmt::format("game {}: the last move was not applied (status {})", seeds[g], status[g]));
+        GameRecord& r = out[g];
+        r.seed = seeds[g];
+        r.decl = decls[g];
+        r.bidder = bidder;
+        for (int d = 0; d < DECISIONS; ++d) {
+            const uint32_t* w = &rec[(g * 28 + d) * kernels::rec::WORDS];
+            DecisionRecord& dr = r.decisions[d];
+            auto f = [&](uint32_t i) { return std::bit_cast<float>(w[i]); };
+            for (int s = 0; s < SLOTS; ++s) {
+                dr.e_q[s] = f(kernels::rec::EQ + s);
+                dr.var[s] = f(kernels::rec::VAR + s);
+            }
+            for (int i = 0; i < SLOTS * PDF_BINS; ++i) dr.pdf[i] = f(kernels::rec::PDF + i);
+            dr.player = static_cast<uint8_t>(w[kernels::rec::PLAYER]);
+            dr.action = static_cast<int8_t>(static_cast<int32_t>(w[kernels::rec::ACTION]));
+            dr.legal = static_cast<uint8_t>(w[kernels::rec::LEGAL]);
+            dr.n_samples = w[kernels::rec::SAMPLES];
+            dr.u_mean = f(kernels::rec::UMEAN);
+            dr.u_max = f(kernels::rec::UMAX);
+        }
+    }
+    stats_.games += seeds.size();
+    stats_.decisions += seeds.size() * DECISIONS;
+    stats_.worlds += uint64_t(seeds.size()) * DECISIONS * options_.worlds;
+    return out;
+}
+
+}  // namespace eqvk::eq
