@@ -1,8 +1,9 @@
-// The oracle as the E[Q] pipeline sees it (STYLE §2: eq uses model only through this header): something
-// that records, into the pipeline's Program, Q for every world whose tokens another kernel wrote.
+// The oracle as the E[Q] pipeline sees it (STYLE §2: eq uses model only through this header):
+// something that records, into the pipeline's Program, Q for every world whose tokens another
+// kernel wrote.
 #pragma once
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -31,16 +32,18 @@ struct EvalIo {
 class Evaluator {
 public:
     virtual ~Evaluator() = default;
-    /// Records the evaluation of worlds 0..count−1 into `prog`; whatever it allocates lives as long as the
-    /// Evaluator, which must outlive every submit of `prog`.
-    virtual void record(kernels::KernelCache& cache, vk::Program& prog, const EvalIo& io, uint32_t capacity) = 0;
+    /// Records the evaluation of worlds 0..count−1 into `prog`; whatever it allocates lives as long
+    /// as the Evaluator, which must outlive every submit of `prog`.
+    virtual void record(kernels::KernelCache& cache, vk::Program& prog, const EvalIo& io,
+                        uint32_t capacity) = 0;
     /// One line for logs: architecture and precision.
     virtual std::string describe() const = 0;
 };
 
-/// The oracle transformer on the GPU (model/forward.h) from an eqvk model file's bytes; `source` names it in
-/// errors. Throws InputError for a bad model file.
-std::unique_ptr<Evaluator> make_oracle_evaluator(vk::Context& ctx, std::span<const std::byte> model_file,
+/// The oracle transformer on the GPU (model/forward.h) from an eqvk model file's bytes; `source`
+/// names it in errors. Throws InputError for a bad model file.
+std::unique_ptr<Evaluator> make_oracle_evaluator(vk::Context& ctx,
+                                                 std::span<const std::byte> model_file,
                                                  const std::string& source, kernels::Dtype dtype);
 
 }  // namespace eqvk::eq

@@ -23,22 +23,26 @@ namespace L = kernels::eq_layout;
 
 uint64_t pipeline_bytes(uint32_t games, uint32_t worlds) {
     const uint64_t n = games, b = uint64_t(games) * worlds;
-    uint64_t per_game = 4 * (L::ST_WORDS + L::VOID_WORDS + L::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 + 1 + 2 + 1 +
-                             28 * kernels::rec::WORDS);
+    uint64_t per_game = 4 * (L::ST_WORDS + L::VOID_WORDS + L::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 +
+                             1 + 2 + 1 + 28 * kernels::rec::WORDS);
     uint64_t per_world = 4 * (L::WORLD_WORDS + L::TOKEN_WORDS + L::MASK_WORDS + 1 + 7);
     return n * per_game + b * per_world + 4 * L::R_WORDS + 4;
 }
 
-Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle, PipelineOptions options)
+Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle,
+                   PipelineOptions options)
     : ctx_(ctx), options_(options) {
     const uint32_t n = options.games_per_batch, m = options.worlds;
-    if (n == 0 || m == 0) throw std::invalid_argument("Pipeline: games_per_batch and worlds must be > 0");
+    if (n == 0 || m == 0)
+        throw std::invalid_argument("Pipeline: games_per_batch and worlds must be > 0");
     const uint64_t b = uint64_t(n) * m;
     auto make = [&](uint64_t words, const char* name) {
-        buffers_.push_back(std::make_unique<vk::Buffer>(ctx, words * 4, vk::MemoryKind::DeviceLocal, name));
+        buffers_.push_back(
+            std::make_unique<vk::Buffer>(ctx, words * 4, vk::MemoryKind::DeviceLocal, name));
         return buffers_.back().get();
     };
-    // Step 1. Buffers for N games × M worlds (shapes in kernels/eq_layout.h and kernels/eq_reduce.h).
+    // Step 1. Buffers for N games × M worlds (shapes in kernels/eq_layout.h and
+    // kernels/eq_reduce.h).
     rules_ = make(L::R_WORDS, "rules");
     state_ = make(uint64_t(L::ST_WORDS) * n, "state");
     voids_ = make(uint64_t(L::VOID_WORDS) * n, "voids");
@@ -81,21 +85,23 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
                          options.forge_compat ? 1u : 0u);
     oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *count_, *q_}, count);
     kernels::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, 0, m, m);
-    kernels::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
-                         options.rule);
-    kernels::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_, *records_, n,
-                       m);
+    kernels::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_,
+                         n, options.rule);
+    kernels::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
+                       *records_, n, m);
     kernels::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
     p.finalize();
 }
 
 Pipeline::~Pipeline() = default;
 
-std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::span<const int> decls, int bidder) {
+std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::span<const int> decls,
+                                       int bidder) {
     const uint32_t n = options_.games_per_batch;
     if (seeds.empty() || seeds.size() > n || decls.size() != seeds.size())
-        throw std::invalid_argument(fmt::format("Pipeline::play: {} games ({} decls) for a batch of {}",
-                                                seeds.size(), decls.size(), n));
+        throw std::invalid_argument(
+            fmt::format("Pipeline::play: {} games ({} decls) for a batch of {}", seeds.size(),
+                        decls.size(), n));
     // Step 1. Initial states (a short batch repeats its last game; the copies are dropped).
     std::vector<game::State> states;
     std::vector<GameInfo> infos;
@@ -124,7 +130,8 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     std::vector<GameRecord> out(seeds.size());
     for (size_t g = 0; g < seeds.size(); ++g) {
         if (status[g] != static_cast<uint32_t>(kernels::EqApplyStatus::Applied))
-            throw Error(fmt::format("game {}: the last move was not applied (status {})", seeds[g], status[g]));
+            throw Error(fmt::format("game {}: the last move was not applied (status {})", seeds[g],
+                                    status[g]));
         GameRecord& r = out[g];
         r.seed = seeds[g];
         r.decl = decls[g];

@@ -1,7 +1,8 @@
-// The E[Q] decision step on the GPU (ARCHITECTURE "one decision step"), recorded once per batch capacity and
-// replayed: voids → world-count DP → legal slots → P(make) thresholds → exact uniform worlds (counter RNG) →
-// tokens → oracle → E[Q]/Var/PDF → move choice → decision record → apply move. One submit per decision
-// step, 28 per batch, and no read-back until the batch's games are over.
+// The E[Q] decision step on the GPU (ARCHITECTURE "one decision step"), recorded once per batch
+// capacity and replayed: voids → world-count DP → legal slots → P(make) thresholds → exact uniform
+// worlds (counter RNG) → tokens → oracle → E[Q]/Var/PDF → move choice → decision record → apply
+// move. One submit per decision step, 28 per batch, and no read-back until the batch's games are
+// over.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -28,14 +29,14 @@ struct PipelineOptions {
     uint64_t run_seed = 0;          // counter-RNG key
     bool forge_compat = false;      // Forge's production tokens (§5.5) and fixed P(make) bins
     kernels::MoveRule rule = kernels::MoveRule::PMake;
-    bool timestamps = true;         // per-kernel GPU time in stats()
+    bool timestamps = true;  // per-kernel GPU time in stats()
 };
 
 /// Running totals for the run summary.
 struct PipelineStats {
     uint64_t games = 0, decisions = 0, worlds = 0, submits = 0;
-    double host_wait_s = 0.0;                // time blocked waiting for the GPU
-    std::map<std::string, double> gpu_ms;    // per kernel label, summed over submits
+    double host_wait_s = 0.0;              // time blocked waiting for the GPU
+    std::map<std::string, double> gpu_ms;  // per kernel label, summed over submits
 };
 
 /// GPU memory one batch of N games × M worlds needs besides the oracle's own (bytes).
@@ -45,13 +46,15 @@ class Pipeline {
 public:
     /// Allocates every buffer for N = options.games_per_batch games and records the step program.
     /// Throws std::invalid_argument for N or M of 0, VulkanError when memory runs out.
-    Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle, PipelineOptions options);
+    Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle,
+             PipelineOptions options);
     ~Pipeline();
 
-    /// Plays games seeds[i] (declaration decls[i], notional bidder `bidder`) from the deal to the end of the
-    /// hand; at most games_per_batch of them (a shorter batch is padded with copies and trimmed). Returns one
-    /// record per game, in order.
-    std::vector<GameRecord> play(std::span<const uint64_t> seeds, std::span<const int> decls, int bidder);
+    /// Plays games seeds[i] (declaration decls[i], notional bidder `bidder`) from the deal to the
+    /// end of the hand; at most games_per_batch of them (a shorter batch is padded with copies and
+    /// trimmed). Returns one record per game, in order.
+    std::vector<GameRecord> play(std::span<const uint64_t> seeds, std::span<const int> decls,
+                                 int bidder);
 
     const PipelineStats& stats() const { return stats_; }
     const PipelineOptions& options() const { return options_; }
@@ -60,8 +63,8 @@ private:
     vk::Context& ctx_;
     PipelineOptions options_;
     std::vector<std::unique_ptr<vk::Buffer>> buffers_;
-    vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_, *actor_,
-        *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_;
+    vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
+        *actor_, *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_;
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;
 };

@@ -1,5 +1,5 @@
-// CPU reference pipeline (see reference.h): one decision at a time, the same formulas and RNG counters as
-// the GPU kernels.
+// CPU reference pipeline (see reference.h): one decision at a time, the same formulas and RNG
+// counters as the GPU kernels.
 #include "eq/reference.h"
 
 #include <vector>
@@ -19,8 +19,9 @@ int32_t min_bin_of(const game::State& s, int bidder, bool forge_compat) {
     return offense ? 102 - 2 * mine - remaining : remaining + 2 * theirs - 17;
 }
 
-GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOptions& o, const CpuOracle& oracle,
-                          const GameRecord* follow, std::array<int8_t, DECISIONS>* chosen) {
+GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOptions& o,
+                          const CpuOracle& oracle, const GameRecord* follow,
+                          std::array<int8_t, DECISIONS>* chosen) {
     GameRecord r;
     r.seed = seed;
     r.decl = decl;
@@ -36,13 +37,16 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         // Step 1. Worlds (exact uniform ranks from the counter RNG) and their tokens.
         WorldTable table = world_table(s);
         for (uint32_t m = 0; m < o.worlds; ++m)
-            rows[m] = tokenize(s, unrank_world(table, world_rank(table, key, seed, static_cast<uint32_t>(d), m)), enc);
+            rows[m] = tokenize(
+                s, unrank_world(table, world_rank(table, key, seed, static_cast<uint32_t>(d), m)),
+                enc);
         // Step 2. Oracle, reduction, legal slots, move choice.
         oracle(rows, q.data());
         kernels::eq_reduce_ref(q.data(), 1, o.worlds, dr.e_q.data(), dr.var.data(), dr.pdf.data());
         const game::TileMask legal_tiles = s.legal_tiles();
         for (int slot = 0; slot < SLOTS; ++slot)
-            if ((s.remaining_slots(actor) >> slot & 1) && (legal_tiles >> s.deal()[actor][slot] & 1u))
+            if ((s.remaining_slots(actor) >> slot & 1) &&
+                (legal_tiles >> s.deal()[actor][slot] & 1u))
                 dr.legal |= static_cast<uint8_t>(1u << slot);
         const uint32_t legal = dr.legal;
         const int32_t min_bin = min_bin_of(s, bidder, o.forge_compat);

@@ -1,6 +1,7 @@
-// The CPU reference of the whole E[Q] pipeline (tests): the same decisions as eq::Pipeline from the CPU
-// references of every step — world table and counter-RNG ranks (eq/worlds.h), tokens (eq/tokens.h), an oracle
-// given as a function, the reduction and move choice of kernels/ref/eq_reduce_ref.h.
+// The CPU reference of the whole E[Q] pipeline (tests): the same decisions as eq::Pipeline from the
+// CPU references of every step — world table and counter-RNG ranks (eq/worlds.h), tokens
+// (eq/tokens.h), an oracle given as a function, the reduction and move choice of
+// kernels/ref/eq_reduce_ref.h.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -25,9 +26,9 @@ struct ReferenceOptions {
 /// P(make) threshold bin of the decision in `s` (shaders/eq_min_bin.comp).
 int32_t min_bin_of(const game::State& s, int bidder, bool forge_compat);
 
-/// Plays game `seed` to the end and records every decision. With `follow`, the moves played are those of
-/// `follow` (to compare E[Q] along another run's trajectory); the record holds the moves played, and
-/// `chosen` (if given) receives the reference's own choice at each decision.
+/// Plays game `seed` to the end and records every decision. With `follow`, the moves played are
+/// those of `follow` (to compare E[Q] along another run's trajectory); the record holds the moves
+/// played, and `chosen` (if given) receives the reference's own choice at each decision.
 GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOptions& options,
                           const CpuOracle& oracle, const GameRecord* follow = nullptr,
                           std::array<int8_t, DECISIONS>* chosen = nullptr);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "eq/gpu_state.h"
+#include "eq/moves.h"
 #include "eq/worlds.h"
 #include "game/state.h"
 
@@ -16,12 +17,7 @@ namespace eqvk::eq::test {
 /// Game `seed` (decl `decl`) after `n_plays` random legal plays chosen by `rng`.
 inline game::State random_state(uint64_t seed, int decl, int n_plays, std::mt19937_64& rng) {
     game::State s = initial_state(seed, decl);
-    for (int k = 0; k < n_plays && !s.is_terminal(); ++k) {
-        game::TileMask legal = s.legal_tiles();
-        int pick = int(rng() % uint64_t(std::popcount(legal)));
-        for (; pick > 0; --pick) legal &= legal - 1;
-        s.do_play(std::countr_zero(legal));
-    }
+    random_playout(s, n_plays, rng);
     return s;
 }
 

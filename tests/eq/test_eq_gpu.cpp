@@ -12,6 +12,7 @@
 #include "eq/eq_test_util.h"
 #include "eq/gpu_state.h"
 #include "eq/moves.h"
+#include "eq/selftest.h"
 #include "eq/tokens.h"
 #include "eq/worlds.h"
 #include "gpu_fixture.h"
@@ -258,5 +259,21 @@ TEST_SUITE("eq.gpu") {
         }
         CHECK(was_over);
         for (const auto& x : s) CHECK(x.points(0) + x.points(1) == 42);
+    }
+}
+
+TEST_SUITE("eq.gpu") {
+    TEST_CASE("selftest: every eq kernel has a line and passes") {
+        GPU_TEST(ctx);
+        auto lines = eq::run_selftest(ctx, {});
+        CHECK(lines.size() == 6);
+        for (const auto& l : lines) {
+            INFO(l.kernel, ": ", l.detail);
+            CHECK(l.ok);
+        }
+        for (const auto& k : kn::kernel_registry())  // every registered eq_* stem is covered
+            if (k.stem.substr(0, 3) == "eq_")
+                CHECK(std::any_of(lines.begin(), lines.end(),
+                                  [&](const auto& l) { return l.kernel == k.stem; }));
     }
 }
