@@ -266,13 +266,14 @@ TEST_SUITE("eq.gpu") {
     TEST_CASE("selftest: every eq kernel has a line and passes") {
         GPU_TEST(ctx);
         auto lines = eq::run_selftest(ctx, {});
-        CHECK(lines.size() == 6);
+        CHECK(lines.size() == 8);
         for (const auto& l : lines) {
             INFO(l.kernel, ": ", l.detail);
             CHECK(l.ok);
         }
-        for (const auto& k : kn::kernel_registry())  // every registered eq_* stem is covered
-            if (k.stem.substr(0, 3) == "eq_")
+        for (const auto& k :
+             kn::kernel_registry())  // every eq_* stem but eq_reduce (kernels' own) is covered
+            if (k.stem.substr(0, 3) == "eq_" && k.stem != "eq_reduce")
                 CHECK(std::any_of(lines.begin(), lines.end(),
                                   [&](const auto& l) { return l.kernel == k.stem; }));
     }
