@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "model/forward.h"
 #include "vk/context.h"
 
 namespace eqvk::cli {
@@ -18,14 +19,17 @@ int run_selftest(const GlobalOptions& global) {
     fmt::print("eqvk selftest on device {}: {} ({})\n", ctx.device_index(), ctx.caps().name,
                ctx.caps().driver_info);
     int failed = 0, passed = 0;
-    kernels::run_selftest(ctx, [&](const kernels::SelftestLine& l) {
+    auto print = [&](const kernels::SelftestLine& l) {
         bool skipped = l.detail.rfind("skipped", 0) == 0;
         const char* verdict = !l.ok ? "FAIL" : skipped ? "SKIP" : "PASS";
         fmt::print("{} {:<16} {:<12} {:<5} max err {:<10.3g} {}\n", verdict, l.kernel, l.config,
                    l.dtype, l.max_err, l.detail);
         std::fflush(stdout);
         (l.ok ? passed : failed) += skipped ? 0 : 1;
-    });
+    };
+    kernels::run_selftest(ctx, print);
+    for (auto dt : {kernels::Dtype::F32, kernels::Dtype::F16})
+        print(model::forward_selftest(ctx, dt));
     fmt::print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }
