@@ -1,4 +1,4 @@
-// LayerNorm wrapper: workgroup size from C (a power of two, ≤ 256), one workgroup per row.
+// LayerNorm wrapper: workgroup size from C (a power of two, ≤ 64), one workgroup per row.
 #include "kernels/layer_norm.h"
 
 #include <fmt/format.h>
@@ -26,8 +26,10 @@ void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& a, B
     auto by = bind_view(stem, "y", y, bytes, vk::Access::Write);
     auto bc = bind_view(stem, "count", count, 4, vk::Access::Read);
     const auto& caps = cache.context().caps();
-    uint32_t wg = 32;  // a power of two near C, capped where strided channel loops pay off
-    while (wg < a.C && wg < 256 && wg * 2 <= caps.max_workgroup_invocations) wg *= 2;
+    // A power of two near C, at most 64: each tree level costs a barrier, and lavapipe runs a
+    // barrier-separated section over every invocation in turn (256 ran LN at ~1/3 the speed).
+    uint32_t wg = 32;
+    while (wg < a.C && wg < 64 && wg * 2 <= caps.max_workgroup_invocations) wg *= 2;
     LayerNormPush push{a.rows, a.C, a.rows_per_world, a.world_base, a.eps};
     uint32_t groups = std::min(a.rows, caps.max_workgroup_count[0]);
     prog.dispatch(cache.get(stem, {{0, wg}, {1, a.residual ? 1u : 0u}}), {bx, br, bg, bb, by, bc},
