@@ -1,4 +1,4 @@
-// model (CPU): config arithmetic, half conversions, model-file round trips and every corruption the
+// model: config arithmetic, half conversions, model-file round trips and every corruption the
 // loader must name, input validation, structural properties of the forward (padding, permutation),
 // and parity of the double CPU reference with PyTorch on the golden files of tools/make_golden.py.
 #include <doctest/doctest.h>
@@ -9,8 +9,11 @@
 #include <filesystem>
 #include <string>
 
+#include "gpu_fixture.h"
 #include "io/safetensors.h"
+#include "kernels/registry.h"
 #include "model/config.h"
+#include "model/forward.h"
 #include "model/forward_ref.h"
 #include "model/weights.h"
 #include "util/error.h"
@@ -369,5 +372,95 @@ TEST_SUITE("model") {
             CHECK(q64.max_rel < 1e-9);  // same math in double: only summation order differs
             CHECK(v64.max_rel < 1e-9);
         }
+    }
+}
+
+// The GPU forward (model/forward.h) against PyTorch's golden outputs and the double reference.
+namespace {
+
+struct Golden {
+    Weights w;
+    io::SafetensorsFile io_file;
+    InputBatch in;
+};
+Golden load_golden(const std::string& name) {
+    Weights w = load_weights(GOLDEN / (name + ".model.safetensors"));
+    auto f = io::read_safetensors(GOLDEN / (name + ".io.safetensors"));
+    InputBatch in = inputs_from_safetensors(f, name);
+    return {std::move(w), std::move(f), std::move(in)};
+}
+
+// The first `b` worlds of `in`.
+InputBatch head_of(const InputBatch& in, int64_t b) {
+    InputBatch out;
+    out.batch = b;
+    out.tokens.assign(in.tokens.begin(), in.tokens.begin() + b * N_TOKENS * N_FEATURES);
+    out.mask.assign(in.mask.begin(), in.mask.begin() + b * N_TOKENS);
+    out.actor.assign(in.actor.begin(), in.actor.begin() + b);
+    return out;
+}
+
+}  // namespace
+
+TEST_SUITE("model.gpu") {
+    TEST_CASE("GPU forward: parity with PyTorch on every golden size, fp32 and fp16") {
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        for (const std::string name : SIZES) {
+            INFO("golden ", name);
+            const Golden g = load_golden(name);
+            const auto want_q = as_doubles(g.io_file.get("q")),
+                       want_v = as_doubles(g.io_file.get("value"));
+            for (kernels::Dtype dt : {kernels::Dtype::F32, kernels::Dtype::F16}) {
+                if (dt == kernels::Dtype::F16 && !ctx.caps().storage_buffer_16bit) continue;
+                model::GpuWeights gw(ctx, g.w, dt);
+                model::GpuForward fwd(ctx, cache, gw, static_cast<uint32_t>(g.in.batch));
+                const ForwardOutputs out = fwd.run(g.in.view());
+                const Err q = compare(out.q, want_q), v = compare(out.value, want_v);
+                MESSAGE(name, " ", std::string(kernels::dtype_name(dt)), " B=", g.in.batch,
+                        ": q max abs ", q.max_abs, " rel ", q.max_rel, "; value max abs ",
+                        v.max_abs, " rel ", v.max_rel);
+                if (dt == kernels::Dtype::F32) {
+                    CHECK(q.max_rel < 1e-4);
+                    CHECK(v.max_rel < 1e-4);
+                } else {
+                    CHECK(q.max_abs < 2e-2);
+                    CHECK(v.max_abs < 2e-2);
+                }
+            }
+        }
+    }
+
+    TEST_CASE("GPU forward: batches below the capacity, above it (chunks) and across slices") {
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const Golden g = load_golden("e64_h4_l2_f128");
+        const auto want_q = as_doubles(g.io_file.get("q")),
+                   want_v = as_doubles(g.io_file.get("value"));
+        model::GpuWeights gw(ctx, g.w, kernels::Dtype::F32);
+        auto check_prefix = [&](const ForwardOutputs& out, int64_t b) {
+            std::vector<double> wq(want_q.begin(), want_q.begin() + b * N_SLOTS),
+                wv(want_v.begin(), want_v.begin() + b);
+            CHECK(compare(out.q, wq).max_rel < 1e-4);
+            CHECK(compare(out.value, wv).max_rel < 1e-4);
+        };
+        // One recording, three batch sizes: the count lives on the GPU.
+        model::GpuForward fwd(ctx, cache, gw, 40);
+        const size_t ops = fwd.program().size();
+        for (int64_t b : {int64_t(24), int64_t(5), int64_t(40)}) {
+            INFO("capacity 40, B=", b);
+            check_prefix(fwd.run(head_of(g.in, b).view()), b);
+        }
+        CHECK(fwd.program().size() == ops);
+        CHECK(fwd.program().submits() == 3);
+        // B = 64 through capacity 7: ten chunks.
+        model::GpuForward small(ctx, cache, gw, 7);
+        check_prefix(small.run(g.in.view()), g.in.batch);
+        CHECK(small.program().submits() == 10);
+        // Slices inside one Program (capacity 64 in slices of 10, the last 4), with a count of 37.
+        model::GpuForward sliced(ctx, cache, gw, 64, {}, 10);
+        CHECK(sliced.slice_worlds() == 10);
+        check_prefix(sliced.run(head_of(g.in, 37).view()), 37);
+        check_prefix(sliced.run(g.in.view()), 64);
     }
 }

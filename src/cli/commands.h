@@ -31,4 +31,9 @@ void add_selftest_command(CLI::App& app, const GlobalOptions& global, Action& ac
 /// ceilings.
 void add_bench_gemm_command(CLI::App& bench, const GlobalOptions& global, Action& action);
 
+/// `eqvk forward`: the GPU oracle forward on inputs from a safetensors file, outputs to another.
+void add_forward_command(CLI::App& app, const GlobalOptions& global, Action& action);
+/// `eqvk bench oracle`: worlds/s, GFLOP/s, % of the FMA ceiling and the GPU-time split per kernel.
+void add_bench_oracle_command(CLI::App& bench, const GlobalOptions& global, Action& action);
+
 }  // namespace eqvk::cli

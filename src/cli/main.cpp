@@ -50,10 +50,12 @@ int main(int argc, char** argv) {
     cli::add_devices_command(app, global, action);
     cli::add_solve_command(app, global, action);
     cli::add_selftest_command(app, global, action);
+    cli::add_forward_command(app, global, action);
     auto* bench = app.add_subcommand("bench", "Shader-level and end-to-end benchmarks");
     bench->require_subcommand(1);
     cli::add_bench_gemm_command(*bench, global, action);
     cli::add_bench_solver_command(*bench, global, action);
+    cli::add_bench_oracle_command(*bench, global, action);
     // With no command, eqvk opens the chosen device and says which it is (a quick driver check).
     app.callback([&] {
         if (!action && app.get_subcommands().empty())

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "eq/selftest.h"
+#include "model/forward.h"
 #include "vk/context.h"
 
 namespace eqvk::cli {
@@ -29,6 +30,8 @@ int run_selftest(const GlobalOptions& global) {
     };
     kernels::run_selftest(ctx, print);
     eq::run_selftest(ctx, print);
+    for (auto dt : {kernels::Dtype::F32, kernels::Dtype::F16})
+        print(model::forward_selftest(ctx, dt));
     fmt::print("{} passed, {} failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/check_util.h"
 #include "kernels/eq_reduce.h"
 #include "kernels/ref/eq_reduce_ref.h"
 #include "kernels/ref/gemm_ref.h"
@@ -18,63 +19,6 @@
 #include "vk/program.h"
 
 namespace eqvk::kernels {
-namespace {
-
-constexpr uint32_t NAN_POISON = 0xFFFFFFFFu;  // a NaN as fp32 and as two fp16
-
-/// Uniform in [-1, 1) from splitmix64, rounded to what `dtype` can store.
-std::vector<float> random_values(size_t n, uint64_t seed, Dtype dtype) {
-    std::vector<float> v(n);
-    uint64_t s = seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
-    for (auto& x : v) {
-        s += 0x9E3779B97F4A7C15ull;
-        uint64_t z = s;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        z ^= z >> 31;
-        x = static_cast<float>(static_cast<double>(z >> 11) * 0x1.0p-53 * 2.0 - 1.0);
-        if (dtype == Dtype::F16) x = f16_to_f32(f32_to_f16(x));
-    }
-    return v;
-}
-
-/// A device buffer holding `v` in `dtype` (size rounded up to 4 bytes so it can be filled).
-vk::Buffer upload(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, const char* name) {
-    size_t bytes = (v.size() * dtype_bytes(dtype) + 3) & ~size_t(3);
-    vk::Buffer b(ctx, bytes, vk::MemoryKind::DeviceLocal, name);
-    if (dtype == Dtype::F16) {
-        std::vector<uint16_t> h(v.size());
-        for (size_t i = 0; i < v.size(); ++i) h[i] = f32_to_f16(v[i]);
-        ctx.upload(b, h.data(), h.size() * 2);
-    } else {
-        ctx.upload(b, v.data(), v.size() * 4);
-    }
-    return b;
-}
-
-std::vector<float> download(vk::Context& ctx, const vk::Buffer& b, size_t n, Dtype dtype) {
-    std::vector<float> v(n);
-    if (dtype == Dtype::F16) {
-        std::vector<uint16_t> h(n);
-        ctx.download(b, h.data(), n * 2);
-        for (size_t i = 0; i < n; ++i) v[i] = f16_to_f32(h[i]);
-    } else {
-        ctx.download(b, v.data(), n * 4);
-    }
-    return v;
-}
-
-/// atol for a K-long dot product of operands bounded by 1 plus addends, rtol for the output's
-/// rounding.
-std::pair<double, double> tolerance(Dtype dtype, uint32_t K, double addends) {
-    double acc =
-        8.0 * double(K) * 0x1.0p-23 + 1e-6;  // fp32 accumulation of K products bounded by 1
-    double rtol = dtype == Dtype::F16 ? 0x1.0p-10 : 4.0 * 0x1.0p-23;
-    double atol = acc * (1.0 + addends) + (dtype == Dtype::F16 ? 0x1.0p-14 : 0.0);
-    return {atol, rtol};
-}
-
-}  // namespace
 
 std::string CheckResult::summary() const {
     if (ok) return fmt::format("max err {:.3g}", max_err);
@@ -112,9 +56,9 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
     gemm_ref(M, N, K, a.data(), w.data(), bias.data(), res.data(), want.data(), plan.epilogue,
              plan.alpha);
 
-    vk::Buffer ba = upload(ctx, a, dt, "check.a"), bw = upload(ctx, w, dt, "check.w");
-    vk::Buffer bb = upload(ctx, bias, dt, "check.bias"),
-               br = upload(ctx, res, dt, "check.residual");
+    vk::Buffer ba = upload_as(ctx, a, dt, "check.a"), bw = upload_as(ctx, w, dt, "check.w");
+    vk::Buffer bb = upload_as(ctx, bias, dt, "check.bias"),
+               br = upload_as(ctx, res, dt, "check.residual");
     vk::Buffer bc(ctx, (want.size() * dtype_bytes(dt) + 3) & ~size_t(3),
                   vk::MemoryKind::DeviceLocal, "check.c");
     vk::Buffer bws(ctx, std::max<size_t>(plan.workspace_bytes(), 4), vk::MemoryKind::DeviceLocal,
@@ -124,7 +68,7 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
     prog.fill(bws, NAN_POISON);
     gemm(cache, prog, plan, ba, bw, bb, br, bc, bws);
     prog.run();
-    auto got = download(ctx, bc, want.size(), dt);
+    auto got = download_as(ctx, bc, want.size(), dt);
     auto [atol, rtol] =
         tolerance(dt, K, double(plan.epilogue.bias) + double(plan.epilogue.residual));
     return compare(got.data(), want.data(), want.size(),
@@ -152,14 +96,15 @@ CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const Batch
     std::vector<float> want(nc, NAN);
     gemm_batched_ref(d, a.data(), b.data(), want.data());
 
-    vk::Buffer ba = upload(ctx, a, d.dtype, "check.a"), bb = upload(ctx, b, d.dtype, "check.b");
+    vk::Buffer ba = upload_as(ctx, a, d.dtype, "check.a"),
+               bb = upload_as(ctx, b, d.dtype, "check.b");
     vk::Buffer bc(ctx, (nc * dtype_bytes(d.dtype) + 3) & ~size_t(3), vk::MemoryKind::DeviceLocal,
                   "check.c");
     vk::Program prog(ctx, "check_gemm_batched");
     prog.fill(bc, NAN_POISON);
     gemm_batched(cache, prog, plan, ba, bb, bc);
     prog.run();
-    auto got = download(ctx, bc, nc, d.dtype);
+    auto got = download_as(ctx, bc, nc, d.dtype);
     std::vector<float> g, w;
     for (size_t i = 0; i < nc; ++i)
         if (!std::isnan(want[i])) {
@@ -187,7 +132,7 @@ CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games
             for (uint32_t g = 0; g < games; ++g)
                 std::copy_n(&q[(size_t(g) * worlds + base) * EQ_SLOTS], size_t(n) * EQ_SLOTS,
                             &part[size_t(g) * n * EQ_SLOTS]);
-            parts.push_back(upload(ctx, part, Dtype::F32, "q chunk"));
+            parts.push_back(upload_as(ctx, part, Dtype::F32, "q chunk"));
         }
         vk::Buffer e_q(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "e_q");
         vk::Buffer var(ctx, gs * 4, vk::MemoryKind::DeviceLocal, "var");
@@ -198,9 +143,9 @@ CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games
             eq_reduce(cache, prog, parts[i], e_q, var, pdf, games, base, std::min(c, worlds - base),
                       worlds);
         prog.run();
-        std::vector<float> out = download(ctx, e_q, gs, Dtype::F32),
-                           v = download(ctx, var, gs, Dtype::F32),
-                           p = download(ctx, pdf, gs * EQ_BINS, Dtype::F32);
+        std::vector<float> out = download_as(ctx, e_q, gs, Dtype::F32),
+                           v = download_as(ctx, var, gs, Dtype::F32),
+                           p = download_as(ctx, pdf, gs * EQ_BINS, Dtype::F32);
         out.insert(out.end(), v.begin(), v.end());
         out.insert(out.end(), p.begin(), p.end());
         return out;  // e_q, var, pdf concatenated
@@ -237,8 +182,8 @@ CheckResult check_choose_move(vk::Context& ctx, KernelCache& cache, uint32_t gam
         legal[g] = g % 11 == 0 ? 0u : static_cast<uint32_t>((g * 2654435761u) >> 7) & 0x7Fu;
         min_bin[g] = g % 3 == 0 ? 60 : g % 3 == 1 ? 25 : static_cast<int32_t>(g % 90) - 2;
     }
-    vk::Buffer eb = upload(ctx, e, Dtype::F32, "e_q"), vb = upload(ctx, v, Dtype::F32, "var");
-    vk::Buffer pb = upload(ctx, p, Dtype::F32, "pdf");
+    vk::Buffer eb = upload_as(ctx, e, Dtype::F32, "e_q"), vb = upload_as(ctx, v, Dtype::F32, "var");
+    vk::Buffer pb = upload_as(ctx, p, Dtype::F32, "pdf");
     vk::Buffer lb(ctx, games * 4, vk::MemoryKind::DeviceLocal, "legal");
     vk::Buffer mb(ctx, games * 4, vk::MemoryKind::DeviceLocal, "min_bin");
     vk::Buffer ab(ctx, games * 4, vk::MemoryKind::DeviceLocal, "action");
@@ -258,8 +203,8 @@ CheckResult check_choose_move(vk::Context& ctx, KernelCache& cache, uint32_t gam
                     want_a.data(), want_u.data());
     std::vector<float> ga(got_a.begin(), got_a.end()), wa(want_a.begin(), want_a.end());
     CheckResult r = compare(ga.data(), wa.data(), games, 0.0, 0.0);
-    CheckResult ru = compare(download(ctx, ub, size_t(games) * 2, Dtype::F32).data(), want_u.data(),
-                             size_t(games) * 2, 1e-5, 1e-5);
+    CheckResult ru = compare(download_as(ctx, ub, size_t(games) * 2, Dtype::F32).data(),
+                             want_u.data(), size_t(games) * 2, 1e-5, 1e-5);
     if (!ru.ok && r.ok) r = ru;
     r.max_err = std::max(r.max_err, ru.max_err);
     return r;

@@ -7,7 +7,10 @@
 #include <cstdint>
 #include <string>
 
+#include "kernels/attention.h"
 #include "kernels/gemm.h"
+#include "kernels/layer_norm.h"
+#include "kernels/oracle_heads.h"
 
 namespace eqvk::vk {
 class Context;
@@ -45,5 +48,16 @@ CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games
 /// 1 = E[Q].
 CheckResult check_choose_move(vk::Context& ctx, KernelCache& cache, uint32_t games, uint32_t mode,
                               uint64_t seed);
+/// The oracle's kernels on random inputs against their references. `count` is the GPU-side world
+/// count (worlds at or past it must stay untouched: their outputs stay poisoned). Every output
+/// element is compared; unwritten ones must still hold the poison.
+CheckResult check_embed_gather(vk::Context& ctx, KernelCache& cache, Dtype dtype, uint32_t worlds,
+                               uint32_t d_in, uint32_t count, uint64_t seed);
+CheckResult check_layer_norm(vk::Context& ctx, KernelCache& cache, const LayerNormArgs& args,
+                             uint32_t count, uint64_t seed);
+CheckResult check_attention(vk::Context& ctx, KernelCache& cache, const AttentionArgs& args,
+                            uint32_t count, uint64_t seed);
+CheckResult check_oracle_heads(vk::Context& ctx, KernelCache& cache, const OracleHeadsArgs& args,
+                               uint32_t count, uint64_t seed);
 
 }  // namespace eqvk::kernels

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/binding.h"
 #include "kernels/gemm_coopmat.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
@@ -48,13 +49,7 @@ const vk::Pipeline& pipeline_for(KernelCache& cache, Dtype dtype, const GemmTile
 /// that).
 vk::Binding bind(const char* what, BufferView v, uint64_t elems, size_t elem_bytes,
                  vk::Access access) {
-    if (!v) throw std::invalid_argument(fmt::format("gemm: operand '{}' is missing", what));
-    uint64_t bytes = elems * elem_bytes;
-    if (v.offset > v.buffer->size() || bytes > v.buffer->size() - v.offset)
-        throw std::invalid_argument(
-            fmt::format("gemm: operand '{}' needs {} bytes at offset {}, buffer '{}' has {}", what,
-                        bytes, v.offset, v.buffer->name(), v.buffer->size()));
-    return {v.buffer, access, v.offset, static_cast<size_t>(bytes)};
+    return bind_view("gemm", what, v, elems * elem_bytes, access);
 }
 
 /// Elements spanned by `rows` rows of `cols` with row stride `ld`.

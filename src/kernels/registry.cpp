@@ -9,11 +9,15 @@
 
 #include "eqvk_build_config.h"
 #include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/attention.h"
 #include "kernels/ceilings.h"
+#include "kernels/embed_gather.h"
 #include "kernels/eq.h"
 #include "kernels/eq_reduce.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_coopmat.h"
+#include "kernels/layer_norm.h"
+#include "kernels/oracle_heads.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
 
@@ -33,6 +37,22 @@ const KernelInfo REGISTRY[] = {
     {"gemm_nv_coopmat", 5, sizeof(GemmPush),
      "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles", nv_coopmat_usable},
 #endif
+    {"embed_gather", 5, sizeof(EmbedGatherPush),
+     "oracle embedding gather, 12 tables concatenated, fp32 output", nullptr},
+    {"embed_gather_f16", 5, sizeof(EmbedGatherPush), "oracle embedding gather, fp16 output",
+     has_16bit_storage},
+    {"layer_norm", 6, sizeof(LayerNormPush), "LayerNorm with fused residual add, fp32 storage",
+     nullptr},
+    {"layer_norm_f16", 6, sizeof(LayerNormPush),
+     "LayerNorm with fused residual add, fp16 storage, fp32 statistics", has_16bit_storage},
+    {"attention", 7, sizeof(AttentionPush),
+     "fused 32-token attention per (world, head), scores in shared memory, fp32", nullptr},
+    {"attention_f16", 7, sizeof(AttentionPush),
+     "fused 32-token attention, fp16 storage, fp32 softmax", has_16bit_storage},
+    {"oracle_heads", 5, sizeof(OracleHeadsPush), "oracle Q and value heads on 8 rows per world",
+     nullptr},
+    {"oracle_heads_f16", 5, sizeof(OracleHeadsPush), "oracle Q and value heads, fp16 input",
+     has_16bit_storage},
     {"bench_fma", 1, sizeof(BenchFmaPush), "FMA-throughput ceiling (bench only)", nullptr},
     {"bench_copy", 2, sizeof(BenchCopyPush), "copy-bandwidth ceiling (bench only)", nullptr},
     {"eq_reduce", 4, sizeof(EqReducePush), "E[Q], Var and 85-bin PDF over the worlds of each game",

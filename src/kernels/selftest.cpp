@@ -7,6 +7,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <string_view>
+#include <utility>
 
 #include "kernels/ceilings.h"
 #include "kernels/check.h"
@@ -116,6 +118,44 @@ SelftestLine eq_line(vk::Context& ctx, KernelCache& cache, std::string_view stem
     return line;
 }
 
+/// One line for an oracle kernel (embed_gather, layer_norm, attention, oracle_heads, either dtype):
+/// a few awkward shapes, each with a GPU-side world count below the capacity.
+SelftestLine oracle_line(vk::Context& ctx, KernelCache& cache, std::string_view stem) {
+    const bool f16 = stem.size() > 4 && stem.substr(stem.size() - 4) == "_f16";
+    const Dtype dt = f16 ? Dtype::F16 : Dtype::F32;
+    const std::string_view base = f16 ? stem.substr(0, stem.size() - 4) : stem;
+    SelftestLine line{std::string(stem), "-", dtype_name(dt), true, 0.0, ""};
+    std::vector<std::pair<std::string, CheckResult>> results;
+    if (base == "embed_gather") {
+        results.emplace_back("5x32x85", check_embed_gather(ctx, cache, dt, 5, 85, 4, 1));
+        results.emplace_back("3x32x357", check_embed_gather(ctx, cache, dt, 3, 357, 3, 2));
+    } else if (base == "layer_norm") {
+        results.emplace_back("96x24",
+                             check_layer_norm(ctx, cache, {96, 24, 32, 0, 1e-5f, true, dt}, 2, 3));
+        results.emplace_back("64x256/8",
+                             check_layer_norm(ctx, cache, {64, 256, 8, 0, 1e-5f, true, dt}, 8, 4));
+    } else if (base == "attention") {
+        for (bool last : {false, true}) {
+            results.emplace_back(last ? "E256 H8 last" : "E256 H8",
+                                 check_attention(ctx, cache, {5, 256, 8, 0, last, dt}, 4, 5));
+            results.emplace_back(last ? "E160 H1 last" : "E160 H1",
+                                 check_attention(ctx, cache, {2, 160, 1, 1, last, dt}, 3, 6));
+        }
+    } else {
+        results.emplace_back("E256", check_oracle_heads(ctx, cache, {9, 0, 256, dt}, 7, 7));
+        results.emplace_back("E24", check_oracle_heads(ctx, cache, {3, 2, 24, dt}, 5, 8));
+    }
+    for (const auto& [what, r] : results) {
+        line.max_err = std::max(line.max_err, r.max_err);
+        if (!r.ok && line.ok) {
+            line.ok = false;
+            line.detail = fmt::format("{}: {}", what, r.summary());
+        }
+    }
+    if (line.ok) line.detail = fmt::format("{} shapes", results.size());
+    return line;
+}
+
 }  // namespace
 
 std::vector<SelftestLine> run_selftest(vk::Context& ctx,
@@ -145,6 +185,9 @@ std::vector<SelftestLine> run_selftest(vk::Context& ctx,
             emit(batched_line(ctx, cache, dev, dt));
         } else if (k.stem == "gemm_nv_coopmat") {
             emit(gemm_line(ctx, cache, dev, Dtype::F16, "nv_coopmat", k.stem));
+        } else if (k.stem.starts_with("embed_gather") || k.stem.starts_with("layer_norm") ||
+                   k.stem.starts_with("attention") || k.stem.starts_with("oracle_heads")) {
+            emit(oracle_line(ctx, cache, k.stem));
         } else if (k.stem == "bench_fma" || k.stem == "bench_copy") {
             emit(ceilings_line(ctx, cache, k.stem.data()));
         } else if (k.stem == "eq_reduce" || k.stem == "choose_move") {  // game-free references

@@ -248,6 +248,33 @@ std::vector<int64_t> int_values(const io::Tensor& t, std::string_view source, bo
 
 }  // namespace
 
+InputBatch random_inputs(int64_t batch, uint64_t seed) {
+    uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
+    auto next = [&](int n) {
+        state += 0x9E3779B97F4A7C15ull;
+        uint64_t z = state;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return static_cast<int>((z ^ (z >> 31)) % static_cast<uint64_t>(n));
+    };
+    InputBatch in;
+    in.batch = batch;
+    in.tokens.assign(static_cast<size_t>(batch) * N_TOKENS * N_FEATURES, 0);
+    in.mask.assign(static_cast<size_t>(batch) * N_TOKENS, 0);
+    in.actor.resize(static_cast<size_t>(batch));
+    for (size_t b = 0; b < static_cast<size_t>(batch); ++b) {
+        const int real = 29 + next(4);  // context + 28 hand tokens + 0-3 trick tokens
+        for (int t = 0; t < real; ++t) {
+            in.mask[b * N_TOKENS + t] = 1;
+            for (int c = 0; c < N_FEATURES; ++c)
+                in.tokens[(b * N_TOKENS + t) * N_FEATURES + c] =
+                    static_cast<int8_t>(next(FEATURES[c].rows));
+        }
+        in.actor[b] = next(N_SEATS);
+    }
+    return in;
+}
+
 InputBatch inputs_from_safetensors(const io::SafetensorsFile& file, std::string_view source) {
     auto need = [&](std::string_view name) -> const io::Tensor& {
         const io::Tensor* t = file.find(name);

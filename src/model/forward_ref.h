@@ -63,6 +63,10 @@ struct InputBatch {
     ForwardInputs view() const { return {batch, tokens, mask, actor}; }
 };
 
+/// Deterministic random valid inputs (splitmix64 of `seed`): every feature in range, 0-3 trick
+/// tokens (the rest zero padding with mask 0), actors 0..3. For benchmarks and tests.
+InputBatch random_inputs(int64_t batch, uint64_t seed);
+
 /// Inputs from a safetensors file: `tokens` [B,32,12] (any integer dtype), `mask` [B,32] (integer
 /// or BOOL), `actor` [B] (any integer dtype); values range-checked as validate_inputs. Other
 /// tensors are ignored. Throws InputError naming `source` and the tensor.

@@ -31,5 +31,12 @@ expect "bench gemm unknown suite" 2 "unknown suite" -- "$EQVK" bench gemm --suit
 expect "bench needs a subcommand" 2 "" -- "$EQVK" bench
 expect "EQVK_GEMM_TILE typo is an input error" 2 "no usable tile 'huge'" -- env EQVK_GEMM_TILE=huge "$EQVK" bench gemm --m 16 --n 16 --k 16 --auto-only
 expect "bench gemm one shape, JSON" 0 '"gflops"' -- "$EQVK" bench gemm --m 40 --n 24 --k 16 --auto-only --json
+GOLD=$(dirname "$0")/../data/golden
+TMPD=$(mktemp -d)
+trap 'rm -rf "$TMPD"' EXIT
+expect "forward on golden inputs" 0 "forward: 32 worlds" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/out.safetensors" --capacity 10
+expect "forward: inputs without tokens name the tensor" 2 "tensor 'tokens' is missing" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --out "$TMPD/bad.safetensors"
+expect "forward: a model file that is not one" 2 "" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/bad.safetensors"
+expect "bench oracle, tiny model, JSON" 0 '"worlds_per_s"' -- "$EQVK" bench oracle --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --batch 8 --runs 1 --json
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,49 @@
+// Fused attention for the oracle's 32 tokens (shaders/attention.comp, attention_f16.comp): one
+// workgroup per (world, head) computes QKᵀ/√D with the key-padding mask, the softmax in fp32 and
+// ·V with the 32×32 scores in shared memory, reading Q/K/V in place from the fused QKV projection.
+// The last-layer mode computes only the 8 query rows the output heads read and gathers the same
+// rows of the layer input (the residual), so the rest of that layer runs on 8 rows per world.
+#pragma once
+#include <cstdint>
+
+#include "kernels/gemm.h"
+
+namespace eqvk::vk {
+struct Capabilities;
+}
+
+namespace eqvk::kernels {
+
+class KernelCache;
+
+/// Mirrors the push block of shaders/common/attention_impl.glsl.
+struct AttentionPush {
+    uint32_t E;           // H·D, row length of out / x / x8 (qkv rows are 3E)
+    uint32_t world_base;  // first world of the slice in mask / actor / count
+    float scale;          // 1/√D
+};
+static_assert(sizeof(AttentionPush) <= 128);
+
+struct AttentionArgs {
+    uint32_t worlds = 0, E = 0, H = 0;
+    uint32_t world_base = 0;
+    bool last = false;  // 8 query rows (token 0, hand_token(actor, 0..6)) and the x → x8 gather
+    Dtype dtype = Dtype::F32;
+    uint32_t query_rows() const { return last ? 8u : 32u; }
+};
+
+/// Shared memory the kernel needs for head dim D: with Q/K/V staged (`staged`) or only the scores.
+uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged);
+
+/// Records the attention.
+///   qkv:   [worlds][32][3E] dtype (QKV projection output: q | k | v, head h at columns h·D)
+///   mask:  [world_base + worlds][32] int8 1 = real key (whole buffer)
+///   actor: [world_base + worlds] int32 seat (read in last mode; bind anything otherwise)
+///   out:   [worlds][query_rows][E] dtype, written
+///   x:     [worlds][32][E] dtype layer input, x8: [worlds][8][E] dtype written (last mode only)
+///   count: uint32 [1] worlds to compute (the others are skipped)
+void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& args, BufferView qkv,
+               BufferView mask, BufferView actor, BufferView out, BufferView x, BufferView x8,
+               BufferView count);
+
+}  // namespace eqvk::kernels

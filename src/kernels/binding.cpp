@@ -1,0 +1,56 @@
+// Shared wrapper helpers: view → binding with a size check, grid-stride workgroup counts.
+#include "kernels/binding.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "util/half.h"
+#include "vk/buffer.h"
+#include "vk/capabilities.h"
+#include "vk/context.h"
+
+namespace eqvk::kernels {
+
+vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView v, uint64_t bytes,
+                      vk::Access access) {
+    if (!v) throw std::invalid_argument(fmt::format("{}: operand '{}' is missing", kernel, what));
+    if (v.offset > v.buffer->size() || bytes > v.buffer->size() - v.offset)
+        throw std::invalid_argument(
+            fmt::format("{}: operand '{}' needs {} bytes at offset {}, buffer '{}' has {}", kernel,
+                        what, bytes, v.offset, v.buffer->name(), v.buffer->size()));
+    return {v.buffer, access, v.offset, static_cast<size_t>(bytes)};
+}
+
+uint32_t flat_groups(uint64_t n, uint32_t wg, const vk::Capabilities& caps) {
+    uint64_t groups = std::max<uint64_t>(1, (n + wg - 1) / wg);
+    return static_cast<uint32_t>(std::min<uint64_t>(groups, caps.max_workgroup_count[0]));
+}
+
+vk::Buffer upload_as(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, std::string name) {
+    const size_t bytes = std::max<size_t>(4, (v.size() * dtype_bytes(dtype) + 3) & ~size_t(3));
+    vk::Buffer b(ctx, bytes, vk::MemoryKind::DeviceLocal, std::move(name));
+    if (dtype == Dtype::F16) {
+        std::vector<uint16_t> h(v.size());
+        for (size_t i = 0; i < v.size(); ++i) h[i] = f32_to_f16(v[i]);
+        ctx.upload(b, h.data(), h.size() * 2);
+    } else {
+        ctx.upload(b, v.data(), v.size() * 4);
+    }
+    return b;
+}
+
+std::vector<float> download_as(vk::Context& ctx, const vk::Buffer& b, size_t n, Dtype dtype) {
+    std::vector<float> v(n);
+    if (dtype == Dtype::F16) {
+        std::vector<uint16_t> h(n);
+        ctx.download(b, h.data(), n * 2);
+        for (size_t i = 0; i < n; ++i) v[i] = f16_to_f32(h[i]);
+    } else {
+        ctx.download(b, v.data(), n * 4);
+    }
+    return v;
+}
+
+}  // namespace eqvk::kernels

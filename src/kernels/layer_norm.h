@@ -1,0 +1,37 @@
+// LayerNorm with fused residual add (shaders/layer_norm.comp, layer_norm_f16.comp):
+// y = LN(x + res)·gamma + beta per row of C channels, statistics in fp32 (nn.LayerNorm: biased
+// variance, eps). Rows of worlds at or past a GPU-side count are skipped, so one recorded Program
+// serves any batch up to its capacity.
+#pragma once
+#include <cstdint>
+
+#include "kernels/gemm.h"
+
+namespace eqvk::kernels {
+
+class KernelCache;
+
+/// Mirrors the push block of shaders/common/layer_norm_impl.glsl.
+struct LayerNormPush {
+    uint32_t rows, C;
+    uint32_t rows_per_world;  // row r belongs to world world_base + r / rows_per_world
+    uint32_t world_base;
+    float eps;
+};
+static_assert(sizeof(LayerNormPush) <= 128);
+
+struct LayerNormArgs {
+    uint32_t rows = 0, C = 0;
+    uint32_t rows_per_world = 32, world_base = 0;
+    float eps = 1e-5f;
+    bool residual = true;
+    Dtype dtype = Dtype::F32;  // storage of x, res, y (gamma and beta are always f32)
+};
+
+/// Records y = LN(x (+ res)).
+///   x, res, y: [rows][C] dtype (y must not alias x or res; res unused without args.residual)
+///   gamma, beta: [C] f32      count: uint32 [1] worlds to compute
+void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& args, BufferView x,
+                BufferView res, BufferView gamma, BufferView beta, BufferView y, BufferView count);
+
+}  // namespace eqvk::kernels

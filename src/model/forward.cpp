@@ -1,0 +1,289 @@
+// GPU forward: weights upload (fp32 or fp16 copies), the recording of one forward per capacity in
+// slices that respect the device's binding limits, and the host-input wrapper that chunks batches.
+#include "model/forward.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "kernels/attention.h"
+#include "kernels/binding.h"
+#include "kernels/embed_gather.h"
+#include "kernels/gemm_tiles.h"
+#include "kernels/layer_norm.h"
+#include "kernels/oracle_heads.h"
+#include "kernels/registry.h"
+#include "util/error.h"
+#include "util/half.h"
+#include "vk/context.h"
+
+namespace eqvk::model {
+namespace {
+
+using kernels::Dtype;
+
+GpuWeights::Linear upload_linear(vk::Context& ctx, const std::vector<float>& w,
+                                 const std::vector<float>& b, Dtype dt, const std::string& name) {
+    return {kernels::upload_as(ctx, w, dt, name + ".weight"),
+            kernels::upload_as(ctx, b, dt, name + ".bias")};
+}
+
+/// Bytes per world of the largest per-slice binding (activations and GEMM operands).
+uint64_t bytes_per_world(const ModelConfig& c, Dtype dt) {
+    const uint64_t widest = std::max({c.input_dim(), 3 * c.embed_dim, c.ff_dim});
+    return widest * N_TOKENS * kernels::dtype_bytes(dt);
+}
+
+}  // namespace
+
+GpuWeights::GpuWeights(vk::Context& ctx, const Weights& w, Dtype dtype)
+    : tables(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.tables"),
+      embed_info(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.embed_info"),
+      input_proj(upload_linear(ctx, w.input_proj_weight, w.input_proj_bias, dtype, "input_proj")),
+      head_w(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.head_w"),
+      config_(w.config),
+      dtype_(dtype) {
+    const ModelConfig& c = w.config;
+    // Embedding tables concatenated in column order; info[j] says where output column j reads.
+    std::vector<float> all;
+    std::vector<kernels::EmbedColumn> info;
+    for (int col = 0; col < N_FEATURES; ++col) {
+        const auto base = static_cast<uint32_t>(all.size());
+        const auto width = static_cast<uint32_t>(c.feature_width(col));
+        for (uint32_t k = 0; k < width; ++k)
+            info.push_back({uint32_t(col), base + k, width, uint32_t(FEATURES[col].rows)});
+        all.insert(all.end(), w.embed[col].begin(), w.embed[col].end());
+    }
+    tables = kernels::upload_as(ctx, all, Dtype::F32, "oracle.tables");
+    embed_info = vk::Buffer(ctx, info.size() * sizeof(kernels::EmbedColumn),
+                            vk::MemoryKind::DeviceLocal, "oracle.embed_info");
+    ctx.upload(embed_info, info.data(), info.size() * sizeof(kernels::EmbedColumn));
+    for (size_t l = 0; l < w.layers.size(); ++l) {
+        const LayerWeights& lw = w.layers[l];
+        const std::string p = fmt::format("layers.{}.", l);
+        layers.push_back(
+            {upload_linear(ctx, lw.in_proj_weight, lw.in_proj_bias, dtype, p + "in_proj"),
+             upload_linear(ctx, lw.out_proj_weight, lw.out_proj_bias, dtype, p + "out_proj"),
+             upload_linear(ctx, lw.linear1_weight, lw.linear1_bias, dtype, p + "linear1"),
+             upload_linear(ctx, lw.linear2_weight, lw.linear2_bias, dtype, p + "linear2"),
+             kernels::upload_as(ctx, lw.norm1_weight, Dtype::F32, p + "norm1.weight"),
+             kernels::upload_as(ctx, lw.norm1_bias, Dtype::F32, p + "norm1.bias"),
+             kernels::upload_as(ctx, lw.norm2_weight, Dtype::F32, p + "norm2.weight"),
+             kernels::upload_as(ctx, lw.norm2_bias, Dtype::F32, p + "norm2.bias")});
+    }
+    std::vector<float> heads(w.output_proj_weight);
+    heads.push_back(w.output_proj_bias[0]);
+    heads.insert(heads.end(), w.value_head_weight.begin(), w.value_head_weight.end());
+    heads.push_back(w.value_head_bias[0]);
+    head_w = kernels::upload_as(ctx, heads, Dtype::F32, "oracle.head_w");
+}
+
+double forward_flops(const ModelConfig& c, uint64_t worlds) {
+    const double E = c.embed_dim, F = c.ff_dim, T = N_TOKENS,
+                 R = 8;                  // R: rows kept in the last layer
+    double mac = T * c.input_dim() * E;  // input_proj
+    const double full = T * (3 * E * E + E * E + 2 * E * F) + 2 * T * T * E;  // GEMMs + QKᵀ, PV
+    mac += (c.n_layers - 1) * full;
+    mac += T * 3 * E * E + 2 * R * T * E + R * (E * E + 2 * E * F);  // last layer
+    mac += R * E;                                                    // heads
+    return 2.0 * mac * double(worlds);
+}
+
+uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, Dtype dtype) {
+    uint64_t by_range = caps.max_storage_buffer_range / bytes_per_world(c, dtype);
+    uint64_t s = std::min<uint64_t>({by_range, caps.max_workgroup_count[1], 1u << 20});
+    s -= s % 64;
+    if (s == 0) throw std::invalid_argument("forward: one world's activations exceed a binding");
+    return static_cast<uint32_t>(s);
+}
+
+ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights& weights,
+                                   vk::Program& prog, const ForwardIo& io, uint32_t capacity,
+                                   uint32_t max_slice)
+    : w_(weights),
+      capacity_(capacity),
+      slice_(0),
+      emb_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.emb"),
+      x_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.x"),
+      qkv_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.qkv"),
+      att_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.att"),
+      tmp_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.tmp"),
+      h_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.h"),
+      f_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.f"),
+      workspace_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.workspace") {
+    if (capacity == 0) throw std::invalid_argument("forward: capacity 0");
+    vk::Context& ctx = cache.context();
+    const ModelConfig& c = w_.config();
+    slice_ = std::min(capacity, max_slice_worlds(ctx.caps(), c, w_.dtype()));
+    if (max_slice) slice_ = std::min(slice_, max_slice);
+    const uint64_t rows = uint64_t(slice_) * N_TOKENS, eb = kernels::dtype_bytes(w_.dtype());
+    auto act = [&](uint64_t cols, const char* name) {
+        return vk::Buffer(ctx, std::max<uint64_t>(4, (rows * cols * eb + 3) & ~3ull),
+                          vk::MemoryKind::DeviceLocal, name);
+    };
+    const uint64_t E = c.embed_dim;
+    emb_ = act(c.input_dim(), "fwd.emb");
+    x_ = act(E, "fwd.x");
+    qkv_ = act(3 * E, "fwd.qkv");
+    att_ = act(E, "fwd.att");
+    tmp_ = act(E, "fwd.tmp");
+    h_ = act(E, "fwd.h");
+    f_ = act(c.ff_dim, "fwd.f");
+    // Split-K scratch: the largest any GEMM of a full slice or the remainder slice asks for.
+    auto dev = kernels::GemmDevice::from_caps(ctx.caps());
+    size_t ws = 4;
+    for (uint32_t worlds : {slice_, capacity % slice_})
+        for (uint32_t m : {worlds * 32, worlds * 8}) {
+            if (m == 0) continue;
+            const uint32_t shapes[][2] = {{uint32_t(E), uint32_t(c.input_dim())},
+                                          {uint32_t(3 * E), uint32_t(E)},
+                                          {uint32_t(E), uint32_t(E)},
+                                          {uint32_t(c.ff_dim), uint32_t(E)},
+                                          {uint32_t(E), uint32_t(c.ff_dim)}};
+            for (auto [n, k] : shapes)
+                ws = std::max(ws, kernels::plan_gemm(dev, m, n, k, w_.dtype()).workspace_bytes());
+        }
+    workspace_ = vk::Buffer(ctx, ws, vk::MemoryKind::DeviceLocal, "fwd.workspace");
+    // Rows past the count are computed by the GEMMs: start them at zero so they stay finite.
+    vk::Program init(ctx, "forward init");
+    for (vk::Buffer* b : {&emb_, &x_, &qkv_, &att_, &tmp_, &h_, &f_}) init.fill(*b, 0);
+    init.run();
+    for (uint32_t base = 0; base < capacity; base += slice_)
+        record_slice(cache, prog, io, base, std::min(slice_, capacity - base));
+}
+
+void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& prog,
+                                    const ForwardIo& io, uint32_t base, uint32_t worlds) {
+    const ModelConfig& c = w_.config();
+    const Dtype dt = w_.dtype();
+    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim), D_in = uint32_t(c.input_dim());
+    const uint32_t R = worlds * N_TOKENS, R8 = worlds * 8;
+    auto dev = kernels::GemmDevice::from_caps(cache.context().caps());
+    const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
+    auto linear = [&](uint32_t m, const GpuWeights::Linear& lin, uint32_t n, uint32_t k,
+                      kernels::Epilogue epi, const vk::Buffer& a, const vk::Buffer& out) {
+        auto plan = kernels::plan_gemm(dev, m, n, k, dt, epi);
+        kernels::gemm(cache, prog, plan, a, lin.weight, lin.bias, {}, out, workspace_);
+    };
+    auto norm = [&](uint32_t rows, uint32_t rows_per_world, const vk::Buffer& x,
+                    const vk::Buffer& res, const vk::Buffer& g, const vk::Buffer& b,
+                    const vk::Buffer& y) {
+        kernels::LayerNormArgs a{rows, E, rows_per_world, base, 1e-5f, true, dt};
+        kernels::layer_norm(cache, prog, a, x, res, g, b, y, io.count);
+    };
+    // Step 1. Embeddings and input_proj.
+    kernels::embed_gather(cache, prog, {worlds, base, dt}, D_in, io.tokens, w_.tables,
+                          w_.embed_info, emb_, io.count);
+    linear(R, w_.input_proj, E, D_in, bias, emb_, x_);
+    // Step 2. Encoder layers: x → LN1(x + out_proj(MHA(x))) = h → LN2(h + FFN(h)) = x.
+    for (size_t l = 0; l < w_.layers.size(); ++l) {
+        const GpuWeights::Layer& lw = w_.layers[l];
+        const bool last = l + 1 == w_.layers.size();
+        linear(R, lw.in_proj, 3 * E, E, bias, x_, qkv_);
+        kernels::AttentionArgs aa{worlds, E, uint32_t(c.n_heads), base, last, dt};
+        if (!last) {
+            kernels::attention(cache, prog, aa, qkv_, io.mask, io.actor, att_, {}, {}, io.count);
+            linear(R, lw.out_proj, E, E, bias, att_, tmp_);
+            norm(R, 32, tmp_, x_, lw.norm1_weight, lw.norm1_bias, h_);
+            linear(R, lw.linear1, F, E, bias_relu, h_, f_);
+            linear(R, lw.linear2, E, F, bias, f_, tmp_);
+            norm(R, 32, tmp_, h_, lw.norm2_weight, lw.norm2_bias, x_);
+            continue;
+        }
+        // Step 3. Last layer: attention on the 8 rows the heads read (x's rows gathered into h),
+        // then everything on 8 rows per world; the heads write q and value.
+        kernels::attention(cache, prog, aa, qkv_, io.mask, io.actor, att_, x_, h_, io.count);
+        linear(R8, lw.out_proj, E, E, bias, att_, tmp_);
+        norm(R8, 8, tmp_, h_, lw.norm1_weight, lw.norm1_bias, x_);
+        linear(R8, lw.linear1, F, E, bias_relu, x_, f_);
+        linear(R8, lw.linear2, E, F, bias, f_, tmp_);
+        norm(R8, 8, tmp_, x_, lw.norm2_weight, lw.norm2_bias, h_);
+        kernels::oracle_heads(cache, prog, {worlds, base, E, dt}, h_, w_.head_w, io.q, io.value,
+                              io.count);
+    }
+}
+
+GpuForward::GpuForward(vk::Context& ctx, kernels::KernelCache& cache, const GpuWeights& weights,
+                       uint32_t capacity, vk::ProgramOptions options, uint32_t max_slice)
+    : ctx_(ctx),
+      capacity_(capacity),
+      tokens_(ctx, size_t(capacity) * N_TOKENS * N_FEATURES, vk::MemoryKind::DeviceLocal,
+              "fwd.tokens"),
+      mask_(ctx, size_t(capacity) * N_TOKENS, vk::MemoryKind::DeviceLocal, "fwd.mask"),
+      actor_(ctx, size_t(capacity) * 4, vk::MemoryKind::DeviceLocal, "fwd.actor"),
+      count_(ctx, 4, vk::MemoryKind::DeviceLocal, "fwd.count"),
+      q_(ctx, size_t(capacity) * N_SLOTS * 4, vk::MemoryKind::DeviceLocal, "fwd.q"),
+      value_(ctx, size_t(capacity) * 4, vk::MemoryKind::DeviceLocal, "fwd.value") {
+    prog_ = std::make_unique<vk::Program>(ctx, fmt::format("forward x{}", capacity), options);
+    rec_ = std::make_unique<ForwardRecording>(cache, weights, *prog_,
+                                              ForwardIo{tokens_, mask_, actor_, count_, q_, value_},
+                                              capacity, max_slice);
+    prog_->finalize();
+}
+
+GpuForward::~GpuForward() = default;
+
+ForwardOutputs GpuForward::run(const ForwardInputs& in) {
+    validate_inputs(in, "forward input");
+    const auto n = static_cast<size_t>(in.batch);
+    ForwardOutputs out{std::vector<double>(n * N_SLOTS), std::vector<double>(n)};
+    std::vector<float> q, v;
+    for (size_t b0 = 0; b0 < n; b0 += capacity_) {
+        const auto m = static_cast<uint32_t>(std::min<size_t>(capacity_, n - b0));
+        ctx_.upload(tokens_, in.tokens.data() + b0 * N_TOKENS * N_FEATURES,
+                    size_t(m) * N_TOKENS * N_FEATURES);
+        ctx_.upload(mask_, in.mask.data() + b0 * N_TOKENS, size_t(m) * N_TOKENS);
+        ctx_.upload(actor_, in.actor.data() + b0, size_t(m) * 4);
+        ctx_.upload(count_, &m, 4);
+        prog_->run();
+        q.resize(size_t(m) * N_SLOTS);
+        v.resize(m);
+        ctx_.download(q_, q.data(), q.size() * 4);
+        ctx_.download(value_, v.data(), v.size() * 4);
+        std::copy(q.begin(), q.end(), out.q.begin() + b0 * N_SLOTS);
+        std::copy(v.begin(), v.end(), out.value.begin() + b0);
+    }
+    return out;
+}
+
+kernels::SelftestLine forward_selftest(vk::Context& ctx, Dtype dtype) {
+    kernels::SelftestLine line{"forward", "vs forward_ref", kernels::dtype_name(dtype), true, 0.0,
+                               ""};
+    if (dtype == Dtype::F16 && !ctx.caps().storage_buffer_16bit) {
+        line.detail = "skipped: no 16-bit storage";
+        return line;
+    }
+    kernels::KernelCache cache(ctx);
+    const double tol = dtype == Dtype::F16 ? 2e-2 : 1e-4;  // of the output range
+    for (const ModelConfig c : {ModelConfig{24, 2, 1, 32}, ModelConfig{64, 4, 2, 128}}) {
+        const Weights w = random_weights(c, 3);
+        const InputBatch in = random_inputs(19, 5);
+        const ForwardOutputs want = forward_ref(w, in.view());
+        GpuWeights gw(ctx, w, dtype);
+        GpuForward fwd(ctx, cache, gw, 8, {}, 3);  // three chunks, slices of 3
+        const ForwardOutputs got = fwd.run(in.view());
+        double range = 0.0, err = 0.0;
+        for (size_t i = 0; i < want.q.size(); ++i) {
+            range = std::max(range, std::abs(want.q[i]));
+            err = std::max(err, std::abs(got.q[i] - want.q[i]));
+        }
+        for (size_t i = 0; i < want.value.size(); ++i) {
+            range = std::max(range, std::abs(want.value[i]));
+            err = std::max(err, std::abs(got.value[i] - want.value[i]));
+        }
+        const double rel = err / std::max(range, 1e-30);
+        line.max_err = std::max(line.max_err, rel);
+        if (!(rel <= tol) && line.ok) {
+            line.ok = false;
+            line.detail = fmt::format("{}/{}/{}/{}: error {:.3g} of the output range (tol {:.0e})",
+                                      c.embed_dim, c.n_heads, c.n_layers, c.ff_dim, rel, tol);
+        }
+    }
+    if (line.ok) line.detail = "24/2/1/32 and 64/4/2/128, B=19 in chunks of 8, error rel. to range";
+    return line;
+}
+
+}  // namespace eqvk::model

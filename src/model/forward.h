@@ -1,0 +1,117 @@
+// The oracle forward on the GPU (spec §4.1), recorded into a vk::Program once per batch capacity:
+// embedding gather → input_proj → L post-norm encoder layers (QKV GEMM, fused attention, out_proj,
+// residual + LayerNorm, ReLU FFN, residual + LayerNorm) → Q and value heads. The last layer runs
+// past attention only on the 8 rows per world the heads read. fp32 or fp16 storage, fp32
+// accumulation, LayerNorm and softmax in fp32. A GPU-side world count lets one recording serve any
+// batch up to its capacity (docs/model.md, "GPU forward").
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/gemm.h"
+#include "kernels/selftest.h"
+#include "model/forward_ref.h"
+#include "model/weights.h"
+#include "vk/buffer.h"
+#include "vk/program.h"
+
+namespace eqvk::kernels {
+class KernelCache;
+}
+
+namespace eqvk::model {
+
+/// The weights on the device, uploaded once: GEMM weights and biases in the storage dtype (fp16
+/// copies in fp16 mode), LayerNorm parameters, embedding tables and head weights in f32.
+class GpuWeights {
+public:
+    GpuWeights(vk::Context& ctx, const Weights& w, kernels::Dtype dtype);
+    const ModelConfig& config() const { return config_; }
+    kernels::Dtype dtype() const { return dtype_; }
+
+    struct Linear {
+        vk::Buffer weight;  // [out][in] dtype
+        vk::Buffer bias;    // [out] dtype
+    };
+    struct Layer {
+        Linear in_proj, out_proj, linear1, linear2;
+        vk::Buffer norm1_weight, norm1_bias, norm2_weight, norm2_bias;  // [E] f32
+    };
+    vk::Buffer tables;      // the 12 embedding tables concatenated, f32
+    vk::Buffer embed_info;  // [D_in] kernels::EmbedColumn
+    Linear input_proj;      // [E][D_in]
+    std::vector<Layer> layers;
+    vk::Buffer head_w;  // [2][E+1] f32: output_proj weight|bias, value_head weight|bias
+
+private:
+    ModelConfig config_;
+    kernels::Dtype dtype_;
+};
+
+/// The caller's buffers a recorded forward reads and writes (views may carry offsets).
+struct ForwardIo {
+    kernels::BufferView tokens;  // [capacity][32][12] int8 feature values (validated by the writer)
+    kernels::BufferView mask;    // [capacity][32] int8, 1 = real token, 0 = padding
+    kernels::BufferView actor;   // [capacity] int32 seat 0..3
+    kernels::BufferView count;   // uint32 [1]: worlds to evaluate in this submit, ≤ capacity
+    kernels::BufferView q;       // [capacity][7] f32, written for worlds < count
+    kernels::BufferView value;   // [capacity] f32, written for worlds < count
+};
+
+/// FLOPs of the forward as eqvk computes it for `worlds` worlds (GEMMs, attention and heads; the
+/// last layer past attention on 8 rows per world). E=256/8/6/512: ≈ 0.18 GFLOP per world.
+double forward_flops(const ModelConfig& c, uint64_t worlds);
+
+/// Largest number of worlds one slice of the recording can hold on this device: every binding
+/// within maxStorageBufferRange, worlds within the attention grid's y limit; a multiple of 64.
+uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, kernels::Dtype dtype);
+
+/// One forward recorded into `prog` for `capacity` worlds: owns the activations (sized for one
+/// slice of ≤ max_slice_worlds worlds; slices run one after another inside the Program) and must
+/// outlive every submit of `prog`. Every submit evaluates worlds 0..count-1 as read from io.count
+/// on the GPU; rows past the count are computed by the GEMMs on stale (finite) data and skipped by
+/// every other kernel.
+class ForwardRecording {
+public:
+    /// `max_slice` (0 = max_slice_worlds) caps the worlds per slice (tests use it to force slices).
+    ForwardRecording(kernels::KernelCache& cache, const GpuWeights& weights, vk::Program& prog,
+                     const ForwardIo& io, uint32_t capacity, uint32_t max_slice = 0);
+    uint32_t capacity() const { return capacity_; }
+    uint32_t slice_worlds() const { return slice_; }
+
+private:
+    void record_slice(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io,
+                      uint32_t world_base, uint32_t worlds);
+    const GpuWeights& w_;
+    uint32_t capacity_, slice_;
+    vk::Buffer emb_, x_, qkv_, att_, tmp_, h_, f_, workspace_;
+};
+
+/// A self-contained forward for host inputs: its own Program and input/output buffers for
+/// `capacity` worlds. run() uploads, submits, waits and reads back; batches above the capacity run
+/// in chunks of `capacity` (no re-recording either way).
+class GpuForward {
+public:
+    GpuForward(vk::Context& ctx, kernels::KernelCache& cache, const GpuWeights& weights,
+               uint32_t capacity, vk::ProgramOptions options = {}, uint32_t max_slice = 0);
+    ~GpuForward();
+    /// Outputs in the reference's layout (q [B][7], value [B]); validates `in` first.
+    ForwardOutputs run(const ForwardInputs& in);
+    vk::Program& program() { return *prog_; }
+    uint32_t capacity() const { return capacity_; }
+    uint32_t slice_worlds() const { return rec_->slice_worlds(); }
+
+private:
+    vk::Context& ctx_;
+    uint32_t capacity_;
+    vk::Buffer tokens_, mask_, actor_, count_, q_, value_;
+    std::unique_ptr<ForwardRecording> rec_;
+    std::unique_ptr<vk::Program> prog_;  // destroyed before the buffers it uses
+};
+
+/// `eqvk selftest`'s forward line: random weights at two sizes (24/2/1/32, 64/4/2/128), random
+/// inputs in chunks and slices, GPU vs forward_ref (fp32: 1e-4 of the output range; fp16: 2e-2).
+kernels::SelftestLine forward_selftest(vk::Context& ctx, kernels::Dtype dtype);
+
+}  // namespace eqvk::model
