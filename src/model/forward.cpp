@@ -95,7 +95,7 @@ double forward_flops(const ModelConfig& c, uint64_t worlds) {
 uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, Dtype dtype) {
     uint64_t by_range = caps.max_storage_buffer_range / bytes_per_world(c, dtype);
     uint64_t s = std::min<uint64_t>({by_range, caps.max_workgroup_count[1], 1u << 20});
-    s -= s % 64;
+    if (s >= 64) s -= s % 64;
     if (s == 0) throw std::invalid_argument("forward: one world's activations exceed a binding");
     return static_cast<uint32_t>(s);
 }

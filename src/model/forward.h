@@ -64,7 +64,8 @@ struct ForwardIo {
 double forward_flops(const ModelConfig& c, uint64_t worlds);
 
 /// Largest number of worlds one slice of the recording can hold on this device: every binding
-/// within maxStorageBufferRange, worlds within the attention grid's y limit; a multiple of 64.
+/// within maxStorageBufferRange, worlds within the attention grid's y limit; a multiple of 64 when
+/// at least 64. Throws std::invalid_argument when not even one world fits a binding.
 uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, kernels::Dtype dtype);
 
 /// One forward recorded into `prog` for `capacity` worlds: owns the activations (sized for one
