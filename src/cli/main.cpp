@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
         "GPU to use: an index from `eqvk devices`, or a case-insensitive name substring (default: "
         "the best usable device)");
     cli::Action action;
+    cli::add_run_command(app, global, action);
     cli::add_devices_command(app, global, action);
     cli::add_solve_command(app, global, action);
     cli::add_selftest_command(app, global, action);
