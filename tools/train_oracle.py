@@ -116,6 +116,8 @@ def train(a):
     total = steps_per_epoch * a.epochs
     warmup = max(1, int(a.warmup * total))
     model = DominoTransformer(a.embed, a.heads, a.layers, a.ff, dropout=a.dropout).to(device)
+    if a.init:  # warm start: continue training a model file's weights under a fresh schedule
+        model.load_state_dict(load_model_file(a.init)[0].state_dict())
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
     n_params = sum(p.numel() for p in model.parameters())
     info = json.load(open(os.path.join(a.data, "info.json"))) if os.path.exists(
@@ -159,6 +161,7 @@ def train(a):
                     val_seeds=info.get("val", "?"), states_per_train_seed=info.get("train_states", "?"), train_states=n,
                     epoch=epoch, epochs=a.epochs, batch=a.batch, lr=a.lr, weight_decay=a.wd, warmup=a.warmup,
                     dropout=a.dropout, value_weight=a.value_weight, seed=a.seed, loss_mode="qvalue",
+                    init=os.path.basename(a.init) if a.init else "none",
                     train_seconds=round(elapsed), torch=torch.__version__,
                     val_q_mae="%.4f" % m["q_mae"], val_q_gap="%.4f" % m["q_gap"])
         base = os.path.join(a.run, "epoch_%02d" % epoch)
@@ -217,6 +220,7 @@ def main():
     ap.add_argument("--ship", help="model file to ship as --out (plus golden io in --golden)")
     ap.add_argument("--out")
     ap.add_argument("--golden", default="tests/data/golden")
+    ap.add_argument("--init", help="training: start from this model file's weights (same shape)")
     ap.add_argument("--embed", type=int, default=64)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--layers", type=int, default=2)
