@@ -187,6 +187,12 @@ def evaluate(a):
     m = metrics(*predict(model, d, "cpu"), d)
     m["model"], m["split"], m["seeds"] = os.path.basename(a.eval), a.split, sorted(set(d["seed"].tolist()))
     print(json.dumps(m, indent=1))
+    if a.markdown:
+        print("| trick | states | Q-MAE | Q-gap | zero-regret | blunder | V-MAE |\n| --- | --- | --- | --- | --- | --- | --- |")
+        for k, r in [("all", m)] + sorted(m["by_trick"].items(), key=lambda kv: int(kv[0])):
+            print("| %s | %d | %.2f | %.3f | %.1f%% | %.2f%% | %.2f |" % (
+                k, r["states"], r["q_mae"], r["q_gap"], 100 * r["zero_regret_rate"], 100 * r["blunder_rate"],
+                r["value_mae"]))
     return m
 
 
@@ -217,6 +223,7 @@ def main():
     ap.add_argument("--run", help="training: output directory for per-epoch model files and checkpoints")
     ap.add_argument("--eval", help="evaluate this model file and exit")
     ap.add_argument("--split", default="test")
+    ap.add_argument("--markdown", action="store_true", help="--eval: also print a markdown table")
     ap.add_argument("--ship", help="model file to ship as --out (plus golden io in --golden)")
     ap.add_argument("--out")
     ap.add_argument("--golden", default="tests/data/golden")
