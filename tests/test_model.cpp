@@ -99,6 +99,26 @@ void check_input_error(const InputBatch& in, const std::vector<std::string>& fra
     }
 }
 
+// Runs forward_ref on GOLDEN/<name>.io.safetensors and compares with torch's fp32 and float64 outputs.
+ForwardOutputs check_parity(const Weights& w, const std::string& name) {
+    const auto io_file = io::read_safetensors(GOLDEN / (name + ".io.safetensors"));
+    const InputBatch in = inputs_from_safetensors(io_file, name);
+    ForwardOutputs out = forward_ref(w, in.view());
+    const Err q32 = compare(out.q, as_doubles(io_file.get("q"))),
+              v32 = compare(out.value, as_doubles(io_file.get("value")));
+    const Err q64 = compare(out.q, as_doubles(io_file.get("q64"))),
+              v64 = compare(out.value, as_doubles(io_file.get("value64")));
+    MESSAGE(name, " (", io::dtype_name(w.file_dtype), ", B=", in.batch,
+            "): vs torch fp32 q max abs ", q32.max_abs, " rel ", q32.max_rel, ", value abs ",
+            v32.max_abs, " rel ", v32.max_rel, "; vs torch f64 q rel ", q64.max_rel, " value rel ",
+            v64.max_rel);
+    CHECK(q32.max_rel < 1e-4);
+    CHECK(v32.max_rel < 1e-4);
+    CHECK(q64.max_rel < 1e-9);  // same math in double: only summation order differs
+    CHECK(v64.max_rel < 1e-9);
+    return out;
+}
+
 }  // namespace
 
 TEST_SUITE("model") {
@@ -355,23 +375,24 @@ TEST_SUITE("model") {
     TEST_CASE("forward_ref: parity with PyTorch on every golden size") {
         for (const std::string name : SIZES) {
             INFO("golden ", name);
-            const Weights w = load_weights(GOLDEN / (name + ".model.safetensors"));
-            const auto io_file = io::read_safetensors(GOLDEN / (name + ".io.safetensors"));
-            const InputBatch in = inputs_from_safetensors(io_file, name);
-            const ForwardOutputs out = forward_ref(w, in.view());
-            const Err q32 = compare(out.q, as_doubles(io_file.get("q"))),
-                      v32 = compare(out.value, as_doubles(io_file.get("value")));
-            const Err q64 = compare(out.q, as_doubles(io_file.get("q64"))),
-                      v64 = compare(out.value, as_doubles(io_file.get("value64")));
-            MESSAGE(name, " (", io::dtype_name(w.file_dtype), ", B=", in.batch,
-                    "): vs torch fp32 q max abs ", q32.max_abs, " rel ", q32.max_rel,
-                    ", value abs ", v32.max_abs, " rel ", v32.max_rel, "; vs torch f64 q rel ",
-                    q64.max_rel, " value rel ", v64.max_rel);
-            CHECK(q32.max_rel < 1e-4);
-            CHECK(v32.max_rel < 1e-4);
-            CHECK(q64.max_rel < 1e-9);  // same math in double: only summation order differs
-            CHECK(v64.max_rel < 1e-9);
+            check_parity(load_weights(GOLDEN / (name + ".model.safetensors")), name);
         }
+    }
+
+    TEST_CASE("shipped model: models/eqvk-oracle-e64 loads, gives finite outputs, matches torch") {
+        // Written by tools/train_oracle.py --ship, with torch's outputs on 32 test-split states.
+        const std::string name = "eqvk-oracle-e64";
+        const fs::path file = fs::path(EQVK_TEST_DATA_DIR).parent_path().parent_path() / "models" /
+                              (name + ".safetensors");
+        if (!fs::exists(file)) {
+            MESSAGE("skipped: no ", file.string());
+            return;
+        }
+        const Weights w = load_weights(file);
+        CHECK(w.config.embed_dim == 64);
+        const ForwardOutputs out = check_parity(w, name);
+        CHECK(std::all_of(out.q.begin(), out.q.end(), [](double x) { return std::isfinite(x); }));
+        CHECK(std::all_of(out.value.begin(), out.value.end(), [](double x) { return std::isfinite(x); }));
     }
 }
 

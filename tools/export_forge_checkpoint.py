@@ -107,6 +107,25 @@ def write_safetensors(path, tensors, metadata):
     os.replace(tmp, path)
 
 
+def read_safetensors(path):
+    """({name: numpy array}, {metadata}) of a safetensors file (numeric dtypes except BF16, which is widened)."""
+    with open(path, "rb") as f:
+        raw = f.read()
+    (n,) = struct.unpack("<Q", raw[:8])
+    header = json.loads(raw[8:8 + n])
+    meta = header.pop("__metadata__", {})
+    out = {}
+    for name, e in header.items():
+        b, end = e["data_offsets"]
+        buf = raw[8 + n + b:8 + n + end]
+        if e["dtype"] == "BF16":
+            arr = bf16_bits_to_f32(np.frombuffer(buf, "<u2"))
+        else:
+            arr = np.frombuffer(buf, ST_DTYPES[e["dtype"]])
+        out[name] = arr.reshape(e["shape"])
+    return out, meta
+
+
 # ---- restricted unpickling of a torch.save zip
 
 STORAGES = {"FloatStorage": "<f4", "HalfStorage": "<f2", "BFloat16Storage": "bf16", "DoubleStorage": "<f8",
