@@ -99,7 +99,8 @@ void check_input_error(const InputBatch& in, const std::vector<std::string>& fra
     }
 }
 
-// Runs forward_ref on GOLDEN/<name>.io.safetensors and compares with torch's fp32 and float64 outputs.
+// Runs forward_ref on GOLDEN/<name>.io.safetensors and compares with torch's fp32 and float64
+// outputs.
 ForwardOutputs check_parity(const Weights& w, const std::string& name) {
     const auto io_file = io::read_safetensors(GOLDEN / (name + ".io.safetensors"));
     const InputBatch in = inputs_from_safetensors(io_file, name);
@@ -392,7 +393,8 @@ TEST_SUITE("model") {
         CHECK(w.config.embed_dim == 64);
         const ForwardOutputs out = check_parity(w, name);
         CHECK(std::all_of(out.q.begin(), out.q.end(), [](double x) { return std::isfinite(x); }));
-        CHECK(std::all_of(out.value.begin(), out.value.end(), [](double x) { return std::isfinite(x); }));
+        CHECK(std::all_of(out.value.begin(), out.value.end(),
+                          [](double x) { return std::isfinite(x); }));
     }
 }
 

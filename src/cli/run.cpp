@@ -1,6 +1,7 @@
-// `eqvk run config.toml [--set key=value]… [--shard i/n]`: the main job. Plans the shards, skips the ones a
-// previous run finished, plays each shard's games through the GPU pipeline in batches and writes the shard
-// atomically; Ctrl-C discards the shard in flight (a re-run resumes there). Prints progress and a summary.
+// `eqvk run config.toml [--set key=value]… [--shard i/n]`: the main job. Plans the shards, skips
+// the ones a previous run finished, plays each shard's games through the GPU pipeline in batches
+// and writes the shard atomically; Ctrl-C discards the shard in flight (a re-run resumes there).
+// Prints progress and a summary.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "eq/dataset.h"
@@ -30,7 +32,9 @@ namespace eqvk::cli {
 namespace {
 
 std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) { g_interrupted = true; }
+extern "C" void on_sigint(int) {
+    g_interrupted = true;
+}
 
 struct RunArgs {
     std::string config;
@@ -71,21 +75,32 @@ ModelBytes model_bytes(const io::RunConfig& c) {
 #endif
 }
 
-/// Games per batch: the config's, or the most (≤ 256, ≤ the largest shard) whose buffers fit the memory
-/// budget and whose token buffer fits one storage-buffer binding.
-uint32_t choose_games_per_batch(const io::RunConfig& c, const vk::Capabilities& caps) {
+/// Games per batch and worlds in flight per game: the config's games per batch, or the most (≤ 256,
+/// ≤ one shard) whose buffers fit the memory budget and whose token buffer fits one storage-buffer
+/// binding; when even one game's M worlds do not fit, the worlds go through in chunks (results do
+/// not change).
+std::pair<uint32_t, uint32_t> choose_batch(const io::RunConfig& c, const vk::Capabilities& caps) {
     const uint32_t m = c.sampling.worlds;
-    uint64_t budget = c.device.memory_budget_mb ? c.device.memory_budget_mb << 20 : caps.device_local_budget() / 2;
-    uint32_t most = static_cast<uint32_t>(std::min<uint64_t>({256, c.games.count, c.output.games_per_shard}));
-    if (c.device.games_per_batch) return std::min(c.device.games_per_batch, most);
-    uint32_t n = most;
-    while (n > 1 && (eq::pipeline_bytes(n, m) > budget ||
-                     uint64_t(n) * m * 384 > caps.max_storage_buffer_range))
-        n = n / 2;
-    if (eq::pipeline_bytes(n, m) > budget)
-        throw InputError(fmt::format("device.memory_budget_mb: one game with {} worlds needs {:.0f} MiB", m,
-                                     eq::pipeline_bytes(1, m) / 1048576.0));
-    return n;
+    const uint64_t budget = c.device.memory_budget_mb ? c.device.memory_budget_mb << 20
+                                                      : caps.device_local_budget() / 2;
+    const uint64_t tokens_per_binding =
+        caps.max_storage_buffer_range / 384;  // int8 [32][12] per world
+    auto fits = [&](uint32_t n, uint32_t chunk) {
+        return eq::pipeline_bytes(n, chunk) <= budget && uint64_t(n) * chunk <= tokens_per_binding;
+    };
+    uint32_t n =
+        static_cast<uint32_t>(std::min<uint64_t>({256, c.games.count, c.output.games_per_shard}));
+    if (c.device.games_per_batch)
+        n = std::min(c.device.games_per_batch, n);
+    else
+        while (n > 1 && !fits(n, m)) n /= 2;
+    uint32_t chunk = m;
+    while (chunk > 1 && !fits(n, chunk)) chunk = (chunk + 1) / 2;
+    if (!fits(n, chunk))
+        throw InputError(fmt::format(
+            "device.memory_budget_mb: {} games per batch need {:.0f} MiB even one world at a time",
+            n, eq::pipeline_bytes(n, 1) / 1048576.0));
+    return {n, chunk};
 }
 
 class Progress {
@@ -96,7 +111,8 @@ public:
         last_.reset();
         double s = start_.seconds(), rate = s > 0 ? done / s : 0.0;
         double eta = rate > 0 ? (total_ - done) / rate : 0.0;
-        std::string line = fmt::format("games {}/{}  {:.2f} games/s  ETA {:.0f} s", done, total_, rate, eta);
+        std::string line =
+            fmt::format("games {}/{}  {:.2f} games/s  ETA {:.0f} s", done, total_, rate, eta);
         if (tty_) {
             int width = 30, filled = total_ ? static_cast<int>(width * done / total_) : width;
             std::fprintf(stderr, "\r[%s%s] %s", std::string(filled, '#').c_str(),
@@ -117,8 +133,8 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     io::RunConfig config = io::load_run_config(a.config, a.sets);
     auto [part, parts] = parse_part(a.shard);
     auto shards = eq::plan_shards(config, part, parts);
-    for (uint64_t s = config.games.start_seed; s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10);
-         ++s)
+    for (uint64_t s = config.games.start_seed;
+         s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10); ++s)
         eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
     ModelBytes model = model_bytes(config);
     const std::string model_hash = eq::fnv1a64_hex(model.bytes);
@@ -132,7 +148,8 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
             todo.push_back(s);
     }
     if (todo.empty()) {
-        std::fprintf(stderr, "eqvk run: nothing to do (%zu shard(s) already finished)\n", shards.size());
+        std::fprintf(stderr, "eqvk run: nothing to do (%zu shard(s) already finished)\n",
+                     shards.size());
         return 0;
     }
 
@@ -141,19 +158,25 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     vk::Context ctx(opt);
     const bool fp16 = config.model.precision == io::Precision::Fp16;
     if (fp16 && !ctx.caps().storage_buffer_16bit)
-        throw InputError(fmt::format("model.precision = \"fp16\" but {} has no 16-bit storage; use \"fp32\"",
-                                     ctx.caps().name));
+        throw InputError(
+            fmt::format("model.precision = \"fp16\" but {} has no 16-bit storage; use \"fp32\"",
+                        ctx.caps().name));
     kernels::KernelCache cache(ctx);
-    auto oracle = eq::make_oracle_evaluator(ctx, model.bytes, model.name, fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
+    auto oracle = eq::make_oracle_evaluator(ctx, model.bytes, model.name,
+                                            fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
     eq::PipelineOptions po;
-    po.games_per_batch = choose_games_per_batch(config, ctx.caps());
+    std::tie(po.games_per_batch, po.world_chunk) = choose_batch(config, ctx.caps());
     po.worlds = config.sampling.worlds;
     po.run_seed = config.sampling.seed;
     po.forge_compat = config.output.compat == io::CompatMode::Forge;
-    po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake : kernels::MoveRule::EQ;
+    po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake
+                                                              : kernels::MoveRule::EQ;
     eq::Pipeline pipeline(ctx, cache, *oracle, po);
-    std::fprintf(stderr, "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds, run seed %llu\n",
-                 todo.size(), oracle->describe().c_str(), ctx.caps().name.c_str(), po.games_per_batch, po.worlds,
+    std::fprintf(stderr,
+                 "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "
+                 "(%u at a time), run seed %llu\n",
+                 todo.size(), oracle->describe().c_str(), ctx.caps().name.c_str(),
+                 po.games_per_batch, po.worlds, po.world_chunk,
                  static_cast<unsigned long long>(po.run_seed));
 
     io::Metadata meta = {{"results_key", key},
@@ -172,8 +195,10 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     uint64_t done = 0;
     for (const auto& shard : todo) {
         std::vector<eq::GameRecord> records;
-        for (uint64_t first = shard.first_seed; first < shard.first_seed + shard.games; first += po.games_per_batch) {
-            uint64_t end = std::min<uint64_t>(first + po.games_per_batch, shard.first_seed + shard.games);
+        for (uint64_t first = shard.first_seed; first < shard.first_seed + shard.games;
+             first += po.games_per_batch) {
+            uint64_t end =
+                std::min<uint64_t>(first + po.games_per_batch, shard.first_seed + shard.games);
             std::vector<uint64_t> seeds;
             std::vector<int> decls;
             for (uint64_t s = first; s < end; ++s) {
@@ -185,8 +210,11 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
             done += seeds.size();
             progress.update(done);
             if (g_interrupted) {
-                std::fprintf(stderr, "\neqvk run: interrupted; %s discarded (nothing partial is written), re-run to "
-                                     "resume\n", shard.path.c_str());
+                std::fprintf(
+                    stderr,
+                    "\neqvk run: interrupted; %s discarded (nothing partial is written), re-run to "
+                    "resume\n",
+                    shard.path.c_str());
                 std::signal(SIGINT, SIG_DFL);
                 return 130;
             }
@@ -199,27 +227,34 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     const auto& st = pipeline.stats();
     double secs = wall.seconds(), gpu_total = 0;
     for (auto& [label, ms] : st.gpu_ms) gpu_total += ms;
-    fmt::print("games {}  decisions {}  worlds evaluated {}  in {:.2f} s: {:.2f} games/s, {:.0f} worlds/s\n", st.games,
-               st.decisions, st.worlds, secs, st.games / secs, st.worlds / secs);
+    fmt::print(
+        "games {}  decisions {}  worlds evaluated {}  in {:.2f} s: {:.2f} games/s, {:.0f} "
+        "worlds/s\n",
+        st.games, st.decisions, st.worlds, secs, st.games / secs, st.worlds / secs);
     fmt::print("submits per game {:.2f}, host wait {:.2f} s, GPU time {:.2f} s\n",
-               static_cast<double>(st.submits) / std::max<uint64_t>(st.games, 1), st.host_wait_s, gpu_total / 1e3);
+               static_cast<double>(st.submits) / std::max<uint64_t>(st.games, 1), st.host_wait_s,
+               gpu_total / 1e3);
     std::vector<std::pair<double, std::string>> by_time;
     for (auto& [label, ms] : st.gpu_ms) by_time.emplace_back(ms, label);
     std::sort(by_time.rbegin(), by_time.rend());
     for (auto& [ms, label] : by_time)
-        fmt::print("  {:<28} {:9.1f} ms  {:5.1f}%\n", label, ms, gpu_total > 0 ? 100.0 * ms / gpu_total : 0.0);
+        fmt::print("  {:<28} {:9.1f} ms  {:5.1f}%\n", label, ms,
+                   gpu_total > 0 ? 100.0 * ms / gpu_total : 0.0);
     return 0;
 }
 
 }  // namespace
 
 void add_run_command(CLI::App& app, const GlobalOptions& global, Action& action) {
-    auto* sub = app.add_subcommand("run", "Generate E[Q] training data into dataset shards (the main job)");
+    auto* sub =
+        app.add_subcommand("run", "Generate E[Q] training data into dataset shards (the main job)");
     auto a = std::make_shared<RunArgs>();
     sub->add_option("config", a->config, "config.toml (docs/config.md)")->required();
     sub->add_option("--set", a->sets, "Override a key: section.key=value (repeatable)");
-    sub->add_option("--shard", a->shard, "Write only part i of n of the shards (i/n), for job arrays");
-    sub->callback([&global, &action, a] { action = [&global, a] { return run_main(global, *a); }; });
+    sub->add_option("--shard", a->shard,
+                    "Write only part i of n of the shards (i/n), for job arrays");
+    sub->callback(
+        [&global, &action, a] { action = [&global, a] { return run_main(global, *a); }; });
 }
 
 }  // namespace eqvk::cli

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <stdexcept>
 
@@ -21,8 +22,8 @@ namespace L = kernels::eq_layout;
 
 }  // namespace
 
-uint64_t pipeline_bytes(uint32_t games, uint32_t worlds) {
-    const uint64_t n = games, b = uint64_t(games) * worlds;
+uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
+    const uint64_t n = games, b = uint64_t(games) * chunk;
     uint64_t per_game = 4 * (L::ST_WORDS + L::VOID_WORDS + L::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 +
                              1 + 2 + 1 + 28 * kernels::rec::WORDS);
     uint64_t per_world = 4 * (L::WORLD_WORDS + L::TOKEN_WORDS + L::MASK_WORDS + 1 + 7);
@@ -35,7 +36,8 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     const uint32_t n = options.games_per_batch, m = options.worlds;
     if (n == 0 || m == 0)
         throw std::invalid_argument("Pipeline: games_per_batch and worlds must be > 0");
-    const uint64_t b = uint64_t(n) * m;
+    const uint32_t chunk = options.world_chunk ? std::min(options.world_chunk, m) : m;
+    const uint64_t b = uint64_t(n) * chunk;  // worlds in flight
     auto make = [&](uint64_t words, const char* name) {
         buffers_.push_back(
             std::make_unique<vk::Buffer>(ctx, words * 4, vk::MemoryKind::DeviceLocal, name));
@@ -53,7 +55,6 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     tokens_ = make(L::TOKEN_WORDS * b, "tokens");
     mask_ = make(L::MASK_WORDS * b, "mask");
     actor_ = make(b, "actor");
-    count_ = make(1, "world count");
     q_ = make(7 * b, "q");
     e_q_ = make(7 * uint64_t(n), "e_q");
     var_ = make(7 * uint64_t(n), "var");
@@ -64,8 +65,6 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     records_ = make(uint64_t(28) * kernels::rec::WORDS * n, "records");
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
-    const uint32_t count = static_cast<uint32_t>(b);
-    ctx.upload(*count_, &count, 4);
 
     // Step 2. The decision step, recorded once.
     vk::ProgramOptions popt;
@@ -76,15 +75,27 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     kernels::eq_world_count(cache, p, *state_, *rules_, *voids_, *table_, n);
     kernels::eq_legal(cache, p, *state_, *rules_, *legal_, n);
     kernels::eq_min_bin(cache, p, *state_, *min_bin_, n, options.forge_compat);
-    kernels::EqWorldSampleArgs sample;
-    sample.n_games = n;
-    sample.worlds = m;
-    sample.run_seed = options.run_seed;
-    kernels::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
-    kernels::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, m,
-                         options.forge_compat ? 1u : 0u);
-    oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *count_, *q_}, count);
-    kernels::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, 0, m, m);
+    // Worlds in chunks: sample (counter RNG indexed by the world, so chunking changes nothing),
+    // tokenise, evaluate, and accumulate the reduction in world order.
+    std::map<uint32_t, vk::Buffer*> counts;  // one GPU-side world count per distinct chunk size
+    for (uint32_t base = 0; base < m; base += chunk) {
+        const uint32_t c = std::min(chunk, m - base);
+        if (!counts.count(c)) {
+            counts[c] = make(1, "world count");
+            const uint32_t rows = n * c;
+            ctx.upload(*counts[c], &rows, 4);
+        }
+        kernels::EqWorldSampleArgs sample;
+        sample.n_games = n;
+        sample.worlds = c;
+        sample.world_base = base;
+        sample.run_seed = options.run_seed;
+        kernels::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
+        kernels::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, c,
+                             options.forge_compat ? 1u : 0u);
+        oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *counts[c], *q_}, n * c);
+        kernels::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, base, c, m);
+    }
     kernels::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_,
                          n, options.rule);
     kernels::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,

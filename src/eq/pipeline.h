@@ -26,8 +26,10 @@ namespace eqvk::eq {
 struct PipelineOptions {
     uint32_t games_per_batch = 16;  // N: games advanced together (the recorded capacity)
     uint32_t worlds = 32;           // M: worlds per decision
-    uint64_t run_seed = 0;          // counter-RNG key
-    bool forge_compat = false;      // Forge's production tokens (§5.5) and fixed P(make) bins
+    uint32_t world_chunk = 0;   // worlds per game sampled, tokenised and evaluated at once (0 = M);
+                                // results are bit-identical for every chunk size
+    uint64_t run_seed = 0;      // counter-RNG key
+    bool forge_compat = false;  // Forge's production tokens (§5.5) and fixed P(make) bins
     kernels::MoveRule rule = kernels::MoveRule::PMake;
     bool timestamps = true;  // per-kernel GPU time in stats()
 };
@@ -39,8 +41,9 @@ struct PipelineStats {
     std::map<std::string, double> gpu_ms;  // per kernel label, summed over submits
 };
 
-/// GPU memory one batch of N games × M worlds needs besides the oracle's own (bytes).
-uint64_t pipeline_bytes(uint32_t games, uint32_t worlds);
+/// GPU memory one batch of N games needs besides the oracle's own (bytes), with `chunk` of the M
+/// worlds per game in flight at once.
+uint64_t pipeline_bytes(uint32_t games, uint32_t chunk);
 
 class Pipeline {
 public:

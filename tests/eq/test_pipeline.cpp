@@ -1,7 +1,8 @@
-// eq.gpu: the whole decision step on the GPU against the CPU reference pipeline (same RNG counters, the
-// double-precision oracle reference), with a small random model: every game gets 28 legal decisions, the
-// GPU's moves are the reference's (up to near-ties), E[Q] agrees, runs are deterministic, the batch size
-// (how games are chunked) changes nothing bit for bit, and Forge's compat mode runs too.
+// eq.gpu: the whole decision step on the GPU against the CPU reference pipeline (same RNG counters,
+// the double-precision oracle reference), with a small random model: every game gets 28 legal
+// decisions, the GPU's moves are the reference's (up to near-ties), E[Q] agrees, runs are
+// deterministic, the batch size (how games are chunked) changes nothing bit for bit, and Forge's
+// compat mode runs too.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -23,7 +24,9 @@ using namespace eqvk::eq;
 
 namespace {
 
-model::Weights tiny_model() { return model::random_weights(model::ModelConfig{24, 2, 1, 32}, 7); }
+model::Weights tiny_model() {
+    return model::random_weights(model::ModelConfig{24, 2, 1, 32}, 7);
+}
 
 std::vector<std::byte> model_bytes(const model::Weights& w) {
     auto tensors = model::weights_to_tensors(w);
@@ -62,7 +65,9 @@ bool same_bits(const std::vector<GameRecord>& a, const std::vector<GameRecord>& 
 }  // namespace
 
 TEST_SUITE("eq.gpu") {
-    TEST_CASE("pipeline: GPU games equal the CPU reference pipeline, deterministic, batch-size invariant") {
+    TEST_CASE(
+        "pipeline: GPU games equal the CPU reference pipeline, deterministic, batch-size "
+        "invariant") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
@@ -84,30 +89,40 @@ TEST_SUITE("eq.gpu") {
             ReferenceOptions ro{po.worlds, po.run_seed, false, rule};
             for (size_t g = 0; g < seeds.size(); ++g) {
                 std::array<int8_t, DECISIONS> chosen{};
-                GameRecord ref = play_reference(seeds[g], decls[g], 0, ro, cpu_oracle(w), &gpu[g], &chosen);
+                GameRecord ref =
+                    play_reference(seeds[g], decls[g], 0, ro, cpu_oracle(w), &gpu[g], &chosen);
                 for (int d = 0; d < DECISIONS; ++d) {
                     const auto &x = gpu[g].decisions[d], &y = ref.decisions[d];
                     INFO("game ", seeds[g], " decision ", d);
                     REQUIRE(x.player == y.player);
                     REQUIRE(x.legal == y.legal);
                     REQUIRE((x.legal >> x.action & 1));
-                    for (int s = 0; s < SLOTS; ++s) CHECK(x.e_q[s] == doctest::Approx(y.e_q[s]).epsilon(1e-4).scale(1));
-                    if (x.action != chosen[d]) {  // only acceptable on a near-tie of the reference's scores
+                    for (int s = 0; s < SLOTS; ++s)
+                        CHECK(x.e_q[s] == doctest::Approx(y.e_q[s]).epsilon(1e-4).scale(1));
+                    if (x.action !=
+                        chosen[d]) {  // only acceptable on a near-tie of the reference's scores
                         float va = y.e_q[x.action], vb = y.e_q[chosen[d]];
                         CHECK(std::fabs(va - vb) < 1e-3f);
                     }
                 }
             }
-            // Same inputs, same bits; one game per batch (another chunking of the same games), same bits.
+            // Same inputs, same bits; one game per batch (another chunking of the same games), same
+            // bits.
             CHECK(same_bits(gpu, pipe.play(seeds, decls, 0)));
             po.games_per_batch = 1;
             Pipeline single(ctx, cache, *oracle, po);
             std::vector<GameRecord> one_by_one;
             for (size_t g = 0; g < seeds.size(); ++g) {
-                auto r = single.play(std::span(seeds).subspan(g, 1), std::span(decls).subspan(g, 1), 0);
+                auto r =
+                    single.play(std::span(seeds).subspan(g, 1), std::span(decls).subspan(g, 1), 0);
                 one_by_one.push_back(r[0]);
             }
             CHECK(same_bits(gpu, one_by_one));
+            // Worlds in chunks of 5 (16 = 5 + 5 + 5 + 1): same bits.
+            po.games_per_batch = 3;
+            po.world_chunk = 5;
+            Pipeline chunked(ctx, cache, *oracle, po);
+            CHECK(same_bits(gpu, chunked.play(seeds, decls, 0)));
         }
     }
 
@@ -129,6 +144,7 @@ TEST_SUITE("eq.gpu") {
         ReferenceOptions ro{po.worlds, po.run_seed, true, po.rule};
         GameRecord ref = play_reference(3, 3, 1, ro, cpu_oracle(w), &gpu[0]);
         for (int d = 0; d < DECISIONS; ++d)
-            CHECK(gpu[0].decisions[d].e_q[0] == doctest::Approx(ref.decisions[d].e_q[0]).epsilon(1e-4).scale(1));
+            CHECK(gpu[0].decisions[d].e_q[0] ==
+                  doctest::Approx(ref.decisions[d].e_q[0]).epsilon(1e-4).scale(1));
     }
 }
