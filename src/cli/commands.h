@@ -23,6 +23,7 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Action& action)
 void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.
+void add_bench_eq_command(CLI::App& bench, const GlobalOptions& global, Action& action);
 void add_bench_solver_command(CLI::App& bench, const GlobalOptions& global, Action& action);
 /// `eqvk selftest`: every kernel against its CPU reference on the chosen device; exit 1 on any
 /// failure.

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
     bench->require_subcommand(1);
     cli::add_bench_gemm_command(*bench, global, action);
     cli::add_bench_solver_command(*bench, global, action);
+    cli::add_bench_eq_command(*bench, global, action);
     cli::add_bench_oracle_command(*bench, global, action);
     // With no command, eqvk opens the chosen device and says which it is (a quick driver check).
     app.callback([&] {

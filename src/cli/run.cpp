@@ -75,34 +75,6 @@ ModelBytes model_bytes(const io::RunConfig& c) {
 #endif
 }
 
-/// Games per batch and worlds in flight per game: the config's games per batch, or the most (≤ 256,
-/// ≤ one shard) whose buffers fit the memory budget and whose token buffer fits one storage-buffer
-/// binding; when even one game's M worlds do not fit, the worlds go through in chunks (results do
-/// not change).
-std::pair<uint32_t, uint32_t> choose_batch(const io::RunConfig& c, const vk::Capabilities& caps) {
-    const uint32_t m = c.sampling.worlds;
-    const uint64_t budget = c.device.memory_budget_mb ? c.device.memory_budget_mb << 20
-                                                      : caps.device_local_budget() / 2;
-    const uint64_t tokens_per_binding =
-        caps.max_storage_buffer_range / 384;  // int8 [32][12] per world
-    auto fits = [&](uint32_t n, uint32_t chunk) {
-        return eq::pipeline_bytes(n, chunk) <= budget && uint64_t(n) * chunk <= tokens_per_binding;
-    };
-    uint32_t n =
-        static_cast<uint32_t>(std::min<uint64_t>({256, c.games.count, c.output.games_per_shard}));
-    if (c.device.games_per_batch)
-        n = std::min(c.device.games_per_batch, n);
-    else
-        while (n > 1 && !fits(n, m)) n /= 2;
-    uint32_t chunk = m;
-    while (chunk > 1 && !fits(n, chunk)) chunk = (chunk + 1) / 2;
-    if (!fits(n, chunk))
-        throw InputError(fmt::format(
-            "device.memory_budget_mb: {} games per batch need {:.0f} MiB even one world at a time",
-            n, eq::pipeline_bytes(n, 1) / 1048576.0));
-    return {n, chunk};
-}
-
 class Progress {
 public:
     Progress(uint64_t total) : total_(total), tty_(::isatty(2)) {}
@@ -165,7 +137,11 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     auto oracle = eq::make_oracle_evaluator(ctx, model.bytes, model.name,
                                             fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
     eq::PipelineOptions po;
-    std::tie(po.games_per_batch, po.world_chunk) = choose_batch(config, ctx.caps());
+    const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
+                                                           : ctx.caps().device_local_budget() / 2;
+    std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
+        std::min<uint64_t>(config.games.count, config.output.games_per_shard),
+        config.device.games_per_batch, po.worlds, budget, ctx.caps().max_storage_buffer_range);
     po.worlds = config.sampling.worlds;
     po.run_seed = config.sampling.seed;
     po.forge_compat = config.output.compat == io::CompatMode::Forge;

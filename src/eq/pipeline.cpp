@@ -30,6 +30,28 @@ uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     return n * per_game + b * per_world + 4 * L::R_WORDS + 4;
 }
 
+std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
+                                         uint64_t budget_bytes, uint64_t max_binding_bytes) {
+    const uint64_t tokens_per_binding = max_binding_bytes / (L::TOKEN_WORDS * 4);
+    auto fits = [&](uint32_t n, uint32_t chunk) {
+        return pipeline_bytes(n, chunk) <= budget_bytes &&
+               uint64_t(n) * chunk <= tokens_per_binding;
+    };
+    uint32_t n = static_cast<uint32_t>(std::max<uint64_t>(1, std::min<uint64_t>(256, max_games)));
+    if (fixed_games)
+        n = std::min(fixed_games, n);
+    else
+        while (n > 1 && !fits(n, worlds)) n /= 2;
+    uint32_t chunk = worlds;
+    while (chunk > 1 && !fits(n, chunk)) chunk = (chunk + 1) / 2;
+    if (!fits(n, chunk))
+        throw InputError(
+            fmt::format("device.memory_budget_mb: {} games per batch need {:.0f} MiB even one "
+                        "world at a time",
+                        n, pipeline_bytes(n, 1) / 1048576.0));
+    return {n, chunk};
+}
+
 Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle,
                    PipelineOptions options)
     : ctx_(ctx), options_(options) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eq/dataset.h"
@@ -44,6 +45,14 @@ struct PipelineStats {
 /// GPU memory one batch of N games needs besides the oracle's own (bytes), with `chunk` of the M
 /// worlds per game in flight at once.
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk);
+
+/// Games per batch N (≤ max_games) and worlds in flight per game (≤ M): the most games whose
+/// buffers fit `budget_bytes` and whose tokens fit one storage-buffer binding
+/// (`max_binding_bytes`), halving N down to 1, then chunking the worlds when even one game's M do
+/// not fit. `fixed_games` > 0 fixes N. Throws InputError naming device.memory_budget_mb when
+/// nothing fits.
+std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
+                                         uint64_t budget_bytes, uint64_t max_binding_bytes);
 
 class Pipeline {
 public:

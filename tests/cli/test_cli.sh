@@ -38,6 +38,8 @@ expect "forward on golden inputs" 0 "forward: 32 worlds" -- "$EQVK" forward --mo
 expect "forward: inputs without tokens name the tensor" 2 "tensor 'tokens' is missing" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --out "$TMPD/bad.safetensors"
 expect "forward: a model file that is not one" 2 "" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/bad.safetensors"
 expect "bench oracle, tiny model, JSON" 0 '"worlds_per_s"' -- "$EQVK" bench oracle --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --batch 8 --runs 1 --json
+expect "bench eq, tiny model, JSON" 0 '"worlds_per_s"' -- "$EQVK" bench eq --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --games 2 --worlds 4 --json
+
 # eqvk run: bad config, a small run, resume after --shard and after Ctrl-C, shards readable by numpy.
 CONFIG=$(cd "$(dirname "$0")/../.." && pwd)/config.toml
 SMALL=(--set games.count=4 --set sampling.worlds=4 --set output.games_per_shard=1 --set output.dir=out)
