@@ -1,7 +1,8 @@
-// `eqvk bench eq [--games N --worlds M] [--model F] [--dtype fp16|fp32] [--json]`: the whole E[Q] pipeline
-// (sampling, tokens, oracle, reduction, move choice, apply) on N games × M worlds per decision, timed on the
-// wall clock and from GPU timestamps: games/s, decisions/s, worlds/s, and the share of the physical limit
-// of the cost model (ARCHITECTURE.md: measured FMA ceiling / FLOPs of 28·M forwards per game).
+// `eqvk bench eq [--games N --worlds M] [--model F] [--dtype fp16|fp32] [--json]`: the whole E[Q]
+// pipeline (sampling, tokens, oracle, reduction, move choice, apply) on N games × M worlds per
+// decision, timed on the wall clock and from GPU timestamps: games/s, decisions/s, worlds/s, and
+// the share of the physical limit of the cost model (ARCHITECTURE.md: measured FMA ceiling / FLOPs
+// of 28·M forwards per game).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -32,7 +33,8 @@ struct BenchEqOptions {
 
 int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
     // The model: a file, or the architecture of Forge's recommended oracle with random weights.
-    model::Weights w = o.model.empty() ? model::random_weights({256, 8, 6, 512}, 1) : model::load_weights(o.model);
+    model::Weights w =
+        o.model.empty() ? model::random_weights({256, 8, 6, 512}, 1) : model::load_weights(o.model);
     auto tensors = model::weights_to_tensors(w);
     auto bytes = io::encode_safetensors(tensors, model::weights_metadata(w));
     vk::ContextOptions opt;
@@ -42,7 +44,8 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
     const auto dt = o.dtype == "fp32" ? kernels::Dtype::F32 : kernels::Dtype::F16;
     kernels::KernelCache cache(ctx);
     const auto ceilings = kernels::measure_ceilings(ctx, cache);
-    auto oracle = eq::make_oracle_evaluator(ctx, bytes, o.model.empty() ? "random 256/8/6/512" : o.model, dt);
+    auto oracle =
+        eq::make_oracle_evaluator(ctx, bytes, o.model.empty() ? "random 256/8/6/512" : o.model, dt);
 
     // The seeds' configurations (3050 Ti: 32×50; H100 target: 1000×1024), where memory allows.
     std::vector<std::pair<uint32_t, uint32_t>> suite;
@@ -55,8 +58,8 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
     const double flops_per_world = model::forward_flops(w.config, 1);
     nlohmann::json rows = nlohmann::json::array();
     if (!o.json)
-        fmt::print("{:>6} {:>7} {:>6} {:>9} {:>11} {:>11} {:>9} {:>8} {:>8}\n", "games", "worlds", "chunk",
-                   "games/s", "decisions/s", "worlds/s", "GFLOP/s", "% limit", "GPU %");
+        fmt::print("{:>6} {:>7} {:>6} {:>9} {:>11} {:>11} {:>9} {:>8} {:>8}\n", "games", "worlds",
+                   "chunk", "games/s", "decisions/s", "worlds/s", "GFLOP/s", "% limit", "GPU %");
     for (auto [n, m] : suite) {
         uint64_t budget = caps.device_local_budget() / 2;
         std::pair<uint32_t, uint32_t> shape;
@@ -87,14 +90,22 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
         const double gflops = worlds_s * flops_per_world / 1e9;
         const double limit_games_s = ceilings.fma_gflops * 1e9 / (28.0 * m * flops_per_world);
         const double pct = 100.0 * games_s / limit_games_s;
-        rows.push_back({{"games", shape.first}, {"worlds", m}, {"world_chunk", shape.second}, {"seconds", secs},
-                        {"games_per_s", games_s}, {"decisions_per_s", st.decisions / secs},
-                        {"worlds_per_s", worlds_s}, {"gflops", gflops}, {"percent_of_limit", pct},
-                        {"gpu_share", gpu_ms / 1e3 / secs}, {"submits_per_game", double(st.submits) / st.games}});
+        rows.push_back({{"games", shape.first},
+                        {"worlds", m},
+                        {"world_chunk", shape.second},
+                        {"seconds", secs},
+                        {"games_per_s", games_s},
+                        {"decisions_per_s", st.decisions / secs},
+                        {"worlds_per_s", worlds_s},
+                        {"gflops", gflops},
+                        {"percent_of_limit", pct},
+                        {"gpu_share", gpu_ms / 1e3 / secs},
+                        {"submits_per_game", double(st.submits) / st.games}});
         if (!o.json)
-            fmt::print("{:>6} {:>7} {:>6} {:>9.3f} {:>11.2f} {:>11.1f} {:>9.2f} {:>7.1f}% {:>7.1f}%\n", shape.first,
-                       m, shape.second, games_s, st.decisions / secs, worlds_s, gflops, pct,
-                       100.0 * gpu_ms / 1e3 / secs);
+            fmt::print(
+                "{:>6} {:>7} {:>6} {:>9.3f} {:>11.2f} {:>11.1f} {:>9.2f} {:>7.1f}% {:>7.1f}%\n",
+                shape.first, m, shape.second, games_s, st.decisions / secs, worlds_s, gflops, pct,
+                100.0 * gpu_ms / 1e3 / secs);
     }
     if (o.json)
         fmt::print("{}\n", nlohmann::json{{"device", caps.name},
@@ -112,14 +123,17 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
 }  // namespace
 
 void add_bench_eq_command(CLI::App& bench, const GlobalOptions& global, Action& action) {
-    auto* sub = bench.add_subcommand("eq", "The whole E[Q] pipeline: games/s, worlds/s, % of the cost-model limit");
+    auto* sub = bench.add_subcommand(
+        "eq", "The whole E[Q] pipeline: games/s, worlds/s, % of the cost-model limit");
     auto o = std::make_shared<BenchEqOptions>();
-    sub->add_option("--games", o->games, "Games per batch (with --worlds; default: the seeds' configurations)");
+    sub->add_option("--games", o->games,
+                    "Games per batch (with --worlds; default: the seeds' configurations)");
     sub->add_option("--worlds", o->worlds, "Worlds per decision");
     sub->add_option("--model", o->model, "Model file (default: random weights at 256/8/6/512)");
     sub->add_option("--dtype", o->dtype, "fp16 or fp32")->check(CLI::IsMember({"fp16", "fp32"}));
     sub->add_flag("--json", o->json, "One JSON object");
-    sub->callback([&global, &action, o] { action = [&global, o] { return run_bench_eq(global, *o); }; });
+    sub->callback(
+        [&global, &action, o] { action = [&global, o] { return run_bench_eq(global, *o); }; });
 }
 
 }  // namespace eqvk::cli

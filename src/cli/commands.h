@@ -20,6 +20,7 @@ using Action = std::function<int()>;
 int run_default(const GlobalOptions& global);
 
 void add_run_command(CLI::App& app, const GlobalOptions& global, Action& action);
+void add_match_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.

@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
         "the best usable device)");
     cli::Action action;
     cli::add_run_command(app, global, action);
+    cli::add_match_command(app, global, action);
     cli::add_devices_command(app, global, action);
     cli::add_solve_command(app, global, action);
     cli::add_selftest_command(app, global, action);

@@ -120,6 +120,10 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     }
     kernels::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_,
                          n, options.rule);
+    if (options.baseline_team >= 0)
+        kernels::eq_baseline(cache, p, *state_, *rules_, *legal_, *action_, n,
+                             static_cast<uint32_t>(options.baseline_team), options.baseline,
+                             options.run_seed);
     kernels::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
                        *records_, n, m);
     kernels::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);

@@ -33,6 +33,8 @@ struct PipelineOptions {
     bool forge_compat = false;  // Forge's production tokens (§5.5) and fixed P(make) bins
     kernels::MoveRule rule = kernels::MoveRule::PMake;
     bool timestamps = true;  // per-kernel GPU time in stats()
+    int baseline_team = -1;  // `eqvk match`: seats of this team (0 or 1) play `baseline` instead
+    uint32_t baseline = 0;   // eq::Baseline: 0 random, 1 heuristic
 };
 
 /// Running totals for the run summary.

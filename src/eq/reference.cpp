@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "eq/baseline.h"
 #include "eq/gpu_state.h"
 #include "eq/worlds.h"
 #include "kernels/ref/eq_reduce_ref.h"
@@ -54,6 +55,8 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         float unc[2];
         kernels::choose_move_ref(dr.e_q.data(), dr.var.data(), dr.pdf.data(), &legal, &min_bin, 1,
                                  static_cast<uint32_t>(o.rule), &action, unc);
+        if (o.baseline_team == actor % 2)
+            action = baseline_action(s, static_cast<Baseline>(o.baseline), key, seed);
         if (chosen) (*chosen)[d] = static_cast<int8_t>(action);
         dr.player = static_cast<uint8_t>(actor);
         dr.action = follow ? follow->decisions[d].action : static_cast<int8_t>(action);

@@ -21,6 +21,8 @@ struct ReferenceOptions {
     uint64_t run_seed = 0;
     bool forge_compat = false;
     kernels::MoveRule rule = kernels::MoveRule::PMake;
+    int baseline_team = -1;  // seats of this team play eq::baseline_action(baseline)
+    uint32_t baseline = 0;
 };
 
 /// P(make) threshold bin of the decision in `s` (shaders/eq_min_bin.comp).

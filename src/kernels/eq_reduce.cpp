@@ -68,6 +68,23 @@ void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
                   "choose_move");
 }
 
+void eq_baseline(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
+                 const vk::Buffer& rules, const vk::Buffer& legal, const vk::Buffer& action,
+                 uint32_t games, uint32_t team, uint32_t policy, uint64_t run_seed) {
+    if (games == 0 || team > 1 || policy > 1)
+        throw std::invalid_argument(
+            fmt::format("eq_baseline: games {}, team {}, policy {}", games, team, policy));
+    need(state, size_t(games) * eq_layout::ST_WORDS * 4, "eq_baseline state");
+    need(rules, size_t(eq_layout::R_WORDS) * 4, "eq_baseline rules");
+    need(legal, size_t(games) * 4, "eq_baseline legal");
+    need(action, size_t(games) * 4, "eq_baseline action");
+    const auto& pipe = cache.get("eq_baseline", {{0, WORKGROUP}});
+    prog.dispatch(pipe,
+                  {vk::reads(state), vk::reads(rules), vk::reads(legal), vk::reads_writes(action)},
+                  EqBaselinePush{games, team, policy, uint32_t(run_seed), uint32_t(run_seed >> 32)},
+                  {groups_for(games), 1, 1}, "eq_baseline");
+}
+
 void eq_min_bin(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
                 const vk::Buffer& min_bin, uint32_t games, bool forge_compat) {
     if (games == 0) throw std::invalid_argument("eq_min_bin: games must be > 0");

@@ -75,6 +75,22 @@ void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
                  const vk::Buffer& min_bin, const vk::Buffer& action, const vk::Buffer& uncertainty,
                  uint32_t games, MoveRule rule);
 
+/// Mirrors the push block of shaders/eq_baseline.comp.
+struct EqBaselinePush {
+    uint32_t n_games;
+    uint32_t team;    // seats of this team (0: 0/2, 1: 1/3) play the baseline
+    uint32_t policy;  // 0 random, 1 heuristic (eq/baseline.h)
+    uint32_t seed_lo, seed_hi;
+};
+static_assert(sizeof(EqBaselinePush) <= 128);
+
+/// Records the baseline player (`eqvk match`): where the seat to move is on `team`, action[g]
+/// becomes the baseline's slot. state: [ST_WORDS·n] u32   rules: [R_WORDS] u32   legal: [n] u32
+/// action: [n] i32 (rw)
+void eq_baseline(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
+                 const vk::Buffer& rules, const vk::Buffer& legal, const vk::Buffer& action,
+                 uint32_t games, uint32_t team, uint32_t policy, uint64_t run_seed);
+
 /// Records the P(make) threshold bin of each game's decision (see shaders/eq_min_bin.comp).
 ///   state: [ST_WORDS·n] u32 (kernels/eq_layout.h)   min_bin: [n] i32
 void eq_min_bin(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,

@@ -60,6 +60,7 @@ const KernelInfo REGISTRY[] = {
     {"choose_move", 7, sizeof(ChooseMovePush),
      "move choice (P(make) or E[Q]) and uncertainty per game", nullptr},
     {"eq_min_bin", 2, sizeof(EqMinBinPush), "E[Q]: P(make) threshold bin per game", nullptr},
+    {"eq_baseline", 4, sizeof(EqBaselinePush), "E[Q]: baseline players of eqvk match", nullptr},
     {"eq_record", 8, sizeof(EqRecordPush), "E[Q]: store each game's decision record", nullptr},
     {"eq_voids", 3, sizeof(EqGamesPush), "E[Q]: opponents' void suits from the history", nullptr},
     {"eq_world_count", 4, sizeof(EqGamesPush), "E[Q]: world-count table (DP) per game", nullptr},

@@ -40,6 +40,9 @@ expect "forward: a model file that is not one" 2 "" -- "$EQVK" forward --model "
 expect "bench oracle, tiny model, JSON" 0 '"worlds_per_s"' -- "$EQVK" bench oracle --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --batch 8 --runs 1 --json
 expect "bench eq, tiny model, JSON" 0 '"worlds_per_s"' -- "$EQVK" bench eq --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --games 2 --worlds 4 --json
 
+expect "match: unknown baseline" 2 "--against" -- "$EQVK" match "$(cd "$(dirname "$0")/../.." && pwd)/config.toml" --against nobody
+expect "match: tiny model, JSON" 0 '"eq_team_30_share"' -- "$EQVK" match "$(cd "$(dirname "$0")/../.." && pwd)/config.toml" --games 1 --against heuristic --set model.path="$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --set sampling.worlds=2 --json
+
 # eqvk run: bad config, a small run, resume after --shard and after Ctrl-C, shards readable by numpy.
 CONFIG=$(cd "$(dirname "$0")/../.." && pwd)/config.toml
 SMALL=(--set games.count=4 --set sampling.worlds=4 --set output.games_per_shard=1 --set output.dir=out)

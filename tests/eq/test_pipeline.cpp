@@ -126,6 +126,38 @@ TEST_SUITE("eq.gpu") {
         }
     }
 
+    TEST_CASE("pipeline: baseline players (eqvk match) move exactly as the CPU baseline") {
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const model::Weights w = tiny_model();
+        auto bytes = model_bytes(w);
+        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        const std::vector<uint64_t> seeds = {10, 11, 12, 13};
+        const std::vector<int> decls = {0, 5, 8, 9};
+        for (uint32_t policy : {0u, 1u})
+            for (int team : {0, 1}) {
+                PipelineOptions po;
+                po.games_per_batch = 4;
+                po.worlds = 4;
+                po.run_seed = 3;
+                po.baseline_team = team;
+                po.baseline = policy;
+                Pipeline pipe(ctx, cache, *oracle, po);
+                auto gpu = pipe.play(seeds, decls, 0);
+                ReferenceOptions ro{po.worlds, po.run_seed, false, po.rule, team, policy};
+                for (size_t g = 0; g < seeds.size(); ++g) {
+                    std::array<int8_t, DECISIONS> chosen{};
+                    play_reference(seeds[g], decls[g], 0, ro, cpu_oracle(w), &gpu[g], &chosen);
+                    for (int d = 0; d < DECISIONS; ++d)
+                        if (gpu[g].decisions[d].player % 2 == team) {
+                            INFO("policy ", policy, " team ", team, " game ", seeds[g],
+                                 " decision ", d);
+                            CHECK(gpu[g].decisions[d].action == chosen[d]);
+                        }
+                }
+            }
+    }
+
     TEST_CASE("pipeline: Forge compat mode and a short batch") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
