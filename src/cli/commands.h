@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace eqvk::cli {
 
@@ -23,6 +24,10 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Action& action)
 void add_match_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& action);
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
+/// `eqvk eval-oracle`: a model's Q against exact solver Q on sampled states (Forge's metrics).
+void add_eval_oracle_command(CLI::App& app, const GlobalOptions& global, Action& action);
+/// "A..B" (A <= B, both included) → {A, B}; InputError naming --seeds otherwise.
+std::pair<uint64_t, uint64_t> parse_range(const std::string& text);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.
 void add_bench_eq_command(CLI::App& bench, const GlobalOptions& global, Action& action);
 void add_bench_solver_command(CLI::App& bench, const GlobalOptions& global, Action& action);

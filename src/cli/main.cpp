@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     cli::add_match_command(app, global, action);
     cli::add_devices_command(app, global, action);
     cli::add_solve_command(app, global, action);
+    cli::add_eval_oracle_command(app, global, action);
     cli::add_selftest_command(app, global, action);
     cli::add_forward_command(app, global, action);
     auto* bench = app.add_subcommand("bench", "Shader-level and end-to-end benchmarks");

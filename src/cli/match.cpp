@@ -1,11 +1,12 @@
-// `eqvk match config.toml --games G --against random|heuristic [--set k=v]…`: the config's E[Q] player against
-// a baseline (eq/baseline.h), seats 0/2 against 1/3 and then swapped on the same deals. Reports the E[Q]
-// team's mean point margin and the share of hands in which each team takes ≥ 30 points, with 95% intervals.
+// `eqvk match config.toml --games G --against random|heuristic [--set k=v]…`: the config's E[Q]
+// player against a baseline (eq/baseline.h), seats 0/2 against 1/3 and then swapped on the same
+// deals. Reports the E[Q] team's mean point margin and the share of hands in which each team takes
+// ≥ 30 points, with 95% intervals.
 #include <fmt/format.h>
 
 #include <cmath>
-#include <tuple>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "cli/commands.h"
 #include "eq/baseline.h"
@@ -36,7 +37,8 @@ struct MatchArgs {
 /// Wilson score interval (95%) of k successes in n.
 std::pair<double, double> wilson(double k, double n) {
     const double z = 1.96, p = k / n, d = 1 + z * z / n;
-    const double c = (p + z * z / (2 * n)) / d, h = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d;
+    const double c = (p + z * z / (2 * n)) / d,
+                 h = z * std::sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d;
     return {c - h, c + h};
 }
 
@@ -63,9 +65,11 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
     vk::ContextOptions opt;
     opt.device = global.device.empty() ? config.device.select : global.device;
     vk::Context ctx(opt);
-    const bool fp16 = config.model.precision == io::Precision::Fp16 && ctx.caps().storage_buffer_16bit;
+    const bool fp16 =
+        config.model.precision == io::Precision::Fp16 && ctx.caps().storage_buffer_16bit;
     kernels::KernelCache cache(ctx);
-    auto oracle = eq::make_oracle_evaluator(ctx, model, model_name, fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
+    auto oracle = eq::make_oracle_evaluator(ctx, model, model_name,
+                                            fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
 
     std::vector<uint64_t> seeds;
     std::vector<int> decls;
@@ -81,17 +85,20 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
         po.worlds = config.sampling.worlds;
         po.run_seed = config.sampling.seed;
         po.forge_compat = config.output.compat == io::CompatMode::Forge;
-        po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake : kernels::MoveRule::EQ;
+        po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake
+                                                                  : kernels::MoveRule::EQ;
         po.baseline_team = 1 - eq_team;
         po.baseline = static_cast<uint32_t>(baseline);
-        std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
-            a.games, config.device.games_per_batch, po.worlds,
-            config.device.memory_budget_mb ? config.device.memory_budget_mb << 20 : ctx.caps().device_local_budget() / 2,
-            ctx.caps().max_storage_buffer_range);
+        std::tie(po.games_per_batch, po.world_chunk) =
+            eq::plan_batch(a.games, config.device.games_per_batch, po.worlds,
+                           config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
+                                                          : ctx.caps().device_local_budget() / 2,
+                           ctx.caps().max_storage_buffer_range);
         eq::Pipeline pipe(ctx, cache, *oracle, po);
         for (size_t first = 0; first < seeds.size(); first += po.games_per_batch) {
             size_t count = std::min<size_t>(po.games_per_batch, seeds.size() - first);
-            auto records = pipe.play(std::span(seeds).subspan(first, count), std::span(decls).subspan(first, count),
+            auto records = pipe.play(std::span(seeds).subspan(first, count),
+                                     std::span(decls).subspan(first, count),
                                      static_cast<int>(config.games.bidder));
             for (const auto& r : records) {
                 game::State s = eq::initial_state(r.seed, r.decl);
@@ -102,7 +109,8 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
                 base_made += theirs >= 30;
             }
         }
-        std::fprintf(stderr, "eqvk match: E[Q] on seats %s done (%u hands)\n", eq_team == 0 ? "0/2" : "1/3", a.games);
+        std::fprintf(stderr, "eqvk match: E[Q] on seats %s done (%u hands)\n",
+                     eq_team == 0 ? "0/2" : "1/3", a.games);
     }
     const double n = static_cast<double>(margins.size());
     double mean = 0, var = 0;
@@ -127,25 +135,31 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
         return 0;
     }
     fmt::print("{} hands ({} deals × both seatings), {} vs {}, {} worlds, policy {}\n", n, a.games,
-               oracle->describe(), a.against, config.sampling.worlds, io::policy_action_name(config.policy.action));
-    fmt::print("mean margin of the E[Q] team: {:+.2f} points (95% CI {:+.2f} .. {:+.2f})\n", mean, mean - half,
-               mean + half);
-    fmt::print("hands with >= 30 points: E[Q] team {:.1f}% ({:.1f}..{:.1f}), {} team {:.1f}% ({:.1f}..{:.1f})\n",
-               100 * eq_made / n, 100 * eq_lo, 100 * eq_hi, a.against, 100 * base_made / n, 100 * b_lo, 100 * b_hi);
+               oracle->describe(), a.against, config.sampling.worlds,
+               io::policy_action_name(config.policy.action));
+    fmt::print("mean margin of the E[Q] team: {:+.2f} points (95% CI {:+.2f} .. {:+.2f})\n", mean,
+               mean - half, mean + half);
+    fmt::print(
+        "hands with >= 30 points: E[Q] team {:.1f}% ({:.1f}..{:.1f}), {} team {:.1f}% "
+        "({:.1f}..{:.1f})\n",
+        100 * eq_made / n, 100 * eq_lo, 100 * eq_hi, a.against, 100 * base_made / n, 100 * b_lo,
+        100 * b_hi);
     return 0;
 }
 
 }  // namespace
 
 void add_match_command(CLI::App& app, const GlobalOptions& global, Action& action) {
-    auto* sub = app.add_subcommand("match", "The config's E[Q] player against a baseline (random or heuristic)");
+    auto* sub = app.add_subcommand(
+        "match", "The config's E[Q] player against a baseline (random or heuristic)");
     auto a = std::make_shared<MatchArgs>();
     sub->add_option("config", a->config, "config.toml (model, worlds, policy, seeds)")->required();
     sub->add_option("--games", a->games, "Deals; each is played twice, seats swapped (default 20)");
     sub->add_option("--against", a->against, "random or heuristic (docs/match.md)");
     sub->add_option("--set", a->sets, "Override a config key: section.key=value (repeatable)");
     sub->add_flag("--json", a->json, "One JSON object");
-    sub->callback([&global, &action, a] { action = [&global, a] { return run_match(global, *a); }; });
+    sub->callback(
+        [&global, &action, a] { action = [&global, a] { return run_match(global, *a); }; });
 }
 
 }  // namespace eqvk::cli

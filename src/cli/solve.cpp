@@ -16,6 +16,19 @@
 
 namespace eqvk::cli {
 
+std::pair<uint64_t, uint64_t> parse_range(const std::string& text) {
+    auto dots = text.find("..");
+    try {
+        if (dots == std::string::npos) throw std::invalid_argument("no ..");
+        uint64_t a = std::stoull(text.substr(0, dots)), b = std::stoull(text.substr(dots + 2));
+        if (b < a) throw std::invalid_argument("empty");
+        return {a, b};
+    } catch (const std::exception&) {
+        throw InputError(
+            fmt::format("--seeds '{}': expected A..B with A <= B (both included)", text));
+    }
+}
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -55,19 +68,6 @@ bool solve_one(uint64_t seed, int decl, const SolveArgs& a, const fs::path& path
         {"format", "eqvk solver shard: state int64 (spec 3 packing), V int8, q0..q6 int8"}};
     io::write_safetensors(path, shard_tensors(rows), meta);
     return true;
-}
-
-std::pair<uint64_t, uint64_t> parse_range(const std::string& text) {
-    auto dots = text.find("..");
-    try {
-        if (dots == std::string::npos) throw std::invalid_argument("no ..");
-        uint64_t a = std::stoull(text.substr(0, dots)), b = std::stoull(text.substr(dots + 2));
-        if (b < a) throw std::invalid_argument("empty");
-        return {a, b};
-    } catch (const std::exception&) {
-        throw InputError(
-            fmt::format("--seeds '{}': expected A..B with A <= B (both included)", text));
-    }
 }
 
 int run_solve(const SolveArgs& a) {

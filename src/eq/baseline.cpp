@@ -17,8 +17,9 @@ int baseline_action(const game::State& s, Baseline policy, PhiloxKey key, uint64
     EQVK_ASSERT(mask != 0);
     const int actor = s.current_player(), d = s.num_plays();
     if (policy == Baseline::Random) {
-        uint32_t k = uniform_below(static_cast<uint32_t>(std::popcount(mask)),
-                                   rng_counter(game_seed, static_cast<uint32_t>(d), 0, 0, RNG_STREAM_BASELINE), key);
+        uint32_t k = uniform_below(
+            static_cast<uint32_t>(std::popcount(mask)),
+            rng_counter(game_seed, static_cast<uint32_t>(d), 0, 0, RNG_STREAM_BASELINE), key);
         for (int slot = 0; slot < 7; ++slot)
             if ((mask >> slot & 1u) && k-- == 0) return slot;
         return -1;

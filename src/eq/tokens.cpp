@@ -79,4 +79,29 @@ TokenRow tokenize(const game::State& s, const World& world, Encoding enc) {
     return out;
 }
 
+TokenRow tokenize_packed(const game::Deal& deal, int decl, solver::PackedState state) {
+    TokenRow out;
+    const int actor = solver::current_player_of(state), leader = solver::leader_of(state);
+    const Ctx c{actor, decl, (leader - actor + 4) % 4};
+    out.actor = actor;
+    out.tokens[10] = int8_t(decl);
+    out.tokens[11] = int8_t(c.rel_leader);
+    out.mask[0] = 1;
+    for (int p = 0; p < 4; ++p) {
+        const unsigned held = solver::hand_slots(state, p);
+        for (int i = 0; i < 7; ++i) {
+            tile_row(&out.tokens[(1 + 7 * p + i) * N_FEATURES], c, deal[p][i], p, held >> i & 1,
+                     1 + p);
+            out.mask[1 + 7 * p + i] = 1;
+        }
+    }
+    for (int j = 0; j < solver::trick_len_of(state); ++j) {
+        const int seat = (leader + j) % 4;
+        tile_row(&out.tokens[(29 + j) * N_FEATURES], c, deal[seat][solver::trick_slot_of(state, j)],
+                 seat, false, 5 + j);
+        out.mask[29 + j] = 1;
+    }
+    return out;
+}
+
 }  // namespace eqvk::eq

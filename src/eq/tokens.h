@@ -8,7 +8,9 @@
 #include <cstdint>
 
 #include "eq/worlds.h"
+#include "game/deal.h"
 #include "game/state.h"
+#include "solver/packed.h"
 
 namespace eqvk::eq {
 
@@ -26,5 +28,11 @@ struct TokenRow {
 /// Tokens of the current player's decision in `s`, with opponent i = (actor+1+i)%4 holding
 /// world[i] (its remaining tiles; the actor's own hand and all plays come from `s`).
 TokenRow tokenize(const game::State& s, const World& world, Encoding enc);
+
+/// Training-format tokens (Encoding::Faithful) of a packed solver state (spec §3) of `deal` under
+/// `decl`: the dealt hands with is_remaining from the state's masks, the current trick from its
+/// slots; actor = (leader + trick_len) % 4. Identical to tools/oracle_common.py's tokenize as used
+/// by tools/make_oracle_data.py.
+TokenRow tokenize_packed(const game::Deal& deal, int decl, solver::PackedState state);
 
 }  // namespace eqvk::eq

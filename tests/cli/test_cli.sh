@@ -80,5 +80,10 @@ print('e_q_mean', t['e_q_mean'].shape)"
     expect "run: to_forge_pt writes Forge's per-seed files" 0 "1 .pt files written" -- /usr/bin/python3 "$TOOLS/to_forge_pt.py" "$(ls "$TMPD"/full/out/* | head -1)" --out "$TMPD/forge"
   fi
 fi
+MODEL=$(dirname "$0")/../../models/eqvk-oracle-e64.safetensors
+expect "eval-oracle needs --model" 2 "model" -- "$EQVK" eval-oracle --seeds 950..950
+expect "eval-oracle: unreadable model is an input error" 2 "nope.safetensors" -- "$EQVK" eval-oracle --model "$TMPD/nope.safetensors" --seeds 950..950
+expect "eval-oracle: bad seed range" 2 "expected A..B" -- "$EQVK" eval-oracle --model "$MODEL" --seeds 9..3
+expect "eval-oracle, shipped model, JSON" 0 '"q_gap"' -- "$EQVK" eval-oracle --model "$MODEL" --seeds 950..950 --states 20 --json
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
