@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 
+#include "eq/baseline.h"
 #include "eq/gpu_state.h"
 #include "eq/moves.h"
 #include "eq/reference.h"
@@ -103,6 +104,13 @@ std::vector<kernels::SelftestLine> run_selftest(
     kernels::eq_tokenize(cache, prog, st, rl, wd, tk, mk, ac, N, M, 0);
     kernels::eq_tokenize(cache, prog, st, rl, wd, tk2, mk, ac, N, M, 1);
     kernels::eq_legal(cache, prog, st, rl, lg, N);
+    // Baselines: both teams in turn, so every game's mover is overridden (once per policy).
+    vk::Buffer base_r = make(ctx, N, "baseline random"),
+               base_h = make(ctx, N, "baseline heuristic");
+    for (uint32_t policy : {0u, 1u})
+        for (uint32_t team : {0u, 1u})
+            kernels::eq_baseline(cache, prog, st, rl, lg, policy ? base_h : base_r, N, team, policy,
+                                 RUN_SEED);
     kernels::eq_min_bin(cache, prog, st, mb, N, false);
     kernels::eq_min_bin(cache, prog, st, mbf, N, true);
     prog.fill(recb, 0u);
@@ -110,6 +118,7 @@ std::vector<kernels::SelftestLine> run_selftest(
     kernels::eq_apply(cache, prog, st, rl, act, status, N);
     prog.run();
     auto min_bin = get<int32_t>(ctx, mb, N), min_bin_forge = get<int32_t>(ctx, mbf, N);
+    auto got_random = get<int32_t>(ctx, base_r, N), got_heuristic = get<int32_t>(ctx, base_h, N);
     auto records = get<uint32_t>(ctx, recb, size_t(N) * 28 * kernels::rec::WORDS);
 
     auto voids = get<uint32_t>(ctx, vd, N * VOID_WORDS);
@@ -120,7 +129,7 @@ std::vector<kernels::SelftestLine> run_selftest(
     auto mask = get<int8_t>(ctx, mk, N * M * 32);
     auto legal = get<uint32_t>(ctx, lg, N);
     auto after = get<uint32_t>(ctx, st, st_words.size());
-    Verdict v_voids, v_count, v_sample, v_tok, v_legal, v_apply, v_min_bin, v_record;
+    Verdict v_voids, v_count, v_sample, v_tok, v_legal, v_apply, v_min_bin, v_record, v_baseline;
     std::vector<game::State> next = states;
     for (uint32_t g = 0; g < N; ++g) {
         const game::State& s = states[g];
@@ -152,6 +161,15 @@ std::vector<kernels::SelftestLine> run_selftest(
                         fmt::format("game {}", g));
         v_min_bin.check(min_bin_forge[g] == min_bin_of(s, infos[g].bidder, true),
                         fmt::format("game {} forge", g));
+        if (legal_slots(s)) {
+            const auto key = rng_key(RUN_SEED);
+            v_baseline.check(
+                got_random[g] == baseline_action(s, Baseline::Random, key, infos[g].seed),
+                fmt::format("game {} random", g));
+            v_baseline.check(
+                got_heuristic[g] == baseline_action(s, Baseline::Heuristic, key, infos[g].seed),
+                fmt::format("game {} heuristic", g));
+        }
         for (int d = 0; d < 28; ++d) {  // only decision num_plays() is written
             const uint32_t* w = &records[(size_t(g) * 28 + d) * kernels::rec::WORDS];
             bool here = d == s.num_plays();
@@ -201,6 +219,7 @@ std::vector<kernels::SelftestLine> run_selftest(
         lines.push_back(l);
     };
     emit("eq_min_bin", v_min_bin);
+    emit("eq_baseline", v_baseline);
     emit("eq_record", v_record);
     emit("eq_voids", v_voids);
     emit("eq_world_count", v_count);
