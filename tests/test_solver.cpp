@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <set>
 
@@ -214,6 +215,24 @@ TEST_SUITE("solver") {
             for (size_t k = 0; k < 7; ++k) CHECK(a.q[k][i] == q[k]);
         }
         CHECK(sample_rows(sol, 0, 1).size() == sol.num_states());
+    }
+
+    TEST_CASE("per-trick sampling: k/7 states from each trick that has them, uniform within") {
+        State s =
+            random_state(11, 1, 10);  // mid-hand root: tricks 2..7 have states, trick 0..1 none
+        DealContext ctx = make_context(s.deal(), 1);
+        DealSolution sol(ctx, pack_state(s));
+        std::array<uint64_t, 8> population{}, got{};
+        sol.for_each_state([&](PackedState p) { ++population[std::min(plays_of(p) / 4, 7)]; });
+        ShardRows r = sample_rows(sol, 700, 3, Sampling::PerTrick);
+        for (int64_t st : r.state) ++got[std::min(plays_of(static_cast<PackedState>(st)) / 4, 7)];
+        for (int t = 0; t < 7; ++t) {
+            CAPTURE(t);
+            CHECK(got[t] == std::min<uint64_t>(population[t], 100));
+        }
+        CHECK(got[7] == 0);  // terminal states: nothing to decide
+        CHECK(r.state == sample_rows(sol, 700, 3, Sampling::PerTrick).state);
+        CHECK(std::set<int64_t>(r.state.begin(), r.state.end()).size() == r.size());
     }
 
     TEST_CASE("pinned state counts") {

@@ -110,12 +110,13 @@ def load_shard(path, seed):
                 seed=np.full(len(states), seed, np.int32), decl=np.full(len(states), decl, np.int8))
 
 
-def solve(eqvk, seeds, states, out_dir, jobs):
+def solve(eqvk, seeds, states, out_dir, jobs, per_trick=False):
     """eqvk solve over the seeds, `jobs` processes on contiguous sub-ranges (nice'd)."""
     os.makedirs(out_dir, exist_ok=True)
     chunks = [c for c in np.array_split(np.array(seeds), jobs) if len(c)]
     procs = [subprocess.Popen(["nice", "-n", "19", eqvk, "solve", "--seeds", "%d..%d" % (c[0], c[-1]),
-                               "--states", str(states), "--out", out_dir]) for c in chunks]
+                               "--states", str(states), "--out", out_dir]
+                              + (["--per-trick"] if per_trick else []) for c in chunks]
     for p in procs:
         if p.wait() != 0:
             sys.exit("eqvk solve failed (rc %d)" % p.returncode)
@@ -132,6 +133,8 @@ def main():
     ap.add_argument("--states", type=int, default=3000, help="sampled states per val/test seed")
     ap.add_argument("--train-states", type=int, default=6000, help="sampled states per train seed")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--per-trick", action="store_true",
+                    help="sample the states of each training seed evenly over the 7 tricks (eqvk solve --per-trick)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "info.json"), "w") as f:
@@ -142,7 +145,8 @@ def main():
         if bad:
             sys.exit("seeds %s are not in split %s (seed %% 1000 < 900 train, < 950 val, else test)" % (bad, split))
         shard_dir = os.path.join(a.shards, split)
-        solve(a.eqvk, seeds, a.train_states if split == "train" else a.states, shard_dir, a.jobs)
+        solve(a.eqvk, seeds, a.train_states if split == "train" else a.states, shard_dir, a.jobs,
+              a.per_trick and split == "train")
         parts = [load_shard(os.path.join(shard_dir, "seed_%08d_decl_%d.safetensors" % (s, s % 10)), s) for s in seeds]
         data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         np.savez(os.path.join(a.out, split + ".npz"), **data)

@@ -38,6 +38,7 @@ struct SolveArgs {
     std::string seeds;  // "A..B", inclusive
     std::string decl;   // empty: seed % 10
     uint64_t states = 0;
+    bool per_trick = false;
     std::string out;
     bool force = false;
     uint64_t memory_mib = 3072;
@@ -59,7 +60,9 @@ bool solve_one(uint64_t seed, int decl, const SolveArgs& a, const fs::path& path
                solver::ShardStats& stats) {
     if (fs::exists(path) && !a.force) return false;
     solver::SolveOptions opt{.memory_budget_bytes = static_cast<size_t>(a.memory_mib) << 20};
-    solver::ShardRows rows = solver::solve_shard(seed, decl, a.states, opt, &stats);
+    solver::ShardRows rows =
+        solver::solve_shard(seed, decl, a.states, opt, &stats,
+                            a.per_trick ? solver::Sampling::PerTrick : solver::Sampling::Uniform);
     io::Metadata meta{
         {"seed", std::to_string(seed)},
         {"decl_id", std::to_string(decl)},
@@ -117,6 +120,8 @@ void add_solve_command(CLI::App& app, const GlobalOptions& /*global*/, Action& a
     seed->excludes(seeds);
     cmd->add_option("--decl", args->decl, "Declaration 0..9 or name (default: seed % 10)");
     cmd->add_option("--states", args->states, "States sampled uniformly per deal (0 = all)");
+    cmd->add_flag("--per-trick", args->per_trick,
+                  "Sample --states evenly over the 7 tricks instead of uniformly over all states");
     cmd->add_option("--out", args->out, "Output .safetensors file (or directory with --seeds)")
         ->required();
     cmd->add_flag("--force", args->force, "Overwrite existing outputs");

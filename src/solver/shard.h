@@ -26,14 +26,21 @@ struct ShardStats {
     size_t table_bytes = 0;    ///< peak bytes of the solver's tables
 };
 
-/// Rows for `k` states drawn uniformly without replacement from solution.for_each_state() (all of
-/// them, in that order, when k == 0 or k >= num_states()). The draw (selection sampling,
+/// How sampled states spread over the hand: uniformly over all reachable states (most of which lie
+/// late in the hand, since the state count grows with depth), or an equal share per trick (oracle
+/// training data needs the early decisions too).
+enum class Sampling { Uniform, PerTrick };
+
+/// Rows for `k` states drawn without replacement from solution.for_each_state() (all of them, in
+/// that order, when k == 0 or k >= num_states()): uniformly, or with PerTrick k/7 from each trick
+/// (uniformly within it; a trick with fewer states gives all it has). The draw (selection sampling,
 /// SplitMix64) is a pure function of `sample_seed`; rows keep the canonical order.
-ShardRows sample_rows(const DealSolution& solution, uint64_t k, uint64_t sample_seed);
+ShardRows sample_rows(const DealSolution& solution, uint64_t k, uint64_t sample_seed,
+                      Sampling sampling = Sampling::Uniform);
 
 /// Solves deal_from_seed(seed) under `decl` from the initial state (P0 leads) and samples `k` rows
 /// with sample_seed = seed. Throws eqvk::Error if the deal exceeds options.memory_budget_bytes.
 ShardRows solve_shard(uint64_t seed, int decl, uint64_t k, const SolveOptions& options = {},
-                      ShardStats* stats = nullptr);
+                      ShardStats* stats = nullptr, Sampling sampling = Sampling::Uniform);
 
 }  // namespace eqvk::solver
