@@ -116,7 +116,7 @@ def solve(eqvk, seeds, states, out_dir, jobs, per_trick=False):
     chunks = [c for c in np.array_split(np.array(seeds), jobs) if len(c)]
     procs = [subprocess.Popen(["nice", "-n", "19", eqvk, "solve", "--seeds", "%d..%d" % (c[0], c[-1]),
                                "--states", str(states), "--out", out_dir]
-                              + (["--per-trick"] if per_trick else []) for c in chunks]
+                              + (["--per-trick"] if per_trick else [])) for c in chunks]
     for p in procs:
         if p.wait() != 0:
             sys.exit("eqvk solve failed (rc %d)" % p.returncode)
