@@ -6,9 +6,9 @@
 
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <tuple>
 
 #include "cli/commands.h"
+#include "cli/run_setup.h"
 #include "eq/baseline.h"
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
@@ -17,12 +17,8 @@
 #include "io/config.h"
 #include "kernels/registry.h"
 #include "util/error.h"
-#include "util/fs.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
-#if EQVK_HAS_DEFAULT_MODEL
-#include "eqvk_default_model.h"
-#endif
 
 namespace eqvk::cli {
 namespace {
@@ -46,30 +42,13 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
     io::RunConfig config = io::load_run_config(a.config, a.sets);
     const eq::Baseline baseline = eq::parse_baseline(a.against, "--against");
     if (a.games == 0) throw InputError("--games: must be at least 1");
-    std::vector<std::byte> owned;
-    std::span<const std::byte> model;
-    std::string model_name = config.model.path;
-    if (!config.model.path.empty()) {
-        auto data = read_file(config.model.path);
-        if (!data) throw InputError(fmt::format("model.path: cannot read {}", config.model.path));
-        owned = std::move(*data);
-        model = owned;
-    } else {
-#if EQVK_HAS_DEFAULT_MODEL
-        model = eqvk_default_model_bytes();
-        model_name = std::string("embedded:") + EQVK_DEFAULT_MODEL_NAME;
-#else
-        throw InputError("model.path is empty and this build embeds no default model");
-#endif
-    }
+    ModelBytes model = load_model_bytes(config);
     vk::ContextOptions opt;
     opt.device = global.device.empty() ? config.device.select : global.device;
     vk::Context ctx(opt);
-    const bool fp16 =
-        config.model.precision == io::Precision::Fp16 && ctx.caps().storage_buffer_16bit;
     kernels::KernelCache cache(ctx);
-    auto oracle = eq::make_oracle_evaluator(ctx, model, model_name,
-                                            fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
+    auto oracle =
+        eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
 
     std::vector<uint64_t> seeds;
     std::vector<int> decls;
@@ -81,19 +60,9 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
     std::vector<double> margins;
     double eq_made = 0, base_made = 0;
     for (int eq_team : {0, 1}) {
-        eq::PipelineOptions po;
-        po.worlds = config.sampling.worlds;
-        po.run_seed = config.sampling.seed;
-        po.forge_compat = config.output.compat == io::CompatMode::Forge;
-        po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake
-                                                                  : kernels::MoveRule::EQ;
+        eq::PipelineOptions po = pipeline_options(config, ctx.caps(), a.games);
         po.baseline_team = 1 - eq_team;
         po.baseline = static_cast<uint32_t>(baseline);
-        std::tie(po.games_per_batch, po.world_chunk) =
-            eq::plan_batch(a.games, config.device.games_per_batch, po.worlds,
-                           config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
-                                                          : ctx.caps().device_local_budget() / 2,
-                           ctx.caps().max_storage_buffer_range);
         eq::Pipeline pipe(ctx, cache, *oracle, po);
         for (size_t first = 0; first < seeds.size(); first += po.games_per_batch) {
             size_t count = std::min<size_t>(po.games_per_batch, seeds.size() - first);

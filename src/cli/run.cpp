@@ -10,9 +10,9 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
-#include <tuple>
 
 #include "cli/commands.h"
+#include "cli/run_setup.h"
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
 #include "eq/pipeline.h"
@@ -24,9 +24,6 @@
 #include "util/timer.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
-#if EQVK_HAS_DEFAULT_MODEL
-#include "eqvk_default_model.h"
-#endif
 
 namespace eqvk::cli {
 namespace {
@@ -48,31 +45,6 @@ std::pair<uint32_t, uint32_t> parse_part(const std::string& s) {
     if (std::sscanf(s.c_str(), "%u%c%u", &i, &slash, &n) != 3 || slash != '/' || n == 0 || i >= n)
         throw InputError(fmt::format("--shard {}: expected i/n with 0 <= i < n", s));
     return {i, n};
-}
-
-struct ModelBytes {
-    std::vector<std::byte> owned;
-    std::span<const std::byte> bytes;
-    std::string name;
-};
-
-ModelBytes model_bytes(const io::RunConfig& c) {
-    ModelBytes m;
-    if (!c.model.path.empty()) {
-        auto data = read_file(c.model.path);
-        if (!data) throw InputError(fmt::format("model.path: cannot read {}", c.model.path));
-        m.owned = std::move(*data);
-        m.bytes = m.owned;
-        m.name = c.model.path;
-        return m;
-    }
-#if EQVK_HAS_DEFAULT_MODEL
-    m.bytes = eqvk_default_model_bytes();
-    m.name = std::string("embedded:") + EQVK_DEFAULT_MODEL_NAME;
-    return m;
-#else
-    throw InputError("model.path is empty and this build embeds no default model; set model.path");
-#endif
 }
 
 class Progress {
@@ -108,7 +80,7 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     for (uint64_t s = config.games.start_seed;
          s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10); ++s)
         eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
-    ModelBytes model = model_bytes(config);
+    ModelBytes model = load_model_bytes(config);
     const std::string model_hash = eq::fnv1a64_hex(model.bytes);
     const std::string key = eq::results_key(config, model_hash);
 
@@ -128,25 +100,11 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     vk::ContextOptions opt;
     opt.device = global.device.empty() ? config.device.select : global.device;
     vk::Context ctx(opt);
-    const bool fp16 = config.model.precision == io::Precision::Fp16;
-    if (fp16 && !ctx.caps().storage_buffer_16bit)
-        throw InputError(
-            fmt::format("model.precision = \"fp16\" but {} has no 16-bit storage; use \"fp32\"",
-                        ctx.caps().name));
     kernels::KernelCache cache(ctx);
-    auto oracle = eq::make_oracle_evaluator(ctx, model.bytes, model.name,
-                                            fp16 ? kernels::Dtype::F16 : kernels::Dtype::F32);
-    eq::PipelineOptions po;
-    const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
-                                                           : ctx.caps().device_local_budget() / 2;
-    std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
-        std::min<uint64_t>(config.games.count, config.output.games_per_shard),
-        config.device.games_per_batch, po.worlds, budget, ctx.caps().max_storage_buffer_range);
-    po.worlds = config.sampling.worlds;
-    po.run_seed = config.sampling.seed;
-    po.forge_compat = config.output.compat == io::CompatMode::Forge;
-    po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake
-                                                              : kernels::MoveRule::EQ;
+    auto oracle =
+        eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
+    const eq::PipelineOptions po = pipeline_options(
+        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard));
     eq::Pipeline pipeline(ctx, cache, *oracle, po);
     std::fprintf(stderr,
                  "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "

@@ -1,0 +1,59 @@
+// Shared set-up of `eqvk run` and `eqvk match` (see run_setup.h).
+#include "cli/run_setup.h"
+
+#include <fmt/format.h>
+
+#include <tuple>
+
+#include "util/error.h"
+#include "util/fs.h"
+#include "vk/capabilities.h"
+#if EQVK_HAS_DEFAULT_MODEL
+#include "eqvk_default_model.h"
+#endif
+
+namespace eqvk::cli {
+
+ModelBytes load_model_bytes(const io::RunConfig& config) {
+    ModelBytes m;
+    if (!config.model.path.empty()) {
+        auto data = read_file(config.model.path);
+        if (!data) throw InputError(fmt::format("model.path: cannot read {}", config.model.path));
+        m.owned = std::move(*data);
+        m.bytes = m.owned;
+        m.name = config.model.path;
+        return m;
+    }
+#if EQVK_HAS_DEFAULT_MODEL
+    m.bytes = eqvk_default_model_bytes();
+    m.name = std::string("embedded:") + EQVK_DEFAULT_MODEL_NAME;
+    return m;
+#else
+    throw InputError("model.path is empty and this build embeds no default model; set model.path");
+#endif
+}
+
+kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps) {
+    if (config.model.precision == io::Precision::Fp32) return kernels::Dtype::F32;
+    if (!caps.storage_buffer_16bit)
+        throw InputError(fmt::format("model.precision = \"fp16\" but {} has no 16-bit storage; use \"fp32\"",
+                                     caps.name));
+    return kernels::Dtype::F16;
+}
+
+eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capabilities& caps,
+                                     uint64_t max_games) {
+    eq::PipelineOptions po;
+    po.worlds = config.sampling.worlds;
+    po.run_seed = config.sampling.seed;
+    po.forge_compat = config.output.compat == io::CompatMode::Forge;
+    po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake
+                                                              : kernels::MoveRule::EQ;
+    const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
+                                                           : caps.device_local_budget() / 2;
+    std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
+        max_games, config.device.games_per_batch, po.worlds, budget, caps.max_storage_buffer_range);
+    return po;
+}
+
+}  // namespace eqvk::cli
