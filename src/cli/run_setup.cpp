@@ -36,8 +36,8 @@ ModelBytes load_model_bytes(const io::RunConfig& config) {
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps) {
     if (config.model.precision == io::Precision::Fp32) return kernels::Dtype::F32;
     if (!caps.storage_buffer_16bit)
-        throw InputError(fmt::format("model.precision = \"fp16\" but {} has no 16-bit storage; use \"fp32\"",
-                                     caps.name));
+        throw InputError(fmt::format(
+            "model.precision = \"fp16\" but {} has no 16-bit storage; use \"fp32\"", caps.name));
     return kernels::Dtype::F16;
 }
 

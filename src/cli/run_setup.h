@@ -1,6 +1,6 @@
-// What `eqvk run` and `eqvk match` both build from a RunConfig: the model file's bytes (config path or the
-// embedded default), the oracle's storage dtype on this device, and the pipeline options with the batch
-// shape planned from the memory budget.
+// What `eqvk run` and `eqvk match` both build from a RunConfig: the model file's bytes (config path
+// or the embedded default), the oracle's storage dtype on this device, and the pipeline options
+// with the batch shape planned from the memory budget.
 #pragma once
 #include <cstddef>
 #include <span>
@@ -23,17 +23,17 @@ struct ModelBytes {
     std::string name;  // the path, or "embedded:<file>"
 };
 
-/// model.path's bytes, or the embedded default. Throws InputError naming model.path when it cannot be read
-/// or when the build embeds no default.
+/// model.path's bytes, or the embedded default. Throws InputError naming model.path when it cannot
+/// be read or when the build embeds no default.
 ModelBytes load_model_bytes(const io::RunConfig& config);
 
-/// F16 or F32 from model.precision; throws InputError when fp16 is asked for and the device has no 16-bit
-/// storage.
+/// F16 or F32 from model.precision; throws InputError when fp16 is asked for and the device has no
+/// 16-bit storage.
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps);
 
 /// Worlds, run seed, compat mode and move rule from the config; games per batch (≤ max_games, or
-/// device.games_per_batch) and world chunk planned by eq::plan_batch from device.memory_budget_mb (default:
-/// half the device-local budget) and the device's binding limit.
+/// device.games_per_batch) and world chunk planned by eq::plan_batch from device.memory_budget_mb
+/// (default: half the device-local budget) and the device's binding limit.
 eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capabilities& caps,
                                      uint64_t max_games);
 

@@ -102,15 +102,7 @@ int AlphaBeta::value(PackedState s) {
 }
 
 std::array<int8_t, 7> AlphaBeta::q_values(PackedState s) {
-    std::array<int8_t, 7> q;
-    q.fill(ILLEGAL_Q);
-    if (is_terminal(s)) return q;
-    for (unsigned m = legal_slots(ctx_, s); m; m &= m - 1) {
-        int slot = std::countr_zero(m), reward;
-        PackedState c = apply_slot(ctx_, s, slot, reward);
-        q[static_cast<size_t>(slot)] = static_cast<int8_t>(reward + value(c));
-    }
-    return q;
+    return q_values_from(ctx_, s, [this](PackedState c) { return value(c); });
 }
 
 }  // namespace eqvk::solver

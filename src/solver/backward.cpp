@@ -186,15 +186,7 @@ int DealSolution::value(PackedState s) const {
 }
 
 std::array<int8_t, 7> DealSolution::q_values(PackedState s) const {
-    std::array<int8_t, 7> q;
-    q.fill(ILLEGAL_Q);
-    if (is_terminal(s)) return q;
-    for (unsigned m = legal_slots(ctx_, s); m; m &= m - 1) {
-        int slot = std::countr_zero(m), reward;
-        PackedState c = apply_slot(ctx_, s, slot, reward);
-        q[static_cast<size_t>(slot)] = static_cast<int8_t>(reward + value(c));
-    }
-    return q;
+    return q_values_from(ctx_, s, [this](PackedState c) { return value(c); });
 }
 
 void DealSolution::for_each_state(const std::function<void(PackedState)>& visit) const {

@@ -4,6 +4,7 @@
 // §1.5).
 #pragma once
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include "game/deal.h"
@@ -107,5 +108,21 @@ PackedState pack_state(const game::State& state);
 
 /// Bound on |value-to-go|: remaining tricks (the current one included) + count points not yet won.
 int remaining_points(const DealContext& ctx, PackedState s);
+
+/// Q of each of the current player's 7 dealt slots (spec §3): reward of the play + value(child),
+/// ILLEGAL_Q for slots that cannot be played (all of them in a terminal state). `value` is the
+/// solver's value of a state (team-0 value-to-go); both solvers share this.
+template <class Value>
+std::array<int8_t, 7> q_values_from(const DealContext& ctx, PackedState s, Value&& value) {
+    std::array<int8_t, 7> q;
+    q.fill(ILLEGAL_Q);
+    if (is_terminal(s)) return q;
+    for (unsigned m = legal_slots(ctx, s); m; m &= m - 1) {
+        int slot = std::countr_zero(m), reward;
+        PackedState c = apply_slot(ctx, s, slot, reward);
+        q[static_cast<size_t>(slot)] = static_cast<int8_t>(reward + value(c));
+    }
+    return q;
+}
 
 }  // namespace eqvk::solver
