@@ -1,11 +1,12 @@
-// Host wrappers of shaders/eq_reduce.comp and shaders/choose_move.comp: size checks, grid,
-// dispatch.
+// Host wrappers of shaders/eq_reduce.comp, choose_move.comp, eq_baseline.comp, eq_min_bin.comp and
+// eq_record.comp: size checks (kernels/binding.h bind_view), grid, dispatch.
 #include "kernels/eq_reduce.h"
 
 #include <fmt/format.h>
 
 #include <stdexcept>
 
+#include "kernels/binding.h"
 #include "kernels/eq_layout.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
@@ -15,12 +16,6 @@ namespace eqvk::kernels {
 namespace {
 
 constexpr uint32_t WORKGROUP = 64;
-
-void need(const vk::Buffer& b, size_t bytes, const char* what) {
-    if (b.size() < bytes)
-        throw std::invalid_argument(
-            fmt::format("{}: buffer '{}' has {} bytes, needs {}", what, b.name(), b.size(), bytes));
-}
 
 uint32_t groups_for(size_t n) {
     return static_cast<uint32_t>((n + WORKGROUP - 1) / WORKGROUP);
@@ -34,17 +29,16 @@ void eq_reduce(KernelCache& cache, vk::Program& prog, const vk::Buffer& q, const
     if (games == 0 || chunk == 0 || world_base + chunk > total)
         throw std::invalid_argument(fmt::format("eq_reduce: {} games, chunk [{}, {}) of {} worlds",
                                                 games, world_base, world_base + chunk, total));
-    const size_t gs = size_t(games) * EQ_SLOTS;
-    need(q, gs * chunk * 4, "eq_reduce q");
-    need(e_q, gs * 4, "eq_reduce e_q");
-    need(var, gs * 4, "eq_reduce var");
-    need(pdf, gs * EQ_BINS * 4, "eq_reduce pdf");
-    const auto& pipe = cache.get("eq_reduce", {{0, WORKGROUP}});
+    const uint64_t gs = uint64_t(games) * EQ_SLOTS;
+    const char* k = "eq_reduce";
     const bool last = world_base + chunk == total;
-    prog.dispatch(
-        pipe, {vk::reads(q), vk::reads_writes(e_q), vk::reads_writes(var), vk::reads_writes(pdf)},
-        EqReducePush{games, chunk, world_base == 0 ? 1u : 0u, last ? total : 0u},
-        {groups_for(gs), 1, 1}, "eq_reduce");
+    prog.dispatch(cache.get(k, {{0, WORKGROUP}}),
+                  {bind_view(k, "q", q, gs * chunk * 4, vk::Access::Read),
+                   bind_view(k, "e_q", e_q, gs * 4, vk::Access::ReadWrite),
+                   bind_view(k, "var", var, gs * 4, vk::Access::ReadWrite),
+                   bind_view(k, "pdf", pdf, gs * EQ_BINS * 4, vk::Access::ReadWrite)},
+                  EqReducePush{games, chunk, world_base == 0 ? 1u : 0u, last ? total : 0u},
+                  {groups_for(gs), 1, 1}, k);
 }
 
 void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
@@ -52,20 +46,17 @@ void choose_move(KernelCache& cache, vk::Program& prog, const vk::Buffer& e_q,
                  const vk::Buffer& min_bin, const vk::Buffer& action, const vk::Buffer& uncertainty,
                  uint32_t games, MoveRule rule) {
     if (games == 0) throw std::invalid_argument("choose_move: games must be > 0");
-    const size_t gs = size_t(games) * EQ_SLOTS;
-    need(e_q, gs * 4, "choose_move e_q");
-    need(var, gs * 4, "choose_move var");
-    need(pdf, gs * EQ_BINS * 4, "choose_move pdf");
-    need(legal, size_t(games) * 4, "choose_move legal");
-    need(min_bin, size_t(games) * 4, "choose_move min_bin");
-    need(action, size_t(games) * 4, "choose_move action");
-    need(uncertainty, size_t(games) * 8, "choose_move uncertainty");
-    const auto& pipe = cache.get("choose_move", {{0, WORKGROUP}});
-    prog.dispatch(pipe,
-                  {vk::reads(e_q), vk::reads(var), vk::reads(pdf), vk::reads(legal),
-                   vk::reads(min_bin), vk::writes(action), vk::writes(uncertainty)},
-                  ChooseMovePush{games, static_cast<uint32_t>(rule)}, {groups_for(games), 1, 1},
-                  "choose_move");
+    const uint64_t gs = uint64_t(games) * EQ_SLOTS, n4 = uint64_t(games) * 4;
+    const char* k = "choose_move";
+    prog.dispatch(cache.get(k, {{0, WORKGROUP}}),
+                  {bind_view(k, "e_q", e_q, gs * 4, vk::Access::Read),
+                   bind_view(k, "var", var, gs * 4, vk::Access::Read),
+                   bind_view(k, "pdf", pdf, gs * EQ_BINS * 4, vk::Access::Read),
+                   bind_view(k, "legal", legal, n4, vk::Access::Read),
+                   bind_view(k, "min_bin", min_bin, n4, vk::Access::Read),
+                   bind_view(k, "action", action, n4, vk::Access::Write),
+                   bind_view(k, "uncertainty", uncertainty, 2 * n4, vk::Access::Write)},
+                  ChooseMovePush{games, static_cast<uint32_t>(rule)}, {groups_for(games), 1, 1}, k);
 }
 
 void eq_baseline(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
@@ -74,26 +65,26 @@ void eq_baseline(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
     if (games == 0 || team > 1 || policy > 1)
         throw std::invalid_argument(
             fmt::format("eq_baseline: games {}, team {}, policy {}", games, team, policy));
-    need(state, size_t(games) * eq_layout::ST_WORDS * 4, "eq_baseline state");
-    need(rules, size_t(eq_layout::R_WORDS) * 4, "eq_baseline rules");
-    need(legal, size_t(games) * 4, "eq_baseline legal");
-    need(action, size_t(games) * 4, "eq_baseline action");
-    const auto& pipe = cache.get("eq_baseline", {{0, WORKGROUP}});
-    prog.dispatch(pipe,
-                  {vk::reads(state), vk::reads(rules), vk::reads(legal), vk::reads_writes(action)},
+    const uint64_t n4 = uint64_t(games) * 4;
+    const char* k = "eq_baseline";
+    prog.dispatch(cache.get(k, {{0, WORKGROUP}}),
+                  {bind_view(k, "state", state, n4 * eq_layout::ST_WORDS, vk::Access::Read),
+                   bind_view(k, "rules", rules, uint64_t(eq_layout::R_WORDS) * 4, vk::Access::Read),
+                   bind_view(k, "legal", legal, n4, vk::Access::Read),
+                   bind_view(k, "action", action, n4, vk::Access::ReadWrite)},
                   EqBaselinePush{games, team, policy, uint32_t(run_seed), uint32_t(run_seed >> 32)},
-                  {groups_for(games), 1, 1}, "eq_baseline");
+                  {groups_for(games), 1, 1}, k);
 }
 
 void eq_min_bin(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
                 const vk::Buffer& min_bin, uint32_t games, bool forge_compat) {
     if (games == 0) throw std::invalid_argument("eq_min_bin: games must be > 0");
-    need(state, size_t(games) * eq_layout::ST_WORDS * 4, "eq_min_bin state");
-    need(min_bin, size_t(games) * 4, "eq_min_bin min_bin");
-    const auto& pipe = cache.get("eq_min_bin", {{0, WORKGROUP}});
-    prog.dispatch(pipe, {vk::reads(state), vk::writes(min_bin)},
-                  EqMinBinPush{games, forge_compat ? 1u : 0u}, {groups_for(games), 1, 1},
-                  "eq_min_bin");
+    const uint64_t n4 = uint64_t(games) * 4;
+    const char* k = "eq_min_bin";
+    prog.dispatch(cache.get(k, {{0, WORKGROUP}}),
+                  {bind_view(k, "state", state, n4 * eq_layout::ST_WORDS, vk::Access::Read),
+                   bind_view(k, "min_bin", min_bin, n4, vk::Access::Write)},
+                  EqMinBinPush{games, forge_compat ? 1u : 0u}, {groups_for(games), 1, 1}, k);
 }
 
 void eq_record(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
@@ -101,21 +92,18 @@ void eq_record(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
                const vk::Buffer& legal, const vk::Buffer& action, const vk::Buffer& uncertainty,
                const vk::Buffer& records, uint32_t games, uint32_t worlds) {
     if (games == 0) throw std::invalid_argument("eq_record: games must be > 0");
-    const size_t gs = size_t(games) * EQ_SLOTS;
-    need(state, size_t(games) * eq_layout::ST_WORDS * 4, "eq_record state");
-    need(e_q, gs * 4, "eq_record e_q");
-    need(var, gs * 4, "eq_record var");
-    need(pdf, gs * EQ_BINS * 4, "eq_record pdf");
-    need(legal, size_t(games) * 4, "eq_record legal");
-    need(action, size_t(games) * 4, "eq_record action");
-    need(uncertainty, size_t(games) * 8, "eq_record uncertainty");
-    need(records, size_t(games) * 28 * rec::WORDS * 4, "eq_record records");
-    const auto& pipe = cache.get("eq_record", {{0, WORKGROUP}});
-    prog.dispatch(
-        pipe,
-        {vk::reads(state), vk::reads(e_q), vk::reads(var), vk::reads(pdf), vk::reads(legal),
-         vk::reads(action), vk::reads(uncertainty), vk::writes(records)},
-        EqRecordPush{games, worlds}, {groups_for(games), 1, 1}, "eq_record");
+    const uint64_t gs = uint64_t(games) * EQ_SLOTS, n4 = uint64_t(games) * 4;
+    const char* k = "eq_record";
+    prog.dispatch(cache.get(k, {{0, WORKGROUP}}),
+                  {bind_view(k, "state", state, n4 * eq_layout::ST_WORDS, vk::Access::Read),
+                   bind_view(k, "e_q", e_q, gs * 4, vk::Access::Read),
+                   bind_view(k, "var", var, gs * 4, vk::Access::Read),
+                   bind_view(k, "pdf", pdf, gs * EQ_BINS * 4, vk::Access::Read),
+                   bind_view(k, "legal", legal, n4, vk::Access::Read),
+                   bind_view(k, "action", action, n4, vk::Access::Read),
+                   bind_view(k, "uncertainty", uncertainty, 2 * n4, vk::Access::Read),
+                   bind_view(k, "records", records, n4 * 28 * rec::WORDS, vk::Access::Write)},
+                  EqRecordPush{games, worlds}, {groups_for(games), 1, 1}, k);
 }
 
 }  // namespace eqvk::kernels
