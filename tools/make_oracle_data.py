@@ -134,19 +134,19 @@ def main():
     ap.add_argument("--train-states", type=int, default=6000, help="sampled states per train seed")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--per-trick", action="store_true",
-                    help="sample the states of each training seed evenly over the 7 tricks (eqvk solve --per-trick)")
+                    help="sample each seed's states evenly over the 7 tricks (eqvk solve --per-trick), in every split")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "info.json"), "w") as f:
-        json.dump(dict(train=a.train, val=a.val, test=a.test, states=a.states, train_states=a.train_states), f)
+        json.dump(dict(train=a.train, val=a.val, test=a.test, states=a.states, train_states=a.train_states,
+                       sampling="per-trick" if a.per_trick else "uniform"), f)
     for split in ("test", "val", "train"):
         seeds = parse_range(getattr(a, split))
         bad = [s for s in seeds if split_of(s) != split]
         if bad:
             sys.exit("seeds %s are not in split %s (seed %% 1000 < 900 train, < 950 val, else test)" % (bad, split))
         shard_dir = os.path.join(a.shards, split)
-        solve(a.eqvk, seeds, a.train_states if split == "train" else a.states, shard_dir, a.jobs,
-              a.per_trick and split == "train")
+        solve(a.eqvk, seeds, a.train_states if split == "train" else a.states, shard_dir, a.jobs, a.per_trick)
         parts = [load_shard(os.path.join(shard_dir, "seed_%08d_decl_%d.safetensors" % (s, s % 10)), s) for s in seeds]
         data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         np.savez(os.path.join(a.out, split + ".npz"), **data)

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "kernels/binding.h"
 #include "kernels/eq_layout.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
@@ -21,12 +22,6 @@ constexpr uint32_t EQ_WG = 64;
 
 void eq_check(std::string_view kernel, bool ok, std::string_view what) {
     if (!ok) throw std::invalid_argument(fmt::format("{}: {}", kernel, what));
-}
-void eq_check_size(std::string_view kernel, std::string_view name, const vk::Buffer& b,
-                   size_t bytes) {
-    if (b.size() < bytes)
-        throw std::invalid_argument(
-            fmt::format("{}: buffer {} holds {} bytes, needs {}", kernel, name, b.size(), bytes));
 }
 /// Per-game kernels run one invocation per game on a 1-D grid of at most 65535 groups.
 void eq_check_games(std::string_view kernel, uint32_t n_games) {
@@ -50,13 +45,12 @@ void per_game_to_buffer(KernelCache& cache, vk::Program& prog, const char* stem,
     eq_check_games(stem, n_games);
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS),
            ob = eq_bytes(n_games, words);
-    eq_check_size(stem, "state", state, st);
-    eq_check_size(stem, "rules", rules, rl);
-    eq_check_size(stem, "output", out, ob);
     EqGamesPush push{n_games};
     prog.dispatch(cache.get(stem, {{0, EQ_WG}}),
-                  {vk::reads(state, 0, st), vk::reads(rules, 0, rl), vk::writes(out, 0, ob)}, push,
-                  {eq_groups(n_games), 1, 1}, stem);
+                  {bind_view(stem, "state", state, st, vk::Access::Read),
+                   bind_view(stem, "rules", rules, rl, vk::Access::Read),
+                   bind_view(stem, "output", out, ob, vk::Access::Write)},
+                  push, {eq_groups(n_games), 1, 1}, stem);
 }
 
 }  // namespace
@@ -71,17 +65,16 @@ void eq_world_count(KernelCache& cache, vk::Program& prog, const vk::Buffer& sta
                     const vk::Buffer& rules, const vk::Buffer& voids, const vk::Buffer& table,
                     uint32_t n_games) {
     using namespace eq_layout;
+    constexpr const char* K = "eq_world_count";
     eq_check_games("eq_world_count", n_games);
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS),
            vd = eq_bytes(n_games, VOID_WORDS), tb = eq_bytes(n_games, WT_WORDS);
-    eq_check_size("eq_world_count", "state", state, st);
-    eq_check_size("eq_world_count", "rules", rules, rl);
-    eq_check_size("eq_world_count", "voids", voids, vd);
-    eq_check_size("eq_world_count", "table", table, tb);
     EqGamesPush push{n_games};
     prog.dispatch(cache.get("eq_world_count", {{0, EQ_WG}}),
-                  {vk::reads(state, 0, st), vk::reads(rules, 0, rl), vk::reads(voids, 0, vd),
-                   vk::writes(table, 0, tb)},
+                  {bind_view(K, "state", state, st, vk::Access::Read),
+                   bind_view(K, "rules", rules, rl, vk::Access::Read),
+                   bind_view(K, "voids", voids, vd, vk::Access::Read),
+                   bind_view(K, "table", table, tb, vk::Access::Write)},
                   push, {eq_groups(n_games), 1, 1}, "eq_world_count");
 }
 
@@ -89,14 +82,12 @@ void eq_world_sample(KernelCache& cache, vk::Program& prog, const vk::Buffer& st
                      const vk::Buffer& table, const vk::Buffer& worlds,
                      const EqWorldSampleArgs& a) {
     using namespace eq_layout;
+    constexpr const char* K = "eq_world_sample";
     eq_check("eq_world_sample", a.n_games > 0 && a.worlds > 0, "n_games or worlds is 0");
     uint64_t total = uint64_t(a.n_games) * a.worlds;
     eq_check("eq_world_sample", total < (1ull << 31), "n_games x worlds >= 2^31");
     size_t st = eq_bytes(a.n_games, ST_WORDS), tb = eq_bytes(a.n_games, WT_WORDS),
            wd = eq_bytes(total, WORLD_WORDS);
-    eq_check_size("eq_world_sample", "state", state, st);
-    eq_check_size("eq_world_sample", "table", table, tb);
-    eq_check_size("eq_world_sample", "worlds", worlds, wd);
     EqWorldSamplePush push{a.n_games,
                            a.worlds,
                            a.world_base,
@@ -104,7 +95,9 @@ void eq_world_sample(KernelCache& cache, vk::Program& prog, const vk::Buffer& st
                            uint32_t(a.run_seed),
                            uint32_t(a.run_seed >> 32)};
     prog.dispatch(cache.get("eq_world_sample", {{0, EQ_WG}}),
-                  {vk::reads(state, 0, st), vk::reads(table, 0, tb), vk::writes(worlds, 0, wd)},
+                  {bind_view(K, "state", state, st, vk::Access::Read),
+                   bind_view(K, "table", table, tb, vk::Access::Read),
+                   bind_view(K, "worlds", worlds, wd, vk::Access::Write)},
                   push, {eq_groups(total), 1, 1}, "eq_world_sample");
 }
 
@@ -113,6 +106,7 @@ void eq_tokenize(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
                  const vk::Buffer& mask, const vk::Buffer& actor, uint32_t n_games,
                  uint32_t worlds_per_game, uint32_t encoding) {
     using namespace eq_layout;
+    constexpr const char* K = "eq_tokenize";
     eq_check("eq_tokenize", n_games > 0 && worlds_per_game > 0, "n_games or worlds is 0");
     eq_check("eq_tokenize", encoding <= 1, "encoding is not 0 or 1");
     uint64_t total = uint64_t(n_games) * worlds_per_game;
@@ -120,16 +114,14 @@ void eq_tokenize(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS),
            wd = eq_bytes(total, WORLD_WORDS), tk = eq_bytes(total, TOKEN_WORDS),
            mk = eq_bytes(total, MASK_WORDS), ac = eq_bytes(total, 1);
-    eq_check_size("eq_tokenize", "state", state, st);
-    eq_check_size("eq_tokenize", "rules", rules, rl);
-    eq_check_size("eq_tokenize", "worlds", worlds, wd);
-    eq_check_size("eq_tokenize", "tokens", tokens, tk);
-    eq_check_size("eq_tokenize", "mask", mask, mk);
-    eq_check_size("eq_tokenize", "actor", actor, ac);
     EqTokenizePush push{n_games, worlds_per_game, encoding};
     prog.dispatch(cache.get("eq_tokenize", {{0, EQ_WG}}),
-                  {vk::reads(state, 0, st), vk::reads(rules, 0, rl), vk::reads(worlds, 0, wd),
-                   vk::writes(tokens, 0, tk), vk::writes(mask, 0, mk), vk::writes(actor, 0, ac)},
+                  {bind_view(K, "state", state, st, vk::Access::Read),
+                   bind_view(K, "rules", rules, rl, vk::Access::Read),
+                   bind_view(K, "worlds", worlds, wd, vk::Access::Read),
+                   bind_view(K, "tokens", tokens, tk, vk::Access::Write),
+                   bind_view(K, "mask", mask, mk, vk::Access::Write),
+                   bind_view(K, "actor", actor, ac, vk::Access::Write)},
                   push, {eq_groups(total), 1, 1}, "eq_tokenize");
 }
 
@@ -142,16 +134,15 @@ void eq_apply(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
               const vk::Buffer& rules, const vk::Buffer& action, const vk::Buffer& status,
               uint32_t n_games) {
     using namespace eq_layout;
+    constexpr const char* K = "eq_apply";
     eq_check_games("eq_apply", n_games);
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS), ac = eq_bytes(n_games, 1);
-    eq_check_size("eq_apply", "state", state, st);
-    eq_check_size("eq_apply", "rules", rules, rl);
-    eq_check_size("eq_apply", "action", action, ac);
-    eq_check_size("eq_apply", "status", status, ac);
     EqGamesPush push{n_games};
     prog.dispatch(cache.get("eq_apply", {{0, EQ_WG}}),
-                  {vk::reads_writes(state, 0, st), vk::reads(rules, 0, rl),
-                   vk::reads(action, 0, ac), vk::writes(status, 0, ac)},
+                  {bind_view(K, "state", state, st, vk::Access::ReadWrite),
+                   bind_view(K, "rules", rules, rl, vk::Access::Read),
+                   bind_view(K, "action", action, ac, vk::Access::Read),
+                   bind_view(K, "status", status, ac, vk::Access::Write)},
                   push, {eq_groups(n_games), 1, 1}, "eq_apply");
 }
 
