@@ -1,6 +1,7 @@
-// `eqvk eval-oracle --model F --seeds A..B [--states K] [--dtype fp32|fp16] [--json]`: solves each
-// seed's deal (decl = seed % 10, spec §3), samples K states, runs eqvk's GPU forward on their
-// training-format tokens and reports Forge's metrics (spec §4.3) overall and by trick.
+// `eqvk eval-oracle --model F --seeds A..B [--states K] [--per-trick] [--dtype fp32|fp16]
+// [--json]`: solves each seed's deal (decl = seed % 10, spec §3), samples K states (uniformly, or
+// evenly over the 7 tricks), runs eqvk's GPU forward on their training-format tokens and reports
+// Forge's metrics (spec §4.3) overall and by trick.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
@@ -23,6 +24,7 @@ struct EvalOracleOptions {
     std::string model, seeds, dtype = "fp32";
     uint64_t states = 200;
     uint64_t memory_mib = 3072;
+    bool per_trick = false;  ///< sample states evenly over the 7 tricks (eqvk solve --per-trick)
     bool json = false;
 };
 
@@ -40,7 +42,9 @@ void eval_seed(uint64_t seed, const EvalOracleOptions& o, model::GpuForward& fwd
     const int decl = static_cast<int>(seed % 10);
     Timer ts;
     solver::SolveOptions opt{.memory_budget_bytes = static_cast<size_t>(o.memory_mib) << 20};
-    const solver::ShardRows rows = solver::solve_shard(seed, decl, o.states, opt);
+    const solver::ShardRows rows =
+        solver::solve_shard(seed, decl, o.states, opt, nullptr,
+                            o.per_trick ? solver::Sampling::PerTrick : solver::Sampling::Uniform);
     solve_s += ts.seconds();
     const game::Deal deal = game::deal_from_seed(seed);
     std::vector<int8_t> tokens, mask, solver_q;
@@ -92,6 +96,7 @@ int run_eval_oracle(const GlobalOptions& global, const EvalOracleOptions& o) {
         out["model"] = o.model;
         out["seeds"] = o.seeds;
         out["states_per_seed"] = o.states;
+        out["sampling"] = o.per_trick ? "per-trick" : "uniform";
         out["dtype"] = o.dtype;
         out["device"] = ctx.caps().name;
         out["solve_s"] = solve_s;
@@ -101,9 +106,9 @@ int run_eval_oracle(const GlobalOptions& global, const EvalOracleOptions& o) {
         return 0;
     }
     fmt::print(
-        "model {} ({}/{}/{}/{}, {}) on {}: seeds {} (decl = seed % 10), {} states per seed\n",
+        "model {} ({}/{}/{}/{}, {}) on {}: seeds {} (decl = seed % 10), {} states per seed ({})\n",
         o.model, c.embed_dim, c.n_heads, c.n_layers, c.ff_dim, o.dtype, ctx.caps().name, o.seeds,
-        o.states);
+        o.states, o.per_trick ? "per trick" : "uniform");
     fmt::print("{:<6} {:>7} {:>7} {:>7} {:>12} {:>8}\n", "trick", "states", "Q-MAE", "Q-gap",
                "zero-regret", "blunder");
     auto line = [](const std::string& name, const eq::OracleMetrics& m) {
@@ -129,6 +134,9 @@ void add_eval_oracle_command(CLI::App& app, const GlobalOptions& global, Action&
         ->required();
     sub->add_option("--states", o->states, "States sampled per seed (terminal ones skipped)")
         ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 24));
+    sub->add_flag("--per-trick", o->per_trick,
+                  "Sample --states evenly over the 7 tricks (as eqvk solve --per-trick) instead of "
+                  "uniformly over all states, most of which lie late in the hand");
     sub->add_option("--dtype", o->dtype, "Storage type")->check(CLI::IsMember({"fp32", "fp16"}));
     sub->add_option("--memory-mib", o->memory_mib, "Solver memory budget per deal in MiB");
     sub->add_flag("--json", o->json, "Print one JSON object");

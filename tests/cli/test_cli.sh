@@ -85,5 +85,6 @@ expect "eval-oracle needs --model" 2 "model" -- "$EQVK" eval-oracle --seeds 950.
 expect "eval-oracle: unreadable model is an input error" 2 "nope.safetensors" -- "$EQVK" eval-oracle --model "$TMPD/nope.safetensors" --seeds 950..950
 expect "eval-oracle: bad seed range" 2 "expected A..B" -- "$EQVK" eval-oracle --model "$MODEL" --seeds 9..3
 expect "eval-oracle, shipped model, JSON" 0 '"q_gap"' -- "$EQVK" eval-oracle --model "$MODEL" --seeds 950..950 --states 20 --json
+expect "eval-oracle --per-trick (JSON names the sampling)" 0 '"sampling": "per-trick"' -- "$EQVK" eval-oracle --model "$MODEL" --seeds 950..950 --states 14 --per-trick --json
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
