@@ -2,10 +2,11 @@
 """Oracle training data: solver shards from `eqvk solve`, tokenised into one compact .npz per split.
 
   make_oracle_data.py --eqvk BUILD/eqvk --shards DIR --out DIR [--train 0..149] [--val 900..919]
-                      [--test 950..979] [--states 3000] [--train-states 6000] [--jobs 2]
+                      [--test 950..979] [--states 3000] [--train-states 6000] [--jobs 2] [--per-trick]
 
 Needs /usr/bin/python3 with numpy (and torch, through tools/oracle_common.py). For every split, runs
-`eqvk solve --seeds A..B --states K --out SHARDS/<split>` (decl = seed % 10, spec §3; existing shards are kept),
+`eqvk solve --seeds A..B --states K [--per-trick] --out SHARDS/<split>` (decl = seed % 10, spec §3; existing
+shards are kept, so use a fresh --shards directory when --states or --per-trick change),
 checks each seed against Forge's split rule (seed % 1000 < 900 train, < 950 val, else test) and writes
 OUT/<split>.npz with, per sampled non-terminal state:
   tokens int8 [N,32,12], mask int8 [N,32]  training-format tokens (spec §5.1/5.2, dealt sorted hands)

@@ -43,9 +43,7 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
     const eq::Baseline baseline = eq::parse_baseline(a.against, "--against");
     if (a.games == 0) throw InputError("--games: must be at least 1");
     ModelBytes model = load_model_bytes(config);
-    vk::ContextOptions opt;
-    opt.device = global.device.empty() ? config.device.select : global.device;
-    vk::Context ctx(opt);
+    vk::Context ctx(context_options(global, config));
     kernels::KernelCache cache(ctx);
     auto oracle =
         eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));

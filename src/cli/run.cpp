@@ -97,9 +97,7 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
         return 0;
     }
 
-    vk::ContextOptions opt;
-    opt.device = global.device.empty() ? config.device.select : global.device;
-    vk::Context ctx(opt);
+    vk::Context ctx(context_options(global, config));
     kernels::KernelCache cache(ctx);
     auto oracle =
         eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));

@@ -5,6 +5,7 @@
 
 #include <tuple>
 
+#include "cli/commands.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "vk/capabilities.h"
@@ -13,6 +14,12 @@
 #endif
 
 namespace eqvk::cli {
+
+vk::ContextOptions context_options(const GlobalOptions& global, const io::RunConfig& config) {
+    vk::ContextOptions opt;
+    opt.device = global.device.empty() ? config.device.select : global.device;
+    return opt;
+}
 
 ModelBytes load_model_bytes(const io::RunConfig& config) {
     ModelBytes m;

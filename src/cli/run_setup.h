@@ -1,6 +1,6 @@
-// What `eqvk run` and `eqvk match` both build from a RunConfig: the model file's bytes (config path
-// or the embedded default), the oracle's storage dtype on this device, and the pipeline options
-// with the batch shape planned from the memory budget.
+// What `eqvk run` and `eqvk match` both build from a RunConfig: the device choice, the model file's
+// bytes (config path or the embedded default), the oracle's storage dtype on this device, and the
+// pipeline options with the batch shape planned from the memory budget.
 #pragma once
 #include <cstddef>
 #include <span>
@@ -10,12 +10,18 @@
 #include "eq/pipeline.h"
 #include "io/config.h"
 #include "kernels/gemm.h"
+#include "vk/context.h"
 
 namespace eqvk::vk {
 struct Capabilities;
 }
 
 namespace eqvk::cli {
+
+struct GlobalOptions;
+
+/// Context options for the config's device: the global --device when given, else device.select.
+vk::ContextOptions context_options(const GlobalOptions& global, const io::RunConfig& config);
 
 struct ModelBytes {
     std::vector<std::byte> owned;  // file contents when model.path is set

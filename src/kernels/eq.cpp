@@ -66,16 +66,16 @@ void eq_world_count(KernelCache& cache, vk::Program& prog, const vk::Buffer& sta
                     uint32_t n_games) {
     using namespace eq_layout;
     constexpr const char* K = "eq_world_count";
-    eq_check_games("eq_world_count", n_games);
+    eq_check_games(K, n_games);
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS),
            vd = eq_bytes(n_games, VOID_WORDS), tb = eq_bytes(n_games, WT_WORDS);
     EqGamesPush push{n_games};
-    prog.dispatch(cache.get("eq_world_count", {{0, EQ_WG}}),
+    prog.dispatch(cache.get(K, {{0, EQ_WG}}),
                   {bind_view(K, "state", state, st, vk::Access::Read),
                    bind_view(K, "rules", rules, rl, vk::Access::Read),
                    bind_view(K, "voids", voids, vd, vk::Access::Read),
                    bind_view(K, "table", table, tb, vk::Access::Write)},
-                  push, {eq_groups(n_games), 1, 1}, "eq_world_count");
+                  push, {eq_groups(n_games), 1, 1}, K);
 }
 
 void eq_world_sample(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
@@ -83,9 +83,9 @@ void eq_world_sample(KernelCache& cache, vk::Program& prog, const vk::Buffer& st
                      const EqWorldSampleArgs& a) {
     using namespace eq_layout;
     constexpr const char* K = "eq_world_sample";
-    eq_check("eq_world_sample", a.n_games > 0 && a.worlds > 0, "n_games or worlds is 0");
+    eq_check(K, a.n_games > 0 && a.worlds > 0, "n_games or worlds is 0");
     uint64_t total = uint64_t(a.n_games) * a.worlds;
-    eq_check("eq_world_sample", total < (1ull << 31), "n_games x worlds >= 2^31");
+    eq_check(K, total < (1ull << 31), "n_games x worlds >= 2^31");
     size_t st = eq_bytes(a.n_games, ST_WORDS), tb = eq_bytes(a.n_games, WT_WORDS),
            wd = eq_bytes(total, WORLD_WORDS);
     EqWorldSamplePush push{a.n_games,
@@ -94,11 +94,11 @@ void eq_world_sample(KernelCache& cache, vk::Program& prog, const vk::Buffer& st
                            a.enumerate ? 1u : 0u,
                            uint32_t(a.run_seed),
                            uint32_t(a.run_seed >> 32)};
-    prog.dispatch(cache.get("eq_world_sample", {{0, EQ_WG}}),
+    prog.dispatch(cache.get(K, {{0, EQ_WG}}),
                   {bind_view(K, "state", state, st, vk::Access::Read),
                    bind_view(K, "table", table, tb, vk::Access::Read),
                    bind_view(K, "worlds", worlds, wd, vk::Access::Write)},
-                  push, {eq_groups(total), 1, 1}, "eq_world_sample");
+                  push, {eq_groups(total), 1, 1}, K);
 }
 
 void eq_tokenize(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
@@ -107,22 +107,22 @@ void eq_tokenize(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
                  uint32_t worlds_per_game, uint32_t encoding) {
     using namespace eq_layout;
     constexpr const char* K = "eq_tokenize";
-    eq_check("eq_tokenize", n_games > 0 && worlds_per_game > 0, "n_games or worlds is 0");
-    eq_check("eq_tokenize", encoding <= 1, "encoding is not 0 or 1");
+    eq_check(K, n_games > 0 && worlds_per_game > 0, "n_games or worlds is 0");
+    eq_check(K, encoding <= 1, "encoding is not 0 or 1");
     uint64_t total = uint64_t(n_games) * worlds_per_game;
-    eq_check("eq_tokenize", total < (1ull << 31), "n_games x worlds >= 2^31");
+    eq_check(K, total < (1ull << 31), "n_games x worlds >= 2^31");
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS),
            wd = eq_bytes(total, WORLD_WORDS), tk = eq_bytes(total, TOKEN_WORDS),
            mk = eq_bytes(total, MASK_WORDS), ac = eq_bytes(total, 1);
     EqTokenizePush push{n_games, worlds_per_game, encoding};
-    prog.dispatch(cache.get("eq_tokenize", {{0, EQ_WG}}),
+    prog.dispatch(cache.get(K, {{0, EQ_WG}}),
                   {bind_view(K, "state", state, st, vk::Access::Read),
                    bind_view(K, "rules", rules, rl, vk::Access::Read),
                    bind_view(K, "worlds", worlds, wd, vk::Access::Read),
                    bind_view(K, "tokens", tokens, tk, vk::Access::Write),
                    bind_view(K, "mask", mask, mk, vk::Access::Write),
                    bind_view(K, "actor", actor, ac, vk::Access::Write)},
-                  push, {eq_groups(total), 1, 1}, "eq_tokenize");
+                  push, {eq_groups(total), 1, 1}, K);
 }
 
 void eq_legal(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
@@ -135,15 +135,15 @@ void eq_apply(KernelCache& cache, vk::Program& prog, const vk::Buffer& state,
               uint32_t n_games) {
     using namespace eq_layout;
     constexpr const char* K = "eq_apply";
-    eq_check_games("eq_apply", n_games);
+    eq_check_games(K, n_games);
     size_t st = eq_bytes(n_games, ST_WORDS), rl = eq_bytes(1, R_WORDS), ac = eq_bytes(n_games, 1);
     EqGamesPush push{n_games};
-    prog.dispatch(cache.get("eq_apply", {{0, EQ_WG}}),
+    prog.dispatch(cache.get(K, {{0, EQ_WG}}),
                   {bind_view(K, "state", state, st, vk::Access::ReadWrite),
                    bind_view(K, "rules", rules, rl, vk::Access::Read),
                    bind_view(K, "action", action, ac, vk::Access::Read),
                    bind_view(K, "status", status, ac, vk::Access::Write)},
-                  push, {eq_groups(n_games), 1, 1}, "eq_apply");
+                  push, {eq_groups(n_games), 1, 1}, K);
 }
 
 }  // namespace eqvk::kernels
