@@ -1,7 +1,9 @@
 # Build-time GLSL → SPIR-V → embedded C++ arrays, and a configure-time probe of optional GLSL extensions.
 #   eqvk_probe_glsl_extensions(): sets EQVK_GLSL_<FEATURE> to 1/0 for each probe in cmake/probes/.
-#   eqvk_embed_shaders(<target> NAMESPACE <ns> SOURCES a.comp ...): a static library <target> whose
-#     generated <target>_spirv.h declares `std::span<const uint32_t> <ns>::spirv(std::string_view stem)`.
+#   eqvk_embed_shaders(<target> NAMESPACE <ns> SOURCES a.comp ... [INCLUDE_DIRS d ...]): a static library
+#     <target> whose generated <target>_spirv.h declares `std::span<const uint32_t> <ns>::spirv(std::string_view
+#     stem)` and `std::span<const std::string_view> <ns>::stems()` (every embedded stem). Shaders see
+#     shaders/common and each INCLUDE_DIRS entry on their include path.
 find_program(GLSLANG_VALIDATOR glslangValidator REQUIRED)
 set(EQVK_SPIRV_TARGET_ENV vulkan1.2)
 
@@ -26,12 +28,17 @@ function(eqvk_probe_glsl_extensions)
 endfunction()
 
 function(eqvk_embed_shaders target)
-  cmake_parse_arguments(ARG "" "NAMESPACE" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "" "NAMESPACE" "SOURCES;INCLUDE_DIRS" ${ARGN})
+  set(include_flags -I${PROJECT_SOURCE_DIR}/shaders/common)
+  foreach(d IN LISTS ARG_INCLUDE_DIRS)
+    list(APPEND include_flags -I${d})
+  endforeach()
   set(outdir ${CMAKE_CURRENT_BINARY_DIR}/${target}_spirv)
   file(MAKE_DIRECTORY ${outdir})
   set(headers "")
   set(includes "")
   set(rows "")
+  set(names "")
   foreach(src IN LISTS ARG_SOURCES)
     get_filename_component(abs ${src} ABSOLUTE)
     get_filename_component(stem ${src} NAME_WE)
@@ -39,7 +46,7 @@ function(eqvk_embed_shaders target)
     add_custom_command(
       OUTPUT ${hdr}
       COMMAND ${GLSLANG_VALIDATOR} -V --target-env ${EQVK_SPIRV_TARGET_ENV} --quiet
-              -I${PROJECT_SOURCE_DIR}/shaders/common --vn ${stem}_spv --depfile ${hdr}.d -o ${hdr} ${abs}
+              ${include_flags} --vn ${stem}_spv --depfile ${hdr}.d -o ${hdr} ${abs}
       DEPENDS ${abs}
       DEPFILE ${hdr}.d
       COMMENT "GLSL ${stem}.comp -> SPIR-V"
@@ -47,6 +54,7 @@ function(eqvk_embed_shaders target)
     list(APPEND headers ${hdr})
     string(APPEND includes "#include \"${stem}.spv.h\"\n")
     string(APPEND rows "    {\"${stem}\", {${stem}_spv, sizeof(${stem}_spv) / sizeof(uint32_t)}},\n")
+    string(APPEND names "    \"${stem}\",\n")
   endforeach()
   set(table_h ${outdir}/${target}_spirv.h)
   set(table_cpp ${outdir}/${target}_spirv.cpp)
@@ -59,6 +67,8 @@ function(eqvk_embed_shaders target)
 namespace ${ARG_NAMESPACE} {
 /// SPIR-V words of shaders/<stem>.comp; throws std::out_of_range for an unknown stem.
 std::span<const uint32_t> spirv(std::string_view stem);
+/// Every embedded stem, in source order.
+std::span<const std::string_view> stems();
 }
 ")
   file(CONFIGURE OUTPUT ${table_cpp} CONTENT
@@ -75,6 +85,11 @@ ${rows}    };
     for (const auto& [name, words] : table)
         if (name == stem) return words;
     throw std::out_of_range(\"no embedded SPIR-V named '\" + std::string(stem) + \"'\");
+}
+std::span<const std::string_view> stems() {
+    static const std::string_view names[] = {
+${names}    };
+    return names;
 }
 }
 ")

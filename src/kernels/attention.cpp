@@ -4,15 +4,35 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
 #include "kernels/binding.h"
+#include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/check_util.h"
+#include "kernels/definition.h"
+#include "kernels/ref/attention_ref.h"
 #include "kernels/registry.h"
 #include "vk/context.h"
 #include "vk/program.h"
 
+EQVK_KERNEL_DEF(attention);
+
 namespace eqvk::kernels {
+namespace {
+
+/// Random key-padding mask [worlds][32] int8 with at least one real key per world.
+std::vector<int8_t> random_mask(size_t worlds, uint64_t seed) {
+    auto r = random_values(worlds * 32, seed, Dtype::F32);
+    std::vector<int8_t> m(worlds * 32);
+    for (size_t i = 0; i < m.size(); ++i) m[i] = r[i] > -0.5f ? 1 : 0;
+    for (size_t w = 0; w < worlds; ++w) m[w * 32 + (w * 7) % 32] = 1;
+    return m;
+}
+
+}  // namespace
+
 
 uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged) {
     uint32_t sh_d = staged ? D : 1;
@@ -48,10 +68,93 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
                                                 a.worlds, caps.max_workgroup_count[1]));
     AttentionPush push{a.E, a.world_base, 1.0f / std::sqrt(float(D))};
     const uint32_t wg = 64;
-    const auto& pipe = cache.get(stem, {{0, wg}, {1, D}, {2, staged ? D : 1u}, {3, qr}});
+    const auto& pipe = cache.get(eqvk_kernel_def_attention(), stem, {{0, wg}, {1, D}, {2, staged ? D : 1u}, {3, qr}});
     prog.dispatch(pipe, {bq, bm, ba, bo, bx, bx8, bc}, push, {a.H, a.worlds, 1},
                   fmt::format("attention {}x{}x{}{} {}", a.worlds, a.H, D, a.last ? " last" : "",
                               dtype_name(a.dtype)));
 }
 
+CheckResult check_attention(vk::Context& ctx, KernelCache& cache, const AttentionArgs& a,
+                            uint32_t count, uint64_t seed) {
+    const size_t total = size_t(a.world_base) + a.worlds, rows = size_t(a.worlds) * 32;
+    auto qkv = random_values(rows * 3 * a.E, seed, a.dtype);
+    auto x = random_values(rows * a.E, seed + 1, a.dtype);
+    auto mask = random_mask(total, seed + 2);
+    auto ra = random_values(total, seed + 3, Dtype::F32);
+    std::vector<int32_t> actor(total);
+    for (size_t i = 0; i < total; ++i) actor[i] = int32_t((ra[i] + 1.0f) * 2.0f) % 4;
+    const size_t n_out = size_t(a.worlds) * a.query_rows() * a.E, n_x8 = size_t(a.worlds) * 8 * a.E;
+    std::vector<float> want(n_out, NAN), want_x8(n_x8, NAN);
+    attention_ref(a, count > a.world_base ? count - a.world_base : 0, qkv.data(), mask.data(),
+                  actor.data(), want.data(), x.data(), want_x8.data());
+    vk::Buffer bq = upload_as(ctx, qkv, a.dtype, "check.qkv"),
+               bx = upload_as(ctx, x, a.dtype, "check.x");
+    vk::Buffer bm = upload_raw(ctx, mask, "check.mask"), ba = upload_raw(ctx, actor, "check.actor");
+    vk::Buffer bc = count_buffer(ctx, count);
+    vk::Program prog(ctx, "check_attention");
+    vk::Buffer bo = poisoned_buffer(ctx, prog, n_out, a.dtype, "check.out");
+    vk::Buffer bx8 = poisoned_buffer(ctx, prog, n_x8, a.dtype, "check.x8");
+    attention(cache, prog, a, bq, bm, ba, bo, bx, bx8, bc);
+    prog.run();
+    // Outputs are convex combinations of V in [-1, 1]: absolute tolerance.
+    CheckResult r = compare_written(download_as(ctx, bo, n_out, a.dtype), want,
+                                    a.dtype == Dtype::F16 ? 1e-3 : 2e-6, storage_rtol(a.dtype));
+    if (!r.ok || !a.last) return r;
+    return compare_written(download_as(ctx, bx8, n_x8, a.dtype), want_x8, 0.0, 0.0);
+}
+
+namespace {
+
+std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
+    std::vector<CheckCase> cases;
+    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_attention(), caps)) {
+        struct Shape {
+            AttentionArgs args;
+            uint32_t count;
+        };
+        std::vector<Shape> shapes;
+        // Head dims 1, 3, 12, 32 and 64 (staged in shared memory) and 160 (read from the buffer),
+        // all queries and the last-layer 8-row mode, world_base offsets, counts below capacity.
+        for (bool last : {false, true})
+            for (auto [worlds, E, H, base, count] :
+                 {std::array{3u, 2u, 2u, 0u, 3u}, {5u, 9u, 3u, 0u, 4u}, {4u, 24u, 2u, 2u, 5u},
+                  {9u, 256u, 8u, 0u, 9u}, {2u, 128u, 2u, 0u, 2u}, {3u, 160u, 1u, 1u, 3u}})
+                shapes.push_back({{worlds, E, H, base, last, dt}, count});
+        cases.push_back(check_over(
+            stem, "-", dtype_name(dt), shapes,
+            [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
+                return check_attention(ctx, cache, s.args, s.count, seed);
+            },
+            [](const Shape& s) {
+                return fmt::format("{} worlds from {} E {} H {}{} count {}", s.args.worlds,
+                                   s.args.world_base, s.args.E, s.args.H,
+                                   s.args.last ? " last" : "", s.count);
+            }));
+    }
+    return cases;
+}
+
+}  // namespace
 }  // namespace eqvk::kernels
+
+EQVK_KERNEL_DEF(attention) {
+    using namespace eqvk::kernels;
+    using eqvk::vk::Access;
+    static const KernelDef def{
+        "attention",
+        "fused 32-token attention per (world, head): QK^T/sqrt(D), key mask, fp32 softmax, ·V",
+        {{"attention", nullptr}, {"attention_f16", has_16bit_storage}},
+        {{"qkv", Access::Read, "dtype [worlds][32][3E]"},
+         {"mask", Access::Read, "i8 [world_base+worlds][32] (as u32)"},
+         {"actor", Access::Read, "i32 [world_base+worlds]"},
+         {"out", Access::Write, "dtype [worlds][query_rows][E]"},
+         {"x", Access::Read, "dtype [worlds][32][E] (last mode)"},
+         {"x8", Access::Write, "dtype [worlds][8][E] (last mode)"},
+         {"count", Access::Read, "u32 [1] worlds"}},
+        sizeof(AttentionPush),
+        "AttentionPush",
+        shaders::spirv,
+        attention_checks};
+    return def;
+}
+

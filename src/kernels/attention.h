@@ -6,7 +6,13 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels/gemm.h"
+#include "kernels/check.h"
+#include "kernels/types.h"
+
+namespace eqvk::vk {
+class Context;
+class Program;
+}  // namespace eqvk::vk
 
 namespace eqvk::vk {
 struct Capabilities;
@@ -45,5 +51,10 @@ uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged);
 void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& args, BufferView qkv,
                BufferView mask, BufferView actor, BufferView out, BufferView x, BufferView x8,
                BufferView count);
+
+/// attention on random QKV, masks and actors against attention_ref (and, in last mode, the x → x8
+/// gather); outputs of worlds at or past `count` must stay poisoned.
+CheckResult check_attention(vk::Context& ctx, KernelCache& cache, const AttentionArgs& args,
+                            uint32_t count, uint64_t seed);
 
 }  // namespace eqvk::kernels

@@ -1,4 +1,5 @@
-// Shared wrapper helpers: view → binding with a size check, grid-stride workgroup counts.
+// Shared wrapper helpers: view → binding with a size check, the grid-size rule, capability
+// predicates, typed upload/download.
 #include "kernels/binding.h"
 
 #include <fmt/format.h>
@@ -23,9 +24,13 @@ vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView
     return {v.buffer, access, v.offset, static_cast<size_t>(bytes)};
 }
 
-uint32_t flat_groups(uint64_t n, uint32_t wg, const vk::Capabilities& caps) {
-    uint64_t groups = std::max<uint64_t>(1, (n + wg - 1) / wg);
+uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities& caps) {
+    uint64_t groups = std::max<uint64_t>(1, (items + per_group - 1) / per_group);
     return static_cast<uint32_t>(std::min<uint64_t>(groups, caps.max_workgroup_count[0]));
+}
+
+bool has_16bit_storage(const vk::Capabilities& caps) {
+    return caps.storage_buffer_16bit;
 }
 
 vk::Buffer upload_as(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, std::string name) {
@@ -42,14 +47,10 @@ vk::Buffer upload_as(vk::Context& ctx, const std::vector<float>& v, Dtype dtype,
 }
 
 std::vector<float> download_as(vk::Context& ctx, const vk::Buffer& b, size_t n, Dtype dtype) {
+    if (dtype == Dtype::F32) return download_vector<float>(ctx, b, n);
     std::vector<float> v(n);
-    if (dtype == Dtype::F16) {
-        std::vector<uint16_t> h(n);
-        ctx.download(b, h.data(), n * 2);
-        for (size_t i = 0; i < n; ++i) v[i] = f16_to_f32(h[i]);
-    } else {
-        ctx.download(b, v.data(), n * 4);
-    }
+    std::vector<uint16_t> h = download_vector<uint16_t>(ctx, b, n);
+    for (size_t i = 0; i < n; ++i) v[i] = f16_to_f32(h[i]);
     return v;
 }
 

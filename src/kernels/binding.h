@@ -1,20 +1,20 @@
 // Helpers every kernel wrapper and user shares: a BufferView checked against the bytes a dispatch
-// will touch and turned into a Program binding, the workgroup count of a grid-stride (flat)
-// dispatch, and float vectors uploaded / downloaded in a storage dtype (fp16 rounded to nearest).
+// will touch and turned into a Program binding, the one grid-size rule, the capability predicates
+// of stems, and vectors uploaded / downloaded (floats in a storage dtype, fp16 rounded to nearest).
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "kernels/gemm.h"
+#include "kernels/types.h"
+#include "vk/buffer.h"
+#include "vk/context.h"
 #include "vk/program.h"
 
 namespace eqvk::vk {
-class Buffer;
-class Context;
 struct Capabilities;
-}  // namespace eqvk::vk
+}
 
 namespace eqvk::kernels {
 
@@ -23,14 +23,26 @@ namespace eqvk::kernels {
 vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView v, uint64_t bytes,
                       vk::Access access);
 
-/// Workgroups for `n` invocations of a grid-stride loop: ceil(n / wg), at least 1, capped at the
-/// device's maxComputeWorkGroupCount[0] (each invocation then loops).
-uint32_t flat_groups(uint64_t n, uint32_t wg, const vk::Capabilities& caps);
+/// Workgroups of a 1-D grid for `items` items, `per_group` items per workgroup: ceil(items /
+/// per_group), at least 1, capped at the device's maxComputeWorkGroupCount[0] (the shader then
+/// loops grid-stride over the rest).
+uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities& caps);
+
+/// Stem predicate: the device stores 16-bit values in storage buffers (every *_f16 stem).
+bool has_16bit_storage(const vk::Capabilities& caps);
 
 /// A device-local buffer holding `v` stored as `dtype` (size rounded up to 4 bytes, at least 4, so
 /// it can be filled).
 vk::Buffer upload_as(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, std::string name);
 /// The first `n` elements of `b`, stored as `dtype`, widened to float.
 std::vector<float> download_as(vk::Context& ctx, const vk::Buffer& b, size_t n, Dtype dtype);
+
+/// The first `count` elements of `b` as T (raw bytes; waits for nothing: the caller has waited).
+template <class T>
+std::vector<T> download_vector(vk::Context& ctx, const vk::Buffer& b, size_t count) {
+    std::vector<T> v(count);
+    ctx.download(b, v.data(), count * sizeof(T));
+    return v;
+}
 
 }  // namespace eqvk::kernels

@@ -5,8 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/types.h"
+
 namespace eqvk::vk {
-class Buffer;
 class Program;
 }  // namespace eqvk::vk
 
@@ -29,12 +30,13 @@ static_assert(sizeof(BenchCopyPush) <= 128);
 
 /// Records `groups` workgroups of 256 invocations, each doing `iters` iterations of 8 vec4 FMAs.
 ///   out: [groups·256] f32, written. Returns the FLOP count (2 per FMA).
-double bench_fma(KernelCache& cache, vk::Program& prog, const vk::Buffer& out, uint32_t groups,
+double bench_fma(KernelCache& cache, vk::Program& prog, BufferView out, uint32_t groups,
                  uint32_t iters);
 
 /// Records dst = src over `bytes` (a multiple of 16). Returns bytes moved (read + written).
+/// Throws std::invalid_argument when a view is missing or too small.
 ///   src, dst: [bytes/16] vec4 f32
-double bench_copy(KernelCache& cache, vk::Program& prog, const vk::Buffer& src,
-                  const vk::Buffer& dst, size_t bytes);
+double bench_copy(KernelCache& cache, vk::Program& prog, BufferView src, BufferView dst,
+                  size_t bytes);
 
 }  // namespace eqvk::kernels

@@ -1,16 +1,23 @@
-// Helpers shared by the GPU-vs-reference checks (check.cpp, check_oracle.cpp): seeded random
-// inputs rounded to the storage type, upload/download in either dtype, the NaN poison and the
-// K-scaled tolerance of a dot product. Internal to the kernels module.
+// Helpers shared by the GPU-vs-reference checks beside each wrapper: seeded random inputs rounded
+// to the storage type, the NaN poison and poisoned output buffers, a GPU-side count buffer, the
+// comparison of written elements, and the K-scaled tolerance of a dot product. Internal to kernels
+// (and the eq module's checks).
 #pragma once
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "kernels/binding.h"
-#include "kernels/gemm.h"
+#include "kernels/check.h"
+#include "kernels/types.h"
 #include "util/half.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
+
+namespace eqvk::vk {
+class Program;
+}
 
 namespace eqvk::kernels {
 
@@ -42,9 +49,34 @@ inline std::pair<double, double> tolerance(Dtype dtype, uint32_t K, double adden
     return {atol, rtol};
 }
 
+/// Relative tolerance of one rounding to the storage type.
+inline double storage_rtol(Dtype dt) {
+    return dt == Dtype::F16 ? 0x1.0p-10 : 4.0 * 0x1.0p-23;
+}
+
 /// `v` rounded to what fp16 storage holds.
 inline float f16_round(float v) {
     return f16_to_f32(f32_to_f16(v));
+}
+
+/// Compares where `want` was written (not NaN); elsewhere `got` must still be NaN (the poison).
+CheckResult compare_written(const std::vector<float>& got, const std::vector<float>& want,
+                            double atol, double rtol);
+
+/// A one-word buffer holding `count` (a GPU-side world count).
+vk::Buffer count_buffer(vk::Context& ctx, uint32_t count);
+
+/// An output buffer of n elements of dtype, NaN-poisoned by `prog` before what it records next.
+vk::Buffer poisoned_buffer(vk::Context& ctx, vk::Program& prog, size_t n, Dtype dtype,
+                           const char* name);
+
+/// A device-local buffer holding the raw bytes of `v` (size rounded up to 4, at least 4).
+template <typename T>
+vk::Buffer upload_raw(vk::Context& ctx, const std::vector<T>& v, const char* name) {
+    size_t bytes = (v.size() * sizeof(T) + 3) & ~size_t(3);
+    vk::Buffer b(ctx, bytes < 4 ? 4 : bytes, vk::MemoryKind::DeviceLocal, name);
+    ctx.upload(b, v.data(), v.size() * sizeof(T));
+    return b;
 }
 
 }  // namespace eqvk::kernels

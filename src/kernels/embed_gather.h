@@ -6,7 +6,13 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/gemm.h"
+#include "kernels/check.h"
+#include "kernels/types.h"
+
+namespace eqvk::vk {
+class Context;
+class Program;
+}  // namespace eqvk::vk
 
 namespace eqvk::kernels {
 
@@ -38,5 +44,10 @@ struct EmbedGatherArgs {
 void embed_gather(KernelCache& cache, vk::Program& prog, const EmbedGatherArgs& args, uint32_t d_in,
                   BufferView tokens, BufferView tables, BufferView info, BufferView out,
                   BufferView count);
+
+/// embed_gather on random tokens and tables (token values past a table's rows included: they
+/// clamp) against embed_gather_ref; outputs of worlds at or past `count` must stay poisoned.
+CheckResult check_embed_gather(vk::Context& ctx, KernelCache& cache, Dtype dtype, uint32_t worlds,
+                               uint32_t d_in, uint32_t count, uint64_t seed);
 
 }  // namespace eqvk::kernels

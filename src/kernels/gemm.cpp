@@ -1,18 +1,27 @@
-// GEMM family wrappers: size checks, push constants, grid and spec constants next to each other,
-// and one (or, with split-K, two) dispatches recorded into the caller's Program.
+// GEMM family wrappers (size checks, push constants, grid and spec constants next to each other,
+// one or, with split-K, two dispatches recorded into the caller's Program), their checks against
+// gemm_ref and the family's definition.
 #include "kernels/gemm.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <vector>
 
+#include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/binding.h"
+#include "kernels/check_util.h"
+#include "kernels/definition.h"
+#include "kernels/ref/gemm_ref.h"
 #include "kernels/gemm_coopmat.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
 #include "vk/program.h"
+
+EQVK_KERNEL_DEF(gemm);
 
 namespace eqvk::kernels {
 namespace {
@@ -29,9 +38,6 @@ const char* stem_for(Dtype d) {
 
 const vk::Pipeline& pipeline_for(KernelCache& cache, Dtype dtype, const GemmTile& t, uint32_t epi,
                                  bool trans_a, bool trans_b, Mode mode) {
-    if (dtype == Dtype::F16 && !cache.context().caps().storage_buffer_16bit)
-        throw std::invalid_argument(
-            "gemm: fp16 storage needs storageBuffer16BitAccess, which this device lacks");
     std::vector<vk::SpecConstant> spec = {{0, t.workgroup_size()},
                                           {1, t.bm},
                                           {2, t.bn},
@@ -42,7 +48,7 @@ const vk::Pipeline& pipeline_for(KernelCache& cache, Dtype dtype, const GemmTile
                                           {7, trans_a ? 1u : 0u},
                                           {8, trans_b ? 1u : 0u},
                                           {9, mode}};
-    return cache.get(stem_for(dtype), spec);
+    return cache.get(eqvk_kernel_def_gemm(), stem_for(dtype), spec);
 }
 
 /// Checks that `v` holds `elems` elements of `elem_bytes` and returns its binding (range = exactly
@@ -58,10 +64,6 @@ uint64_t extent(uint32_t rows, uint32_t cols, uint32_t ld) {
 }
 
 }  // namespace
-
-const char* dtype_name(Dtype d) {
-    return d == Dtype::F16 ? "fp16" : "fp32";
-}
 
 std::string Epilogue::name() const {
     std::string s;
@@ -213,4 +215,153 @@ void gemm_batched(KernelCache& cache, vk::Program& prog, const BatchedGemmPlan& 
                               d.N, d.K, dtype_name(d.dtype)));
 }
 
+CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed) {
+    const uint32_t M = plan.M, N = plan.N, K = plan.K;
+    const Dtype dt = plan.dtype;
+    auto a = random_values(size_t(M) * K, seed, dt);
+    auto w = random_values(size_t(N) * K, seed + 1, dt);
+    auto bias = random_values(N, seed + 2, dt);
+    auto res = random_values(size_t(M) * N, seed + 3, dt);
+    std::vector<float> want(size_t(M) * N);
+    gemm_ref(M, N, K, a.data(), w.data(), bias.data(), res.data(), want.data(), plan.epilogue,
+             plan.alpha);
+
+    vk::Buffer ba = upload_as(ctx, a, dt, "check.a"), bw = upload_as(ctx, w, dt, "check.w");
+    vk::Buffer bb = upload_as(ctx, bias, dt, "check.bias"),
+               br = upload_as(ctx, res, dt, "check.residual");
+    vk::Program prog(ctx, "check_gemm");
+    vk::Buffer bc = poisoned_buffer(ctx, prog, want.size(), dt, "check.c");
+    vk::Buffer bws = poisoned_buffer(ctx, prog, plan.workspace_bytes() / 4, Dtype::F32,
+                                     "check.workspace");
+    gemm(cache, prog, plan, ba, bw, bb, br, bc, bws);
+    prog.run();
+    auto got = download_as(ctx, bc, want.size(), dt);
+    auto [atol, rtol] =
+        tolerance(dt, K, double(plan.epilogue.bias) + double(plan.epilogue.residual));
+    return compare(got.data(), want.data(), want.size(),
+                   atol * std::max(1.0f, std::fabs(plan.alpha)), rtol);
+}
+
+CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
+                               uint64_t seed) {
+    const BatchedGemmDesc& d = plan.desc;
+    auto span = [&](uint32_t stride, uint32_t head_stride, uint32_t rows, uint32_t cols,
+                    uint32_t ld) {
+        uint32_t z = d.batch - 1;
+        return size_t(z / d.heads) * stride + size_t(z % d.heads) * head_stride +
+               size_t(rows - 1) * ld + cols;
+    };
+    size_t na =
+        span(d.stride_a, d.head_stride_a, d.trans_a ? d.K : d.M, d.trans_a ? d.M : d.K, d.lda);
+    size_t nb =
+        span(d.stride_b, d.head_stride_b, d.trans_b ? d.K : d.N, d.trans_b ? d.N : d.K, d.ldb);
+    size_t nc = span(d.stride_c, d.head_stride_c, d.M, d.N, d.ldc);
+    auto a = random_values(na, seed, d.dtype);
+    auto b = random_values(nb, seed + 1, d.dtype);
+    // Elements of C outside every batch's matrix keep the poison on both sides: compare only
+    // written ones.
+    std::vector<float> want(nc, NAN);
+    gemm_batched_ref(d, a.data(), b.data(), want.data());
+
+    vk::Buffer ba = upload_as(ctx, a, d.dtype, "check.a"),
+               bb = upload_as(ctx, b, d.dtype, "check.b");
+    vk::Program prog(ctx, "check_gemm_batched");
+    vk::Buffer bc = poisoned_buffer(ctx, prog, nc, d.dtype, "check.c");
+    gemm_batched(cache, prog, plan, ba, bb, bc);
+    prog.run();
+    auto [atol, rtol] = tolerance(d.dtype, d.K, 0.0);
+    return compare_written(download_as(ctx, bc, nc, d.dtype), want,
+                           atol * std::max(1.0f, std::fabs(d.alpha)), rtol);
+}
+
+namespace {
+
+/// M = 1, odd and multi-tile shapes; every epilogue across the set.
+struct GemmShape {
+    uint32_t M, N, K;
+    Epilogue epi;
+};
+const std::vector<GemmShape> GEMM_SHAPES = {
+    {1, 64, 100, {true, false, false}},   {7, 3, 357, {false, true, false}},
+    {33, 257, 256, {true, true, true}},   {130, 100, 64, {false, false, true}},
+    {300, 256, 512, {true, true, false}},
+};
+
+/// The shapes of GEMM_SHAPES under configuration `config` ("" = the automatic choice).
+CheckCase gemm_case(const GemmDevice& dev, Dtype dt, const std::string& config,
+                    const std::string& stem) {
+    return check_over(
+        stem, config.empty() ? "auto" : config, dtype_name(dt), GEMM_SHAPES,
+        [dev, dt, config](vk::Context& ctx, KernelCache& cache, const GemmShape& s, uint64_t seed) {
+            return check_gemm(ctx, cache, plan_gemm(dev, s.M, s.N, s.K, dt, s.epi, config),
+                              seed + 6);
+        },
+        [dev, dt, config](const GemmShape& s) {
+            return fmt::format("{}x{}x{} {} ({})", s.M, s.N, s.K, s.epi.name(),
+                               plan_gemm(dev, s.M, s.N, s.K, dt, s.epi, config).choice.name());
+        });
+}
+
+/// The attention layouts of the batched GEMM: 12 batches of 33x32x16, either operand transposed.
+CheckCase batched_case(const GemmDevice& dev, Dtype dt, const std::string& stem) {
+    std::vector<BatchedGemmDesc> layouts;
+    for (bool ta : {false, true})
+        for (bool tb : {false, true}) {
+            BatchedGemmDesc d{12, 33, 32, 16, ta, tb};
+            d.alpha = 0.25f;
+            d.dtype = dt;
+            layouts.push_back(d);
+        }
+    return check_over(
+        stem, "batched", dtype_name(dt), layouts,
+        [dev](vk::Context& ctx, KernelCache& cache, const BatchedGemmDesc& d, uint64_t seed) {
+            return check_gemm_batched(ctx, cache, plan_gemm_batched(dev, d), seed + 69);
+        },
+        [](const BatchedGemmDesc& d) {
+            return fmt::format("trans_a={} trans_b={}", d.trans_a, d.trans_b);
+        });
+}
+
+/// Per dtype: the automatic choice, every tile the device keeps, split-K, the batched layouts.
+std::vector<CheckCase> gemm_checks(const vk::Capabilities& caps) {
+    GemmDevice dev = GemmDevice::from_caps(caps);
+    dev.forced.clear();
+    dev.nv_coopmat = false;  // the cooperative-matrix kernel is checked by its own definition
+    std::vector<CheckCase> cases;
+    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_gemm(), caps)) {
+        cases.push_back(gemm_case(dev, dt, "", stem));
+        for (const auto& t : dev.tiles) cases.push_back(gemm_case(dev, dt, std::string(t.name), stem));
+        cases.push_back(gemm_case(dev, dt, "medium/sk4", stem));
+        cases.push_back(batched_case(dev, dt, stem));
+    }
+    return cases;
+}
+
+}  // namespace
+
+CheckCase gemm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& config,
+                          const std::string& stem) {
+    return gemm_case(dev, dtype, config, stem);
+}
+
 }  // namespace eqvk::kernels
+
+EQVK_KERNEL_DEF(gemm) {
+    using namespace eqvk::kernels;
+    using eqvk::vk::Access;
+    static const KernelDef def{
+        "gemm",
+        "GEMM family C = act(alpha*A*W^T + bias) (+ R): tiles, split-K partial/reduce, batched",
+        {{"gemm", nullptr}, {"gemm_f16", has_16bit_storage}},
+        {{"a", Access::Read, "dtype [M][K] (split-K reduce: f32 partials)"},
+         {"w", Access::Read, "dtype [N][K] (batched: B)"},
+         {"bias", Access::Read, "dtype [N]"},
+         {"residual", Access::Read, "dtype [M][N]"},
+         {"c", Access::Write, "dtype [M][N]"},
+         {"partials", Access::ReadWrite, "f32 [splits][M][N] (split-K)"}},
+        sizeof(GemmPush),
+        "GemmPush",
+        shaders::spirv,
+        gemm_checks};
+    return def;
+}

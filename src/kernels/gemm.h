@@ -11,24 +11,18 @@
 #include <string>
 #include <string_view>
 
+#include "kernels/check.h"
 #include "kernels/gemm_tiles.h"
+#include "kernels/types.h"
 
 namespace eqvk::vk {
-class Buffer;
+class Context;
 class Program;
 }  // namespace eqvk::vk
 
 namespace eqvk::kernels {
 
 class KernelCache;
-
-/// Storage type of every GEMM operand except split-K partials (always fp32). Accumulation is always
-/// fp32.
-enum class Dtype : uint32_t { F32, F16 };
-const char* dtype_name(Dtype d);  // "fp32", "fp16"
-inline size_t dtype_bytes(Dtype d) {
-    return d == Dtype::F16 ? 2 : 4;
-}
 
 /// Fused epilogue: v = alpha·acc; + bias[n]; ReLU; + R[m][n] (in that order).
 struct Epilogue {
@@ -50,16 +44,6 @@ struct GemmPush {
     float alpha;
 };
 static_assert(sizeof(GemmPush) <= 128);
-
-/// A buffer and a byte offset into it (the offset must respect minStorageBufferOffsetAlignment).
-struct BufferView {
-    const vk::Buffer* buffer = nullptr;
-    size_t offset = 0;
-    BufferView() = default;
-    BufferView(const vk::Buffer& b, size_t byte_offset = 0)
-        : buffer(&b), offset(byte_offset) {}  // NOLINT
-    explicit operator bool() const { return buffer != nullptr; }
-};
 
 /// One GEMM as recorded: shape, storage type, epilogue and the chosen configuration.
 struct GemmPlan {
@@ -122,5 +106,18 @@ BatchedGemmPlan plan_gemm_batched(const GemmDevice& dev, const BatchedGemmDesc& 
 ///   written
 void gemm_batched(KernelCache& cache, vk::Program& prog, const BatchedGemmPlan& plan, BufferView a,
                   BufferView b, BufferView c);
+
+/// One GEMM as planned (every operand the epilogue needs), inputs uniform in [-1, 1) from `seed`,
+/// against gemm_ref; poisoned outputs.
+CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed);
+/// One batched GEMM as planned, against gemm_batched_ref; elements between batches stay poisoned.
+CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
+                               uint64_t seed);
+
+struct CheckCase;
+/// The selftest case of `config` ("" = automatic) on GEMM's five check shapes (M = 1, odd,
+/// multi-tile; every epilogue), run through `stem`: shared with the cooperative-matrix definition.
+CheckCase gemm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& config,
+                          const std::string& stem);
 
 }  // namespace eqvk::kernels

@@ -8,11 +8,16 @@
 #include <stdexcept>
 
 #include "eqvk_build_config.h"
+#include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/binding.h"
+#include "kernels/definition.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
 #include "vk/program.h"
+
+EQVK_KERNEL_DEF(gemm_nv_coopmat);
 
 namespace eqvk::kernels {
 namespace {
@@ -49,14 +54,7 @@ void gemm_nv_coopmat(KernelCache& cache, vk::Program& prog, const GemmPlan& plan
             "gemm_nv_coopmat: needs fp16 and a device with usable NV cooperative matrices");
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
     auto bind = [](const char* what, BufferView v, uint64_t elems, vk::Access access) {
-        if (!v)
-            throw std::invalid_argument(
-                fmt::format("gemm_nv_coopmat: operand '{}' is missing", what));
-        uint64_t bytes = elems * 2;
-        if (v.offset > v.buffer->size() || bytes > v.buffer->size() - v.offset)
-            throw std::invalid_argument(
-                fmt::format("gemm_nv_coopmat: operand '{}' is too small", what));
-        return vk::Binding{v.buffer, access, v.offset, static_cast<size_t>(bytes)};
+        return bind_view("gemm_nv_coopmat", what, v, elems * 2, access);
     };
     vk::Binding ba = bind("a", a, uint64_t(M) * K, vk::Access::Read);
     vk::Binding bw = bind("w", w, uint64_t(N) * K, vk::Access::Read);
@@ -67,9 +65,38 @@ void gemm_nv_coopmat(KernelCache& cache, vk::Program& prog, const GemmPlan& plan
     GemmPush push{M, N, K, K, K, N, 0, 0, 0, 1, 0, 0, 0, K, 1, plan.alpha};
     uint32_t sg = caps.subgroup_size == 32 ? 0u : 32u;  // request 32 where it is not the default
     const vk::Pipeline& pipe =
-        cache.get("gemm_nv_coopmat", {{0, 128}, {1, plan.epilogue.bits()}}, sg);
+        cache.get(eqvk_kernel_def_gemm_nv_coopmat(), "gemm_nv_coopmat", {{0, 128}, {1, plan.epilogue.bits()}}, sg);
     prog.dispatch(pipe, {ba, bw, bb, br, bc}, push, {(M + 63) / 64, (N + 63) / 64, 1},
                   fmt::format("gemm nv_coopmat {}x{}x{} fp16", M, N, K));
 }
 
+namespace {
+
+std::vector<CheckCase> coopmat_checks(const vk::Capabilities& caps) {
+    if (!nv_coopmat_usable(caps)) return {};
+    GemmDevice dev = GemmDevice::from_caps(caps);
+    dev.forced.clear();
+    return {gemm_check_case(dev, Dtype::F16, "nv_coopmat", "gemm_nv_coopmat")};
+}
+
+}  // namespace
 }  // namespace eqvk::kernels
+
+EQVK_KERNEL_DEF(gemm_nv_coopmat) {
+    using namespace eqvk::kernels;
+    using eqvk::vk::Access;
+    static const KernelDef def{
+        "gemm_nv_coopmat",
+        "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles on 4 subgroups of 32",
+        {{"gemm_nv_coopmat", nv_coopmat_usable}},
+        {{"a", Access::Read, "f16 [M][K]"},
+         {"w", Access::Read, "f16 [N][K]"},
+         {"bias", Access::Read, "f16 [N]"},
+         {"residual", Access::Read, "f16 [M][N]"},
+         {"c", Access::Write, "f16 [M][N]"}},
+        sizeof(GemmPush),
+        "GemmPush",
+        shaders::spirv,
+        coopmat_checks};
+    return def;
+}

@@ -1,15 +1,24 @@
-// LayerNorm wrapper: workgroup size from C (a power of two, ≤ 64), one workgroup per row.
+// LayerNorm wrapper, its GPU-vs-reference check and its definition: workgroup size from C (a power
+// of two, ≤ 64), one workgroup per row.
 #include "kernels/layer_norm.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
+#include <tuple>
 
 #include "kernels/binding.h"
+#include "kernels/check_util.h"
+#include "kernels/definition.h"
+#include "kernels/ref/layer_norm_ref.h"
 #include "kernels/registry.h"
+#include "eqvk_kernel_shaders_spirv.h"
 #include "vk/context.h"
 #include "vk/program.h"
+
+EQVK_KERNEL_DEF(layer_norm);
 
 namespace eqvk::kernels {
 
@@ -31,10 +40,84 @@ void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& a, B
     uint32_t wg = 32;
     while (wg < a.C && wg < 64 && wg * 2 <= caps.max_workgroup_invocations) wg *= 2;
     LayerNormPush push{a.rows, a.C, a.rows_per_world, a.world_base, a.eps};
-    uint32_t groups = std::min(a.rows, caps.max_workgroup_count[0]);
-    prog.dispatch(cache.get(stem, {{0, wg}, {1, a.residual ? 1u : 0u}}), {bx, br, bg, bb, by, bc},
-                  push, {groups, 1, 1},
+    prog.dispatch(cache.get(eqvk_kernel_def_layer_norm(), stem,
+                            {{0, wg}, {1, a.residual ? 1u : 0u}}),
+                  {bx, br, bg, bb, by, bc}, push, {grid_groups(a.rows, 1, caps), 1, 1},
                   fmt::format("layer_norm {}x{} {}", a.rows, a.C, dtype_name(a.dtype)));
 }
 
+CheckResult check_layer_norm(vk::Context& ctx, KernelCache& cache, const LayerNormArgs& a,
+                             uint32_t count, uint64_t seed) {
+    size_t n = size_t(a.rows) * a.C;
+    auto x = random_values(n, seed, a.dtype), res = random_values(n, seed + 1, a.dtype);
+    auto gamma = random_values(a.C, seed + 2, Dtype::F32),
+         beta = random_values(a.C, seed + 3, Dtype::F32);
+    for (float& g : gamma) g = 1.0f + 0.5f * g;
+    std::vector<float> want(n, NAN);
+    layer_norm_ref(a.rows, a.C, a.rows_per_world, count - a.world_base, x.data(),
+                   a.residual ? res.data() : nullptr, gamma.data(), beta.data(), a.eps,
+                   want.data());
+    vk::Buffer bx = upload_as(ctx, x, a.dtype, "check.x"),
+               br = upload_as(ctx, res, a.dtype, "check.res");
+    vk::Buffer bg = upload_as(ctx, gamma, Dtype::F32, "check.gamma"),
+               bb = upload_as(ctx, beta, Dtype::F32, "check.beta");
+    vk::Buffer bc = count_buffer(ctx, count);
+    vk::Program prog(ctx, "check_layer_norm");
+    vk::Buffer by = poisoned_buffer(ctx, prog, n, a.dtype, "check.y");
+    layer_norm(cache, prog, a, bx, br, bg, bb, by, bc);
+    prog.run();
+    return compare_written(download_as(ctx, by, n, a.dtype), want,
+                           a.dtype == Dtype::F16 ? 2e-3 : 2e-5, storage_rtol(a.dtype));
+}
+
+namespace {
+
+// C of 1, 24, 100, 256 and 1000 (channel loops longer than the workgroup; workgroups 32 and 64),
+// with and without the residual, rows per world 32 and 8, a GPU-side world count below capacity.
+std::vector<CheckCase> layer_norm_checks(const vk::Capabilities& caps) {
+    struct Shape {
+        LayerNormArgs args;
+        uint32_t count;
+    };
+    std::vector<CheckCase> cases;
+    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_layer_norm(), caps)) {
+        std::vector<Shape> shapes;
+        for (auto [rows, C, per_world, count, res] :
+             {std::tuple{32u, 1u, 32u, 1u, true}, {96u, 24u, 32u, 3u, true},
+              {64u, 100u, 8u, 5u, false}, {256u, 256u, 32u, 5u, true}, {40u, 1000u, 8u, 5u, true},
+              {64u, 256u, 32u, 1u, false}})
+            shapes.push_back({{rows, C, per_world, 0, 1e-5f, res, dt}, count});
+        cases.push_back(check_over(
+            stem, "-", dtype_name(dt), shapes,
+            [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
+                return check_layer_norm(ctx, cache, s.args, s.count, seed);
+            },
+            [](const Shape& s) {
+                return fmt::format("{}x{}/{} count {}{}", s.args.rows, s.args.C,
+                                   s.args.rows_per_world, s.count, s.args.residual ? " +res" : "");
+            }));
+    }
+    return cases;
+}
+
+}  // namespace
 }  // namespace eqvk::kernels
+
+EQVK_KERNEL_DEF(layer_norm) {
+    using namespace eqvk::kernels;
+    static const KernelDef def{
+        "layer_norm",
+        "LayerNorm with fused residual add, fp32 statistics; one workgroup per row",
+        {{"layer_norm", nullptr}, {"layer_norm_f16", has_16bit_storage}},
+        {{"x", eqvk::vk::Access::Read, "dtype [rows][C]"},
+         {"res", eqvk::vk::Access::Read, "dtype [rows][C]"},
+         {"gamma", eqvk::vk::Access::Read, "f32 [C]"},
+         {"beta", eqvk::vk::Access::Read, "f32 [C]"},
+         {"y", eqvk::vk::Access::Write, "dtype [rows][C]"},
+         {"count", eqvk::vk::Access::Read, "u32 [1] worlds"}},
+        sizeof(LayerNormPush),
+        "LayerNormPush",
+        eqvk::kernels::shaders::spirv,
+        layer_norm_checks};
+    return def;
+}

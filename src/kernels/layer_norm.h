@@ -5,7 +5,13 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels/gemm.h"
+#include "kernels/check.h"
+#include "kernels/types.h"
+
+namespace eqvk::vk {
+class Context;
+class Program;
+}  // namespace eqvk::vk
 
 namespace eqvk::kernels {
 
@@ -33,5 +39,10 @@ struct LayerNormArgs {
 ///   gamma, beta: [C] f32      count: uint32 [1] worlds to compute
 void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& args, BufferView x,
                 BufferView res, BufferView gamma, BufferView beta, BufferView y, BufferView count);
+
+/// layer_norm on random inputs (seeded) against layer_norm_ref, outputs NaN-poisoned: rows of
+/// worlds at or past `count` must stay untouched.
+CheckResult check_layer_norm(vk::Context& ctx, KernelCache& cache, const LayerNormArgs& args,
+                             uint32_t count, uint64_t seed);
 
 }  // namespace eqvk::kernels

@@ -4,7 +4,13 @@
 #pragma once
 #include <cstdint>
 
-#include "kernels/gemm.h"
+#include "kernels/check.h"
+#include "kernels/types.h"
+
+namespace eqvk::vk {
+class Context;
+class Program;
+}  // namespace eqvk::vk
 
 namespace eqvk::kernels {
 
@@ -27,5 +33,10 @@ struct OracleHeadsArgs {
 ///   written count:  uint32 [1] worlds to compute (outputs of the others are left alone)
 void oracle_heads(KernelCache& cache, vk::Program& prog, const OracleHeadsArgs& args, BufferView x8,
                   BufferView head_w, BufferView q, BufferView value, BufferView count);
+
+/// oracle_heads on random inputs against oracle_heads_ref; q / value of worlds at or past `count`
+/// must stay poisoned.
+CheckResult check_oracle_heads(vk::Context& ctx, KernelCache& cache, const OracleHeadsArgs& args,
+                               uint32_t count, uint64_t seed);
 
 }  // namespace eqvk::kernels

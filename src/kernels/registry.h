@@ -1,12 +1,9 @@
-// Every kernel eqvk embeds, one row each (stem, bindings, push-constant size, what it needs from
-// the device), and KernelCache: pipelines built once per (stem, specialization constants) and owned
-// by the caller. selftest and bench enumerate the registry; wrappers get their pipelines from a
-// KernelCache.
+// KernelCache: pipelines built once per (stem, specialization constants) from a kernel's definition
+// (kernels/definition.h) and owned by the caller. Wrappers get their pipelines here.
 #pragma once
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,35 +12,22 @@
 
 namespace eqvk::vk {
 class Context;
-struct Capabilities;
-}  // namespace eqvk::vk
+}
 
 namespace eqvk::kernels {
 
-struct KernelInfo {
-    std::string_view stem;  // shaders/<stem>.comp
-    uint32_t bindings = 0;
-    uint32_t push_bytes = 0;
-    std::string_view what;
-    /// Whether the device can run it (nullptr: every device eqvk accepts).
-    bool (*supported)(const vk::Capabilities&) = nullptr;
-};
-
-/// All embedded kernels, in a fixed order.
-std::span<const KernelInfo> kernel_registry();
-/// The row for `stem`; throws std::out_of_range for an unknown stem.
-const KernelInfo& kernel_info(std::string_view stem);
-/// Whether `stem` is embedded and supported on a device with `caps`.
-bool kernel_supported(std::string_view stem, const vk::Capabilities& caps);
+struct KernelDef;
 
 /// Pipelines keyed by stem + specialization constants, created on first use and kept for the
 /// cache's lifetime (Programs that dispatch them must not outlive it). Not thread-safe.
 class KernelCache {
 public:
     explicit KernelCache(vk::Context& ctx) : ctx_(ctx) {}
-    /// The pipeline for `stem` specialised with `spec` (constant 0 is the workgroup size by
-    /// convention). `required_subgroup_size` 0 leaves the subgroup size to the driver.
-    const vk::Pipeline& get(std::string_view stem, const std::vector<vk::SpecConstant>& spec,
+    /// The pipeline for `stem` of `def` specialised with `spec` (constant 0 is the workgroup size by
+    /// convention). `required_subgroup_size` 0 leaves the subgroup size to the driver. Throws
+    /// std::invalid_argument when the device does not support the stem.
+    const vk::Pipeline& get(const KernelDef& def, std::string_view stem,
+                            const std::vector<vk::SpecConstant>& spec,
                             uint32_t required_subgroup_size = 0);
     vk::Context& context() const { return ctx_; }
     size_t size() const { return pipelines_.size(); }
