@@ -33,6 +33,10 @@ bool has_16bit_storage(const vk::Capabilities& caps) {
     return caps.storage_buffer_16bit;
 }
 
+bool has_subgroup_arithmetic(const vk::Capabilities& caps) {
+    return caps.subgroup_arithmetic && caps.subgroup_size > 0;
+}
+
 vk::Buffer upload_as(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, std::string name) {
     const size_t bytes = std::max<size_t>(4, (v.size() * dtype_bytes(dtype) + 3) & ~size_t(3));
     vk::Buffer b(ctx, bytes, vk::MemoryKind::DeviceLocal, std::move(name));

@@ -30,6 +30,8 @@ uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities&
 
 /// Stem predicate: the device stores 16-bit values in storage buffers (every *_f16 stem).
 bool has_16bit_storage(const vk::Capabilities& caps);
+/// Stem predicate: subgroup arithmetic (subgroupAdd, ...) in compute shaders.
+bool has_subgroup_arithmetic(const vk::Capabilities& caps);
 
 /// A device-local buffer holding `v` stored as `dtype` (size rounded up to 4 bytes, at least 4, so
 /// it can be filled).

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <cmath>
 #include <stdexcept>
 #include <tuple>
@@ -15,6 +17,7 @@
 #include "kernels/ref/layer_norm_ref.h"
 #include "kernels/registry.h"
 #include "eqvk_kernel_shaders_spirv.h"
+#include "vk/capabilities.h"
 #include "vk/context.h"
 #include "vk/program.h"
 
@@ -22,9 +25,30 @@ EQVK_KERNEL_DEF(layer_norm);
 
 namespace eqvk::kernels {
 
+LayerNormShape layer_norm_shape(const vk::Capabilities& caps, uint32_t C) {
+    const char* env = std::getenv("EQVK_LAYER_NORM");
+    const std::string forced = env ? env : "";
+    if (!forced.empty() && forced != "tree" && forced != "subgroup")
+        throw std::invalid_argument(
+            fmt::format("EQVK_LAYER_NORM='{}': expected 'tree' or 'subgroup'", forced));
+    const bool sg_fits = caps.subgroup_arithmetic && caps.subgroup_size > 0 &&
+                         (C + caps.subgroup_size - 1) / caps.subgroup_size <= LAYER_NORM_SG_VALS;
+    if (forced == "subgroup" && !sg_fits)
+        throw std::invalid_argument(fmt::format(
+            "EQVK_LAYER_NORM=subgroup: needs subgroup arithmetic and C <= {} x subgroup size",
+            LAYER_NORM_SG_VALS));
+    // TODO(issue 12): Subgroup by default once issue 11's bit-identity checks are done.
+    return forced == "subgroup" ? LayerNormShape::Subgroup : LayerNormShape::Tree;
+}
+
 void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& a, BufferView x,
                 BufferView res, BufferView gamma, BufferView beta, BufferView y, BufferView count) {
-    const char* stem = a.dtype == Dtype::F16 ? "layer_norm_f16" : "layer_norm";
+    const auto& caps = cache.context().caps();
+    const LayerNormShape shape =
+        a.shape == LayerNormShape::Auto ? layer_norm_shape(caps, a.C) : a.shape;
+    const bool sg = shape == LayerNormShape::Subgroup;
+    const char* stem = sg ? (a.dtype == Dtype::F16 ? "layer_norm_sg_f16" : "layer_norm_sg")
+                          : (a.dtype == Dtype::F16 ? "layer_norm_f16" : "layer_norm");
     if (a.rows == 0 || a.C == 0 || a.rows_per_world == 0)
         throw std::invalid_argument(fmt::format("{}: empty shape rows={} C={}", stem, a.rows, a.C));
     const uint64_t bytes = uint64_t(a.rows) * a.C * dtype_bytes(a.dtype);
@@ -34,16 +58,24 @@ void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& a, B
     auto bb = bind_view(stem, "beta", beta, uint64_t(a.C) * 4, vk::Access::Read);
     auto by = bind_view(stem, "y", y, bytes, vk::Access::Write);
     auto bc = bind_view(stem, "count", count, 4, vk::Access::Read);
-    const auto& caps = cache.context().caps();
+    LayerNormPush push{a.rows, a.C, a.rows_per_world, a.world_base, a.eps};
+    const uint32_t residual = a.residual ? 1u : 0u;
+    const std::string label =
+        fmt::format("layer_norm {}x{} {}{}", a.rows, a.C, dtype_name(a.dtype), sg ? " sg" : "");
+    if (sg) {  // 64 invocations = 64/S rows per workgroup, one per subgroup
+        const uint32_t S = caps.subgroup_size, wg = std::max(64u, S);
+        const uint32_t vals = (a.C + S - 1) / S;
+        prog.dispatch(
+            cache.get(eqvk_kernel_def_layer_norm(), stem, {{0, wg}, {1, residual}, {2, vals}}),
+            {bx, br, bg, bb, by, bc}, push, {grid_groups(a.rows, wg / S, caps), 1, 1}, label);
+        return;
+    }
     // A power of two near C, at most 64: each tree level costs a barrier, and lavapipe runs a
     // barrier-separated section over every invocation in turn (256 ran LN at ~1/3 the speed).
     uint32_t wg = 32;
     while (wg < a.C && wg < 64 && wg * 2 <= caps.max_workgroup_invocations) wg *= 2;
-    LayerNormPush push{a.rows, a.C, a.rows_per_world, a.world_base, a.eps};
-    prog.dispatch(cache.get(eqvk_kernel_def_layer_norm(), stem,
-                            {{0, wg}, {1, a.residual ? 1u : 0u}}),
-                  {bx, br, bg, bb, by, bc}, push, {grid_groups(a.rows, 1, caps), 1, 1},
-                  fmt::format("layer_norm {}x{} {}", a.rows, a.C, dtype_name(a.dtype)));
+    prog.dispatch(cache.get(eqvk_kernel_def_layer_norm(), stem, {{0, wg}, {1, residual}}),
+                  {bx, br, bg, bb, by, bc}, push, {grid_groups(a.rows, 1, caps), 1, 1}, label);
 }
 
 CheckResult check_layer_norm(vk::Context& ctx, KernelCache& cache, const LayerNormArgs& a,
@@ -80,23 +112,35 @@ std::vector<CheckCase> layer_norm_checks(const vk::Capabilities& caps) {
         uint32_t count;
     };
     std::vector<CheckCase> cases;
-    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_layer_norm(), caps)) {
-        std::vector<Shape> shapes;
-        for (auto [rows, C, per_world, count, res] :
-             {std::tuple{32u, 1u, 32u, 1u, true}, {96u, 24u, 32u, 3u, true},
-              {64u, 100u, 8u, 5u, false}, {256u, 256u, 32u, 5u, true}, {40u, 1000u, 8u, 5u, true},
-              {64u, 256u, 32u, 1u, false}})
-            shapes.push_back({{rows, C, per_world, 0, 1e-5f, res, dt}, count});
-        cases.push_back(check_over(
-            stem, "-", dtype_name(dt), shapes,
-            [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
-                return check_layer_norm(ctx, cache, s.args, s.count, seed);
-            },
-            [](const Shape& s) {
-                return fmt::format("{}x{}/{} count {}{}", s.args.rows, s.args.C,
-                                   s.args.rows_per_world, s.count, s.args.residual ? " +res" : "");
-            }));
-    }
+    const auto& def = eqvk_kernel_def_layer_norm();
+    for (const auto& [shape, name] : {std::pair{LayerNormShape::Tree, "tree"},
+                                      std::pair{LayerNormShape::Subgroup, "subgroup"}})
+        for (Dtype dt : {Dtype::F32, Dtype::F16}) {
+            std::string stem = std::string(shape == LayerNormShape::Subgroup ? "layer_norm_sg"
+                                                                             : "layer_norm") +
+                               (dt == Dtype::F16 ? "_f16" : "");
+            if (!def.supported(stem, caps)) continue;
+            std::vector<Shape> shapes;
+            for (auto [rows, C, per_world, count, res] :
+                 {std::tuple{32u, 1u, 32u, 1u, true}, {96u, 24u, 32u, 3u, true},
+                  {64u, 100u, 8u, 5u, false}, {256u, 256u, 32u, 5u, true},
+                  {40u, 1000u, 8u, 5u, true}, {64u, 256u, 32u, 1u, false}}) {
+                if (shape == LayerNormShape::Subgroup &&
+                    C > LAYER_NORM_SG_VALS * std::max(caps.subgroup_size, 1u))
+                    continue;
+                shapes.push_back({{rows, C, per_world, 0, 1e-5f, res, dt, shape}, count});
+            }
+            cases.push_back(check_over(
+                stem, name, dtype_name(dt), shapes,
+                [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
+                    return check_layer_norm(ctx, cache, s.args, s.count, seed);
+                },
+                [](const Shape& s) {
+                    return fmt::format("{}x{}/{} count {}{}", s.args.rows, s.args.C,
+                                       s.args.rows_per_world, s.count,
+                                       s.args.residual ? " +res" : "");
+                }));
+        }
     return cases;
 }
 
@@ -107,8 +151,15 @@ EQVK_KERNEL_DEF(layer_norm) {
     using namespace eqvk::kernels;
     static const KernelDef def{
         "layer_norm",
-        "LayerNorm with fused residual add, fp32 statistics; one workgroup per row",
-        {{"layer_norm", nullptr}, {"layer_norm_f16", has_16bit_storage}},
+        "LayerNorm with fused residual add, fp32 statistics: a subgroup per row (subgroupAdd) or, without "
+        "subgroup arithmetic or for C > 32 x subgroup, a workgroup tree per row",
+        {{"layer_norm", nullptr},
+         {"layer_norm_f16", has_16bit_storage},
+         {"layer_norm_sg", has_subgroup_arithmetic},
+         {"layer_norm_sg_f16",
+          [](const eqvk::vk::Capabilities& c) {
+              return has_16bit_storage(c) && has_subgroup_arithmetic(c);
+          }}},
         {{"x", eqvk::vk::Access::Read, "dtype [rows][C]"},
          {"res", eqvk::vk::Access::Read, "dtype [rows][C]"},
          {"gamma", eqvk::vk::Access::Read, "f32 [C]"},
