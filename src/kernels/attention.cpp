@@ -6,6 +6,9 @@
 
 #include <array>
 #include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
 #include <stdexcept>
 
 #include "kernels/binding.h"
@@ -14,6 +17,7 @@
 #include "kernels/definition.h"
 #include "kernels/ref/attention_ref.h"
 #include "kernels/registry.h"
+#include "vk/capabilities.h"
 #include "vk/context.h"
 #include "vk/program.h"
 
@@ -39,17 +43,39 @@ uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged) {
     return 4 * ((query_rows + 64) * sh_d + query_rows * 33);
 }
 
+AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
+    const char* env = std::getenv("EQVK_ATTENTION");
+    const std::string forced = env ? env : "";
+    if (!forced.empty() && forced != "shared" && forced != "rows")
+        throw std::invalid_argument(
+            fmt::format("EQVK_ATTENTION='{}': expected 'shared' or 'rows'", forced));
+    if (forced == "rows" && D > ATTENTION_ROWS_MAX_D)
+        throw std::invalid_argument(fmt::format(
+            "EQVK_ATTENTION=rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));
+    if (forced == "rows") return AttentionShape::Rows;
+    if (forced == "shared") return AttentionShape::Shared;
+    const bool cpu = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    (void)cpu;  // TODO(issue 12): Rows on CPU devices once issue 11's bit-identity checks are done.
+    return AttentionShape::Shared;
+}
+
 void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, BufferView qkv,
                BufferView mask, BufferView actor, BufferView out, BufferView x, BufferView x8,
                BufferView count) {
-    const char* stem = a.dtype == Dtype::F16 ? "attention_f16" : "attention";
     if (a.worlds == 0 || a.H == 0 || a.E % a.H != 0)
         throw std::invalid_argument(
-            fmt::format("{}: bad shape worlds={} E={} H={}", stem, a.worlds, a.E, a.H));
+            fmt::format("attention: bad shape worlds={} E={} H={}", a.worlds, a.E, a.H));
     const auto& caps = cache.context().caps();
     const uint32_t D = a.E / a.H, qr = a.query_rows();
+    const AttentionShape shape = a.shape == AttentionShape::Auto ? attention_shape(caps, D) : a.shape;
+    const bool rows_shape = shape == AttentionShape::Rows;
+    if (rows_shape && D > ATTENTION_ROWS_MAX_D)
+        throw std::invalid_argument(fmt::format("attention_rows: head dim {} is over {}", D,
+                                                ATTENTION_ROWS_MAX_D));
+    const std::string stem = std::string(rows_shape ? "attention_rows" : "attention") +
+                             (a.dtype == Dtype::F16 ? "_f16" : "");
     const bool staged = attention_shared_bytes(D, qr, true) <= caps.max_shared_memory;
-    if (attention_shared_bytes(D, qr, false) > caps.max_shared_memory)
+    if (!rows_shape && attention_shared_bytes(D, qr, false) > caps.max_shared_memory)
         throw std::invalid_argument(fmt::format("{}: scores do not fit in shared memory", stem));
     const size_t eb = dtype_bytes(a.dtype);
     const uint64_t total = uint64_t(a.world_base) + a.worlds, rows = uint64_t(a.worlds) * 32;
@@ -67,11 +93,13 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
         throw std::invalid_argument(fmt::format("{}: {} worlds exceed the grid's y limit {}", stem,
                                                 a.worlds, caps.max_workgroup_count[1]));
     AttentionPush push{a.E, a.world_base, 1.0f / std::sqrt(float(D))};
-    const uint32_t wg = 64;
-    const auto& pipe = cache.get(eqvk_kernel_def_attention(), stem, {{0, wg}, {1, D}, {2, staged ? D : 1u}, {3, qr}});
-    prog.dispatch(pipe, {bq, bm, ba, bo, bx, bx8, bc}, push, {a.H, a.worlds, 1},
-                  fmt::format("attention {}x{}x{}{} {}", a.worlds, a.H, D, a.last ? " last" : "",
-                              dtype_name(a.dtype)));
+    const auto spec = rows_shape ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
+                                 : std::vector<vk::SpecConstant>{
+                                       {0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
+    prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec),
+                  {bq, bm, ba, bo, bx, bx8, bc}, push, {a.H, a.worlds, 1},
+                  fmt::format("attention {}x{}x{}{} {}{}", a.worlds, a.H, D, a.last ? " last" : "",
+                              dtype_name(a.dtype), rows_shape ? " rows" : ""));
 }
 
 CheckResult check_attention(vk::Context& ctx, KernelCache& cache, const AttentionArgs& a,
@@ -106,31 +134,40 @@ CheckResult check_attention(vk::Context& ctx, KernelCache& cache, const Attentio
 namespace {
 
 std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
+    struct Shape {
+        AttentionArgs args;
+        uint32_t count;
+    };
+    const auto& def = eqvk_kernel_def_attention();
     std::vector<CheckCase> cases;
-    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_attention(), caps)) {
-        struct Shape {
-            AttentionArgs args;
-            uint32_t count;
-        };
-        std::vector<Shape> shapes;
-        // Head dims 1, 3, 12, 32 and 64 (staged in shared memory) and 160 (read from the buffer),
-        // all queries and the last-layer 8-row mode, world_base offsets, counts below capacity.
-        for (bool last : {false, true})
-            for (auto [worlds, E, H, base, count] :
-                 {std::array{3u, 2u, 2u, 0u, 3u}, {5u, 9u, 3u, 0u, 4u}, {4u, 24u, 2u, 2u, 5u},
-                  {9u, 256u, 8u, 0u, 9u}, {2u, 128u, 2u, 0u, 2u}, {3u, 160u, 1u, 1u, 3u}})
-                shapes.push_back({{worlds, E, H, base, last, dt}, count});
-        cases.push_back(check_over(
-            stem, "-", dtype_name(dt), shapes,
-            [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
-                return check_attention(ctx, cache, s.args, s.count, seed);
-            },
-            [](const Shape& s) {
-                return fmt::format("{} worlds from {} E {} H {}{} count {}", s.args.worlds,
-                                   s.args.world_base, s.args.E, s.args.H,
-                                   s.args.last ? " last" : "", s.count);
-            }));
-    }
+    for (auto [shape, name] : {std::pair{AttentionShape::Shared, "shared"},
+                               std::pair{AttentionShape::Rows, "rows"}})
+        for (Dtype dt : {Dtype::F32, Dtype::F16}) {
+            const std::string stem =
+                std::string(shape == AttentionShape::Rows ? "attention_rows" : "attention") +
+                (dt == Dtype::F16 ? "_f16" : "");
+            if (!def.supported(stem, caps)) continue;
+            // Head dims 1, 3, 12, 32 and 64 (staged in shared memory) and 160 (read from the buffer;
+            // shared shape only), all queries and the last-layer 8-row mode, world_base offsets,
+            // counts below capacity.
+            std::vector<Shape> shapes;
+            for (bool last : {false, true})
+                for (auto [worlds, E, H, base, count] :
+                     {std::array{3u, 2u, 2u, 0u, 3u}, {5u, 9u, 3u, 0u, 4u}, {4u, 24u, 2u, 2u, 5u},
+                      {9u, 256u, 8u, 0u, 9u}, {2u, 128u, 2u, 0u, 2u}, {3u, 160u, 1u, 1u, 3u}})
+                    if (shape == AttentionShape::Shared || E / H <= ATTENTION_ROWS_MAX_D)
+                        shapes.push_back({{worlds, E, H, base, last, dt, shape}, count});
+            cases.push_back(check_over(
+                stem, name, dtype_name(dt), shapes,
+                [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
+                    return check_attention(ctx, cache, s.args, s.count, seed);
+                },
+                [](const Shape& s) {
+                    return fmt::format("{} worlds from {} E {} H {}{} count {}", s.args.worlds,
+                                       s.args.world_base, s.args.E, s.args.H,
+                                       s.args.last ? " last" : "", s.count);
+                }));
+        }
     return cases;
 }
 
@@ -142,8 +179,12 @@ EQVK_KERNEL_DEF(attention) {
     using eqvk::vk::Access;
     static const KernelDef def{
         "attention",
-        "fused 32-token attention per (world, head): QK^T/sqrt(D), key mask, fp32 softmax, ·V",
-        {{"attention", nullptr}, {"attention_f16", has_16bit_storage}},
+        "fused 32-token attention per (world, head): QK^T/sqrt(D), key mask, fp32 softmax, ·V; "
+        "shared-memory shape (GPUs) or an invocation per query row (CPU devices)",
+        {{"attention", nullptr},
+         {"attention_f16", has_16bit_storage},
+         {"attention_rows", nullptr},
+         {"attention_rows_f16", has_16bit_storage}},
         {{"qkv", Access::Read, "dtype [worlds][32][3E]"},
          {"mask", Access::Read, "i8 [world_base+worlds][32] (as u32)"},
          {"actor", Access::Read, "i32 [world_base+worlds]"},

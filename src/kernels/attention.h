@@ -30,11 +30,23 @@ struct AttentionPush {
 };
 static_assert(sizeof(AttentionPush) <= 128);
 
+/// The two shapes of the kernel: a workgroup per (world, head) with Q/K/V and the scores in shared
+/// memory (GPUs), or one invocation per query row with an online softmax in registers, every K/V
+/// read at a lane-uniform address and no barrier (CPU devices; head dim ≤ 64).
+enum class AttentionShape { Auto, Shared, Rows };
+inline constexpr uint32_t ATTENTION_ROWS_MAX_D = 64;
+
+/// The shape attention() records for head dim D (never Auto): Rows on CPU devices (lavapipe) when
+/// D ≤ 64, else Shared; EQVK_ATTENTION=shared|rows forces one (throws std::invalid_argument on
+/// another value, or when rows is forced for D > 64).
+AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D);
+
 struct AttentionArgs {
     uint32_t worlds = 0, E = 0, H = 0;
     uint32_t world_base = 0;
     bool last = false;  // 8 query rows (token 0, hand_token(actor, 0..6)) and the x → x8 gather
     Dtype dtype = Dtype::F32;
+    AttentionShape shape = AttentionShape::Auto;  // Auto: attention_shape(caps, E / H)
     uint32_t query_rows() const { return last ? 8u : 32u; }
 };
 
