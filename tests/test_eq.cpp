@@ -18,7 +18,7 @@
 #include "eq/worlds.h"
 #include "game/deal.h"
 #include "io/safetensors.h"
-#include "kernels/eq_layout.h"
+#include "eq/gpu/layout.h"
 #include "util/error.h"
 
 using namespace eqvk;
@@ -113,17 +113,17 @@ TEST_SUITE("eq") {
             infos.push_back({uint64_t(i) << 33 | 5u, i % 4});
         }
         auto words = pack_states(states, infos);
-        REQUIRE(words.size() == states.size() * kernels::eq_layout::ST_WORDS);
+        REQUIRE(words.size() == states.size() * eq::gpu::ST_WORDS);
         for (uint32_t g = 0; g < states.size(); ++g) {
             game::State s = unpack_state(words, uint32_t(states.size()), g);
             CHECK(s.num_plays() == states[g].num_plays());
             CHECK(s.points(0) == states[g].points(0));
             CHECK(unpack_info(words, uint32_t(states.size()), g).seed == infos[g].seed);
         }
-        words[kernels::eq_layout::st_index(kernels::eq_layout::ST_PLAYED, 40, 3)] ^= 1u << 27;
+        words[eq::gpu::st_index(eq::gpu::ST_PLAYED, 40, 3)] ^= 1u << 27;
         CHECK_THROWS_AS(unpack_state(words, 40, 3), Error);
         auto r = rule_table_words();
-        using namespace kernels::eq_layout;
+        using namespace eq::gpu;
         CHECK(r[R_FOLLOW + 7 * 10 + 3] == game::RULES.follow_mask[7][3]);
         CHECK(r[R_RANK + (27 * 8 + 6) * 10 + 9] == game::RULES.trick_rank[27][6][9]);
         CHECK(r[R_TRUMP + 20 * 10 + 5] == 0);  // 5-5 is the top five

@@ -8,6 +8,8 @@
 //           3 legal u32 [G] (7-bit slot mask, read), 4 min_bin i32 [G] (read), 5 action i32 [G] (write),
 //           6 uncertainty f32 [G][2] (u_mean, u_max; write).
 // Push: games G, mode. Spec: 0 workgroup size. Grid: ceil(G / workgroup size).
+#extension GL_GOOGLE_include_directive : require
+#include "eq/gpu/layout.h"
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer EQ { float e_q[]; };
 layout(std430, binding = 1) readonly buffer Var { float var_q[]; };
@@ -18,9 +20,6 @@ layout(std430, binding = 5) writeonly buffer Action { int action[]; };
 layout(std430, binding = 6) writeonly buffer Unc { float uncertainty[]; };
 layout(push_constant) uniform Push { uint games; uint mode; } pc;
 
-const uint SLOTS = 7u;
-const uint BINS = 85u;
-
 void main() {
     uint g = gl_GlobalInvocationID.x;
     if (g >= pc.games) return;
@@ -29,29 +28,29 @@ void main() {
     precise float u_sum = 0.0;
     float u_max = 0.0;
     uint n = 0u;
-    for (uint s = 0u; s < SLOTS; ++s) {
+    for (uint s = 0u; s < EQ_SLOTS; ++s) {
         if ((mask & (1u << s)) == 0u) continue;
-        float v = e_q[g * SLOTS + s];
+        float v = e_q[g * EQ_SLOTS + s];
         lo = min(lo, v);
         hi = max(hi, v);
-        float u = sqrt(var_q[g * SLOTS + s]);
+        float u = sqrt(var_q[g * EQ_SLOTS + s]);
         u_sum += u;
         u_max = max(u_max, u);
         ++n;
     }
     int best = -1;
     float best_score = 0.0;
-    int first = clamp(min_bin[g], 0, int(BINS));
-    for (uint s = 0u; s < SLOTS; ++s) {
+    int first = clamp(min_bin[g], 0, int(EQ_BINS));
+    for (uint s = 0u; s < EQ_SLOTS; ++s) {
         if ((mask & (1u << s)) == 0u) continue;
         precise float score;
         if (pc.mode == 0u) {
             precise float p = 0.0;
-            for (uint b = uint(first); b < BINS; ++b) p += pdf[(g * SLOTS + s) * BINS + b];
-            precise float tie = hi > lo ? 1e-6 * (e_q[g * SLOTS + s] - lo) / (hi - lo) : 0.0;
+            for (uint b = uint(first); b < EQ_BINS; ++b) p += pdf[(g * EQ_SLOTS + s) * EQ_BINS + b];
+            precise float tie = hi > lo ? 1e-6 * (e_q[g * EQ_SLOTS + s] - lo) / (hi - lo) : 0.0;
             score = p + tie;
         } else {
-            score = e_q[g * SLOTS + s];
+            score = e_q[g * EQ_SLOTS + s];
         }
         if (best < 0 || score > best_score) {
             best = int(s);

@@ -15,7 +15,7 @@ layout(binding = 2) readonly buffer Action { uint action[]; };
 layout(binding = 3) writeonly buffer Status { uint status[]; };
 layout(push_constant) uniform Push { uint n_games; } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
 #include "eq_moves.glsl"
 

@@ -17,7 +17,7 @@ layout(std430, binding = 2) readonly buffer Legal { uint legal[]; };
 layout(std430, binding = 3) buffer Action { int action[]; };
 layout(push_constant) uniform Push { uint n_games; uint team; uint policy; uint seed_lo; uint seed_hi; } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
 #include "philox.glsl"
 

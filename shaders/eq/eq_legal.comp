@@ -11,7 +11,7 @@ layout(binding = 1) readonly buffer Rules { uint rules[]; };
 layout(binding = 2) writeonly buffer Legal { uint legal[]; };
 layout(push_constant) uniform Push { uint n_games; } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
 #include "eq_moves.glsl"
 

@@ -8,7 +8,7 @@
 // Bindings: 0 state u32 [ST_WORDS·n] (read), 1 min_bin i32 [n] (write). Push: n_games, compat.
 // Spec: 0 workgroup size. Grid: ceil(n / workgroup size).
 #extension GL_GOOGLE_include_directive : require
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer State { uint st[]; };
 layout(std430, binding = 1) writeonly buffer MinBin { int min_bin[]; };

@@ -7,7 +7,7 @@
 //           7 records u32 [n][28][REC_WORDS] (write; floats stored as their bits).
 // Push: n_games, worlds. Spec: 0 workgroup size. Grid: ceil(n / workgroup size).
 #extension GL_GOOGLE_include_directive : require
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer State { uint st[]; };
 layout(std430, binding = 1) readonly buffer EQ { float e_q[]; };
@@ -18,9 +18,6 @@ layout(std430, binding = 5) readonly buffer Action { int action[]; };
 layout(std430, binding = 6) readonly buffer Unc { float uncertainty[]; };
 layout(std430, binding = 7) writeonly buffer Records { uint rec[]; };
 layout(push_constant) uniform Push { uint n_games; uint worlds; } pc;
-
-const uint REC_EQ = 0u, REC_VAR = 7u, REC_PDF = 14u, REC_PLAYER = 609u, REC_ACTION = 610u,
-           REC_LEGAL = 611u, REC_SAMPLES = 612u, REC_UMEAN = 613u, REC_UMAX = 614u, REC_WORDS = 615u;
 
 void main() {
     uint g = gl_GlobalInvocationID.x, n = pc.n_games;

@@ -9,6 +9,8 @@
 //           3 pdf f32 [G][7][85] (all three read-write).
 // Push: games G, worlds Mc in this chunk, first (1 = start from zero), total_worlds M (> 0 = last chunk:
 // finish the moments over M worlds). Spec: 0 workgroup size. Grid: ceil(G·7 / workgroup size).
+#extension GL_GOOGLE_include_directive : require
+#include "eq/gpu/layout.h"
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer Q { float q[]; };
 layout(std430, binding = 1) buffer EQ { float e_q[]; };
@@ -16,23 +18,20 @@ layout(std430, binding = 2) buffer Var { float var_q[]; };
 layout(std430, binding = 3) buffer Pdf { float pdf[]; };
 layout(push_constant) uniform Push { uint games; uint worlds; uint first; uint total_worlds; } pc;
 
-const uint SLOTS = 7u;
-const uint BINS = 85u;
-
 void main() {
     uint gs = gl_GlobalInvocationID.x;
-    if (gs >= pc.games * SLOTS) return;
-    uint g = gs / SLOTS, slot = gs % SLOTS;
-    uint pdf_base = gs * BINS;
+    if (gs >= pc.games * EQ_SLOTS) return;
+    uint g = gs / EQ_SLOTS, slot = gs % EQ_SLOTS;
+    uint pdf_base = gs * EQ_BINS;
     precise float sum = 0.0, sum_sq = 0.0;
     if (pc.first != 0u) {
-        for (uint b = 0u; b < BINS; ++b) pdf[pdf_base + b] = 0.0;
+        for (uint b = 0u; b < EQ_BINS; ++b) pdf[pdf_base + b] = 0.0;
     } else {
         sum = e_q[gs];
         sum_sq = var_q[gs];
     }
     for (uint m = 0u; m < pc.worlds; ++m) {
-        float v = q[(g * pc.worlds + m) * SLOTS + slot];
+        float v = q[(g * pc.worlds + m) * EQ_SLOTS + slot];
         sum += v;
         precise float sq = v * v;
         sum_sq += sq;
@@ -50,5 +49,5 @@ void main() {
     precise float m2 = mean * mean;
     e_q[gs] = mean;
     var_q[gs] = max(mean_sq - m2, 0.0);
-    for (uint b = 0u; b < BINS; ++b) pdf[pdf_base + b] *= inv;
+    for (uint b = 0u; b < EQ_BINS; ++b) pdf[pdf_base + b] *= inv;
 }

@@ -20,7 +20,7 @@ layout(binding = 4) writeonly buffer Mask { uint mask_out[]; };
 layout(binding = 5) writeonly buffer Actor { int actor_out[]; };
 layout(push_constant) uniform Push { uint n_games, worlds, encoding; } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
 
 const uint GHOST_TILE = 27u;  // Forge maps a played slot (-1) to 6-6 (spec §5.5)

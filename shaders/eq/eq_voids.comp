@@ -3,7 +3,7 @@
 // Void inference (spec §1.6) for the seat to move: for every past play (player, tile, lead tile)
 // that cannot follow the led suit of its trick, the player is void in that suit. Kept for the
 // actor's three opponents, opponent-relative: opp i = seat (actor+1+i)%4.
-// Bindings: 0 state uint [ST_WORDS·N] readonly (eq_layout.h), 1 rules uint [R_WORDS] readonly,
+// Bindings: 0 state uint [ST_WORDS·N] readonly (eq/gpu/layout.h), 1 rules uint [R_WORDS] readonly,
 // 2 voids uint [N][3] writeonly (8-bit suit masks). Push: n_games. Spec: 0 workgroup size.
 // Grid: (ceil(N / wg), 1, 1), one invocation per game. Reference: eq::opponent_voids.
 layout(local_size_x_id = 0) in;
@@ -12,7 +12,7 @@ layout(binding = 1) readonly buffer Rules { uint rules[]; };
 layout(binding = 2) writeonly buffer Voids { uint voids[]; };
 layout(push_constant) uniform Push { uint n_games; } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
 
 void main() {

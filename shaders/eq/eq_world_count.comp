@@ -5,7 +5,7 @@
 // void in a suit it follows; f[i][c0][c1] = deals of tiles i..n-1 with capacities c0, c1,
 // c2 = n-i-c0-c1, built from i = n down to 0. Counts are exact in uint32 (max 21!/(7!)^3).
 // Bindings: 0 state uint [ST_WORDS·N] readonly, 1 rules uint [R_WORDS] readonly, 2 voids uint
-// [N][3] readonly (eq_voids), 3 table uint [N][WT_WORDS] writeonly (header + cells, eq_layout.h;
+// [N][3] readonly (eq_voids), 3 table uint [N][WT_WORDS] writeonly (header + cells, eq/gpu/layout.h;
 // every word written, unused cells 0). Push: n_games. Spec: 0 workgroup size.
 // Grid: (ceil(N / wg), 1, 1), one invocation per game. Reference: eq::world_table.
 layout(local_size_x_id = 0) in;
@@ -15,7 +15,7 @@ layout(binding = 2) readonly buffer Voids { uint voids[]; };
 layout(binding = 3) buffer Table { uint table[]; };
 layout(push_constant) uniform Push { uint n_games; } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
 
 void main() {

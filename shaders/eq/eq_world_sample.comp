@@ -19,7 +19,7 @@ layout(push_constant) uniform Push {
     uint n_games, worlds, world_base, enumerate, run_seed_lo, run_seed_hi;
 } pc;
 
-#include "eq_layout.glsl"
+#include "eq/gpu/layout.h"
 #include "philox.glsl"
 
 uvec4 unrank(uint base, uint rank) {

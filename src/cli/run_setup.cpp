@@ -54,8 +54,8 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
     po.worlds = config.sampling.worlds;
     po.run_seed = config.sampling.seed;
     po.forge_compat = config.output.compat == io::CompatMode::Forge;
-    po.rule = config.policy.action == io::PolicyAction::PMake ? kernels::MoveRule::PMake
-                                                              : kernels::MoveRule::EQ;
+    po.rule = config.policy.action == io::PolicyAction::PMake ? eq::gpu::MoveRule::PMake
+                                                              : eq::gpu::MoveRule::EQ;
     const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
                                                            : caps.device_local_budget() / 2;
     std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(

@@ -1,12 +1,15 @@
 // `eqvk selftest [--device N]`: runs every kernel eqvk has against its CPU reference on the chosen
 // device and prints one PASS/FAIL line per kernel × configuration × dtype with its max error; exit
-// 1 on any failure.
+// 1 on any failure. `eqvk selftest --list` prints the registered kernels as docs/kernels.md's table
+// and runs nothing.
 #include "kernels/selftest.h"
 
 #include <fmt/format.h>
 
+#include <memory>
+
 #include "cli/commands.h"
-#include "eq/selftest.h"
+#include "kernels/definition.h"
 #include "model/forward.h"
 #include "vk/context.h"
 
@@ -29,7 +32,6 @@ int run_selftest(const GlobalOptions& global) {
         (l.ok ? passed : failed) += skipped ? 0 : 1;
     };
     kernels::run_selftest(ctx, print);
-    eq::run_selftest(ctx, print);
     for (auto dt : {kernels::Dtype::F32, kernels::Dtype::F16})
         print(model::forward_selftest(ctx, dt));
     fmt::print("{} passed, {} failed\n", passed, failed);
@@ -41,7 +43,16 @@ int run_selftest(const GlobalOptions& global) {
 void add_selftest_command(CLI::App& app, const GlobalOptions& global, Action& action) {
     auto* sub = app.add_subcommand("selftest",
                                    "Check every kernel against its CPU reference on this device");
-    sub->callback([&global, &action] { action = [&global] { return run_selftest(global); }; });
+    auto list = std::make_shared<bool>(false);
+    sub->add_flag("--list", *list,
+                  "Print the registered kernels as a markdown table (docs/kernels.md) and exit");
+    sub->callback([&global, &action, list] {
+        action = [&global, list] {
+            if (!*list) return run_selftest(global);
+            fmt::print("{}", kernels::kernel_table_markdown());
+            return 0;
+        };
+    });
 }
 
 }  // namespace eqvk::cli

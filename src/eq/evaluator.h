@@ -22,7 +22,7 @@ namespace eqvk::eq {
 
 /// GPU buffers of one evaluation (views may carry offsets).
 struct EvalIo {
-    kernels::BufferView tokens;  // int8 [capacity][32][12] (eq_layout: u32 [capacity][96])
+    kernels::BufferView tokens;  // int8 [capacity][32][12] (eq/gpu/layout.h: u32 [capacity][96])
     kernels::BufferView mask;    // int8 [capacity][32], 1 = real token
     kernels::BufferView actor;   // i32 [capacity]
     kernels::BufferView count;   // u32 [1]: worlds to evaluate, ≤ capacity (GPU-side)

@@ -1,4 +1,4 @@
-// game::State ↔ GPU state words (kernels/eq_layout.h), and the rule-table words from game::RULES.
+// game::State ↔ GPU state words (eq/gpu/layout.h), and the rule-table words from game::RULES.
 #include "eq/gpu_state.h"
 
 #include <fmt/format.h>
@@ -6,12 +6,12 @@
 #include <iterator>
 
 #include "game/deal.h"
-#include "kernels/eq_layout.h"
+#include "eq/gpu/layout.h"
 #include "util/error.h"
 
 namespace eqvk::eq {
 
-using namespace kernels::eq_layout;
+using namespace gpu;
 using game::N_PLAYERS;
 using game::N_TILES;
 

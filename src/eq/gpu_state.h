@@ -1,4 +1,4 @@
-// Host side of the GPU game state (kernels/eq_layout.h): game::State ↔ the struct-of-arrays words
+// Host side of the GPU game state (eq/gpu/layout.h): game::State ↔ the struct-of-arrays words
 // of N games, and the rule tables (game::RULES) as the words the eq shaders read. The pipeline
 // initialises its state buffer from deal_from_seed through pack_state; tests compare GPU results
 // by unpacking them back into game::State.

@@ -8,31 +8,35 @@
 #include <stdexcept>
 
 #include "eq/gpu_state.h"
-#include "kernels/eq.h"
-#include "kernels/eq_layout.h"
+#include "eq/gpu/eq_apply.h"
+#include "eq/gpu/eq_baseline.h"
+#include "eq/gpu/eq_legal.h"
+#include "eq/gpu/eq_min_bin.h"
+#include "eq/gpu/eq_record.h"
+#include "eq/gpu/eq_reduce.h"
+#include "eq/gpu/eq_tokenize.h"
+#include "eq/gpu/eq_voids.h"
+#include "eq/gpu/eq_world_count.h"
+#include "eq/gpu/eq_world_sample.h"
+#include "eq/gpu/layout.h"
 #include "kernels/registry.h"
 #include "util/error.h"
 #include "util/timer.h"
 #include "vk/context.h"
 
 namespace eqvk::eq {
-namespace {
-
-namespace L = kernels::eq_layout;
-
-}  // namespace
 
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     const uint64_t n = games, b = uint64_t(games) * chunk;
-    uint64_t per_game = 4 * (L::ST_WORDS + L::VOID_WORDS + L::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 +
-                             1 + 2 + 1 + 28 * kernels::rec::WORDS);
-    uint64_t per_world = 4 * (L::WORLD_WORDS + L::TOKEN_WORDS + L::MASK_WORDS + 1 + 7);
-    return n * per_game + b * per_world + 4 * L::R_WORDS + 4;
+    uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 +
+                             1 + 2 + 1 + 28 * gpu::REC_WORDS);
+    uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7);
+    return n * per_game + b * per_world + 4 * gpu::R_WORDS + 4;
 }
 
 std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
                                          uint64_t budget_bytes, uint64_t max_binding_bytes) {
-    const uint64_t tokens_per_binding = max_binding_bytes / (L::TOKEN_WORDS * 4);
+    const uint64_t tokens_per_binding = max_binding_bytes / (gpu::TOKEN_WORDS * 4);
     auto fits = [&](uint32_t n, uint32_t chunk) {
         return pipeline_bytes(n, chunk) <= budget_bytes &&
                uint64_t(n) * chunk <= tokens_per_binding;
@@ -65,17 +69,16 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
             std::make_unique<vk::Buffer>(ctx, words * 4, vk::MemoryKind::DeviceLocal, name));
         return buffers_.back().get();
     };
-    // Step 1. Buffers for N games × M worlds (shapes in kernels/eq_layout.h and
-    // kernels/eq_reduce.h).
-    rules_ = make(L::R_WORDS, "rules");
-    state_ = make(uint64_t(L::ST_WORDS) * n, "state");
-    voids_ = make(uint64_t(L::VOID_WORDS) * n, "voids");
-    table_ = make(uint64_t(L::WT_WORDS) * n, "world table");
+    // Step 1. Buffers for N games × M worlds (shapes in eq/gpu/layout.h).
+    rules_ = make(gpu::R_WORDS, "rules");
+    state_ = make(uint64_t(gpu::ST_WORDS) * n, "state");
+    voids_ = make(uint64_t(gpu::VOID_WORDS) * n, "voids");
+    table_ = make(uint64_t(gpu::WT_WORDS) * n, "world table");
     legal_ = make(n, "legal");
     min_bin_ = make(n, "min_bin");
-    worlds_ = make(L::WORLD_WORDS * b, "worlds");
-    tokens_ = make(L::TOKEN_WORDS * b, "tokens");
-    mask_ = make(L::MASK_WORDS * b, "mask");
+    worlds_ = make(gpu::WORLD_WORDS * b, "worlds");
+    tokens_ = make(gpu::TOKEN_WORDS * b, "tokens");
+    mask_ = make(gpu::MASK_WORDS * b, "mask");
     actor_ = make(b, "actor");
     q_ = make(7 * b, "q");
     e_q_ = make(7 * uint64_t(n), "e_q");
@@ -84,7 +87,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     action_ = make(n, "action");
     uncertainty_ = make(2 * uint64_t(n), "uncertainty");
     status_ = make(n, "apply status");
-    records_ = make(uint64_t(28) * kernels::rec::WORDS * n, "records");
+    records_ = make(uint64_t(28) * gpu::REC_WORDS * n, "records");
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
 
@@ -93,10 +96,10 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     popt.timestamps = options.timestamps;
     step_ = std::make_unique<vk::Program>(ctx, "E[Q] decision step", popt);
     vk::Program& p = *step_;
-    kernels::eq_voids(cache, p, *state_, *rules_, *voids_, n);
-    kernels::eq_world_count(cache, p, *state_, *rules_, *voids_, *table_, n);
-    kernels::eq_legal(cache, p, *state_, *rules_, *legal_, n);
-    kernels::eq_min_bin(cache, p, *state_, *min_bin_, n, options.forge_compat);
+    gpu::eq_voids(cache, p, *state_, *rules_, *voids_, n);
+    gpu::eq_world_count(cache, p, *state_, *rules_, *voids_, *table_, n);
+    gpu::eq_legal(cache, p, *state_, *rules_, *legal_, n);
+    gpu::eq_min_bin(cache, p, *state_, *min_bin_, n, options.forge_compat);
     // Worlds in chunks: sample (counter RNG indexed by the world, so chunking changes nothing),
     // tokenise, evaluate, and accumulate the reduction in world order.
     std::map<uint32_t, vk::Buffer*> counts;  // one GPU-side world count per distinct chunk size
@@ -107,26 +110,26 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
             const uint32_t rows = n * c;
             ctx.upload(*counts[c], &rows, 4);
         }
-        kernels::EqWorldSampleArgs sample;
+        gpu::WorldSampleArgs sample;
         sample.n_games = n;
         sample.worlds = c;
         sample.world_base = base;
         sample.run_seed = options.run_seed;
-        kernels::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
-        kernels::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, c,
+        gpu::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
+        gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, c,
                              options.forge_compat ? 1u : 0u);
         oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *counts[c], *q_}, n * c);
-        kernels::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, base, c, m);
+        gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, base, c, m);
     }
-    kernels::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_,
-                         n, options.rule);
+    gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_,
+                     n, options.rule);
     if (options.baseline_team >= 0)
-        kernels::eq_baseline(cache, p, *state_, *rules_, *legal_, *action_, n,
+        gpu::eq_baseline(cache, p, *state_, *rules_, *legal_, *action_, n,
                              static_cast<uint32_t>(options.baseline_team), options.baseline,
                              options.run_seed);
-    kernels::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
+    gpu::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
                        *records_, n, m);
-    kernels::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
+    gpu::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
     p.finalize();
 }
 
@@ -161,12 +164,12 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     }
 
     // Step 3. Read back the records and the final states; every move must have been applied.
-    std::vector<uint32_t> status(n), rec(size_t(n) * 28 * kernels::rec::WORDS);
+    std::vector<uint32_t> status(n), rec(size_t(n) * 28 * gpu::REC_WORDS);
     ctx_.download(*status_, status.data(), n * 4);
     ctx_.download(*records_, rec.data(), rec.size() * 4);
     std::vector<GameRecord> out(seeds.size());
     for (size_t g = 0; g < seeds.size(); ++g) {
-        if (status[g] != static_cast<uint32_t>(kernels::EqApplyStatus::Applied))
+        if (status[g] != static_cast<uint32_t>(gpu::ApplyStatus::Applied))
             throw Error(fmt::format("game {}: the last move was not applied (status {})", seeds[g],
                                     status[g]));
         GameRecord& r = out[g];
@@ -174,20 +177,20 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
         r.decl = decls[g];
         r.bidder = bidder;
         for (int d = 0; d < DECISIONS; ++d) {
-            const uint32_t* w = &rec[(g * 28 + d) * kernels::rec::WORDS];
+            const uint32_t* w = &rec[(g * 28 + d) * gpu::REC_WORDS];
             DecisionRecord& dr = r.decisions[d];
             auto f = [&](uint32_t i) { return std::bit_cast<float>(w[i]); };
             for (int s = 0; s < SLOTS; ++s) {
-                dr.e_q[s] = f(kernels::rec::EQ + s);
-                dr.var[s] = f(kernels::rec::VAR + s);
+                dr.e_q[s] = f(gpu::REC_EQ + s);
+                dr.var[s] = f(gpu::REC_VAR + s);
             }
-            for (int i = 0; i < SLOTS * PDF_BINS; ++i) dr.pdf[i] = f(kernels::rec::PDF + i);
-            dr.player = static_cast<uint8_t>(w[kernels::rec::PLAYER]);
-            dr.action = static_cast<int8_t>(static_cast<int32_t>(w[kernels::rec::ACTION]));
-            dr.legal = static_cast<uint8_t>(w[kernels::rec::LEGAL]);
-            dr.n_samples = w[kernels::rec::SAMPLES];
-            dr.u_mean = f(kernels::rec::UMEAN);
-            dr.u_max = f(kernels::rec::UMAX);
+            for (int i = 0; i < SLOTS * PDF_BINS; ++i) dr.pdf[i] = f(gpu::REC_PDF + i);
+            dr.player = static_cast<uint8_t>(w[gpu::REC_PLAYER]);
+            dr.action = static_cast<int8_t>(static_cast<int32_t>(w[gpu::REC_ACTION]));
+            dr.legal = static_cast<uint8_t>(w[gpu::REC_LEGAL]);
+            dr.n_samples = w[gpu::REC_SAMPLES];
+            dr.u_mean = f(gpu::REC_UMEAN);
+            dr.u_max = f(gpu::REC_UMAX);
         }
     }
     stats_.games += seeds.size();

@@ -14,7 +14,7 @@
 
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
-#include "kernels/eq_reduce.h"
+#include "eq/gpu/choose_move.h"
 #include "vk/buffer.h"
 #include "vk/program.h"
 
@@ -31,7 +31,7 @@ struct PipelineOptions {
                                 // results are bit-identical for every chunk size
     uint64_t run_seed = 0;      // counter-RNG key
     bool forge_compat = false;  // Forge's production tokens (§5.5) and fixed P(make) bins
-    kernels::MoveRule rule = kernels::MoveRule::PMake;
+    gpu::MoveRule rule = gpu::MoveRule::PMake;
     bool timestamps = true;  // per-kernel GPU time in stats()
     int baseline_team = -1;  // `eqvk match`: seats of this team (0 or 1) play `baseline` instead
     uint32_t baseline = 0;   // eq::Baseline: 0 random, 1 heuristic

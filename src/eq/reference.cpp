@@ -7,7 +7,7 @@
 #include "eq/baseline.h"
 #include "eq/gpu_state.h"
 #include "eq/worlds.h"
-#include "kernels/ref/eq_reduce_ref.h"
+#include "eq/gpu/ref/eq_reduce_ref.h"
 
 namespace eqvk::eq {
 
@@ -43,7 +43,7 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
                 enc);
         // Step 2. Oracle, reduction, legal slots, move choice.
         oracle(rows, q.data());
-        kernels::eq_reduce_ref(q.data(), 1, o.worlds, dr.e_q.data(), dr.var.data(), dr.pdf.data());
+        gpu::eq_reduce_ref(q.data(), 1, o.worlds, dr.e_q.data(), dr.var.data(), dr.pdf.data());
         const game::TileMask legal_tiles = s.legal_tiles();
         for (int slot = 0; slot < SLOTS; ++slot)
             if ((s.remaining_slots(actor) >> slot & 1) &&
@@ -53,7 +53,7 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         const int32_t min_bin = min_bin_of(s, bidder, o.forge_compat);
         int32_t action = -1;
         float unc[2];
-        kernels::choose_move_ref(dr.e_q.data(), dr.var.data(), dr.pdf.data(), &legal, &min_bin, 1,
+        gpu::choose_move_ref(dr.e_q.data(), dr.var.data(), dr.pdf.data(), &legal, &min_bin, 1,
                                  static_cast<uint32_t>(o.rule), &action, unc);
         if (o.baseline_team == actor % 2)
             action = baseline_action(s, static_cast<Baseline>(o.baseline), key, seed);

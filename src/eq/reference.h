@@ -1,7 +1,7 @@
 // The CPU reference of the whole E[Q] pipeline (tests): the same decisions as eq::Pipeline from the
 // CPU references of every step — world table and counter-RNG ranks (eq/worlds.h), tokens
 // (eq/tokens.h), an oracle given as a function, the reduction and move choice of
-// kernels/ref/eq_reduce_ref.h.
+// eq/gpu/ref/eq_reduce_ref.h.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -9,7 +9,7 @@
 
 #include "eq/dataset.h"
 #include "eq/tokens.h"
-#include "kernels/eq_reduce.h"
+#include "eq/gpu/choose_move.h"
 
 namespace eqvk::eq {
 
@@ -20,7 +20,7 @@ struct ReferenceOptions {
     uint32_t worlds = 32;
     uint64_t run_seed = 0;
     bool forge_compat = false;
-    kernels::MoveRule rule = kernels::MoveRule::PMake;
+    gpu::MoveRule rule = gpu::MoveRule::PMake;
     int baseline_team = -1;  // seats of this team play eq::baseline_action(baseline)
     uint32_t baseline = 0;
 };

@@ -8,7 +8,7 @@
 
 namespace eqvk::eq {
 
-using namespace kernels::eq_layout;
+using namespace gpu;
 using game::TileMask;
 
 std::array<uint32_t, 3> opponent_voids(const game::State& s) {

@@ -2,15 +2,15 @@
 // inference for the actor's three opponents (spec §1.6), the world-count table (a DP over the
 // unseen tiles × the opponents' remaining capacities), unranking world k (exact enumeration) and
 // exactly uniform sampling through one counter-RNG rank per world. Tables are the same words the
-// GPU kernels write (kernels/eq_layout.h WT_*), so GPU results compare bit for bit.
+// GPU kernels write (eq/gpu/layout.h WT_*), so GPU results compare bit for bit.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <vector>
 
+#include "eq/gpu/layout.h"
 #include "eq/rng.h"
 #include "game/state.h"
-#include "kernels/eq_layout.h"
 
 namespace eqvk::eq {
 
@@ -28,15 +28,15 @@ using World = std::array<game::TileMask, 3>;
 
 /// The world-count table of one game, exactly the GPU's WT_WORDS words.
 struct WorldTable {
-    std::array<uint32_t, kernels::eq_layout::WT_WORDS> words{};
+    std::array<uint32_t, gpu::WT_WORDS> words{};
 
-    uint32_t count() const { return words[kernels::eq_layout::WT_COUNT]; }
-    game::TileMask pool() const { return words[kernels::eq_layout::WT_POOL]; }
-    uint32_t size(int i) const { return words[kernels::eq_layout::WT_SIZE + i]; }
-    game::TileMask allowed(int i) const { return words[kernels::eq_layout::WT_ALLOWED + i]; }
-    /// f[i][c0][c1] (see eq_layout.h).
+    uint32_t count() const { return words[gpu::WT_COUNT]; }
+    game::TileMask pool() const { return words[gpu::WT_POOL]; }
+    uint32_t size(int i) const { return words[gpu::WT_SIZE + i]; }
+    game::TileMask allowed(int i) const { return words[gpu::WT_ALLOWED + i]; }
+    /// f[i][c0][c1] (see eq/gpu/layout.h).
     uint32_t cell(int i, int c0, int c1) const {
-        return words[kernels::eq_layout::WT_CELLS + i * 64 + c0 * 8 + c1];
+        return words[gpu::WT_CELLS + i * 64 + c0 * 8 + c1];
     }
 };
 

@@ -1,20 +1,15 @@
-// E[Q] reduction and move choice: GPU against the CPU references over awkward shapes (one world,
-// one game, odd counts, |Q| beyond ±42, half-integer Q), and Forge's test_select_actions cases
-// (spec §7): offense threshold bin 60, defense bin 25, P(make) beats E[Q], equal P(make) → higher
-// E[Q], illegal never chosen.
+// The CPU references of the E[Q] reduction and move choice (the GPU kernels are checked against
+// them by their definitions' checks, tests/kernel_defs.cpp): Forge's test_select_actions cases
+// (spec §7) — offense threshold bin 60, defense bin 25, P(make) beats E[Q], equal P(make) → higher
+// E[Q], illegal never chosen — and the reduction's moments and bins.
 #include <doctest/doctest.h>
 
 #include <array>
 #include <vector>
 
-#include "gpu_fixture.h"
-#include "kernels/check.h"
-#include "kernels/eq_reduce.h"
-#include "kernels/ref/eq_reduce_ref.h"
-#include "kernels/registry.h"
+#include "eq/gpu/ref/eq_reduce_ref.h"
 
-using namespace eqvk;
-using namespace eqvk::kernels;
+using namespace eqvk::eq::gpu;
 
 namespace {
 
@@ -50,7 +45,7 @@ int choose_ref(const Case& c, int32_t min_bin, uint32_t mode) {
 
 }  // namespace
 
-TEST_SUITE("kernels") {
+TEST_SUITE("eq") {
     TEST_CASE("choose_move_ref: Forge's select_actions cases") {
         // Offense (bin 60 ⇔ Q ≥ 18): Q = 18 is chosen over Q = 17 even though only slightly higher.
         CHECK(choose_ref(make_case({{0, {{17, 1}}}, {3, {{18, 1}}}}), 60, 0) == 3);
@@ -88,26 +83,5 @@ TEST_SUITE("kernels") {
         CHECK(pdf[84] == doctest::Approx(0.2));       // clamped high
         CHECK(pdf[0] == doctest::Approx(0.2));        // clamped low
         CHECK(pdf[85 + 42] == doctest::Approx(1.0));  // slot 1: all zeros
-    }
-}
-
-TEST_SUITE("kernels.gpu") {
-    TEST_CASE("eq_reduce and choose_move match their references") {
-        GPU_TEST(ctx);
-        KernelCache cache(ctx);
-        // (games, worlds, chunk): one world, one chunk, uneven chunks, chunks of one world.
-        const std::array<std::array<uint32_t, 3>, 6> shapes = {
-            {{1, 1, 1}, {1, 100, 100}, {3, 7, 1}, {37, 50, 16}, {64, 33, 32}, {5, 1024, 300}}};
-        for (auto [g, m, c] : shapes) {
-            CheckResult r = check_eq_reduce(ctx, cache, g, m, c, 11 * g + m);
-            INFO("eq_reduce G=", g, " M=", m, " chunk=", c, ": ", r.summary());
-            CHECK(r.ok);
-        }
-        for (uint32_t g : {1u, 7u, 100u, 257u})
-            for (uint32_t mode : {0u, 1u}) {
-                CheckResult r = check_choose_move(ctx, cache, g, mode, 5 * g + mode);
-                INFO("choose_move G=", g, " mode=", mode, ": ", r.summary());
-                CHECK(r.ok);
-            }
     }
 }

@@ -14,7 +14,7 @@
 #include "eq/reference.h"
 #include "gpu_fixture.h"
 #include "io/safetensors.h"
-#include "kernels/ref/eq_reduce_ref.h"
+#include "eq/gpu/ref/eq_reduce_ref.h"
 #include "kernels/registry.h"
 #include "model/forward_ref.h"
 #include "model/weights.h"
@@ -75,7 +75,7 @@ TEST_SUITE("eq.gpu") {
         auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
         const std::vector<uint64_t> seeds = {950, 1, 12345};
         const std::vector<int> decls = {0, 7, 9};
-        for (auto rule : {kernels::MoveRule::EQ, kernels::MoveRule::PMake}) {
+        for (auto rule : {gpu::MoveRule::EQ, gpu::MoveRule::PMake}) {
             CAPTURE(static_cast<int>(rule));
             PipelineOptions po;
             po.games_per_batch = 3;

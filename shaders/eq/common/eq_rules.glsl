@@ -1,6 +1,6 @@
-// Rule-table and game-state accessors of the eq shaders. Include-only, after eq_layout.glsl and
+// Rule-table and game-state accessors of the eq shaders. Include-only, after eq/gpu/layout.h and
 // after the including shader declared `uint rules[]` (R_* words from game::RULES, uploaded once)
-// and `uint st[]` (the state words of pc.n_games games, kernels/eq_layout.h).
+// and `uint st[]` (the state words of pc.n_games games, src/eq/gpu/layout.h).
 #ifndef EQVK_EQ_RULES_GLSL
 #define EQVK_EQ_RULES_GLSL
 
@@ -13,7 +13,7 @@ uint tile_low(uint tile) { return rules[R_LOW + tile]; }
 uint tile_double(uint tile) { return rules[R_DOUBLE + tile]; }
 uint tile_count(uint tile) { return rules[R_COUNT + tile]; }
 
-// State field element j of game g (n games); widths as in eq_layout.h.
+// State field element j of game g (n games); widths as in eq/gpu/layout.h.
 uint st_hand_slot(uint n, uint g, uint seat, uint slot) { return st[st_index(ST_HANDS, 28u, n, g, 7u * seat + slot)]; }
 uint st_slots(uint n, uint g) { return st[st_index(ST_SLOTS, 1u, n, g, 0u)]; }
 uint st_hand_mask(uint n, uint g, uint seat) { return st[st_index(ST_HAND_MASK, 4u, n, g, seat)]; }

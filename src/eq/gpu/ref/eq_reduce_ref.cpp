@@ -1,12 +1,12 @@
 // CPU references for the E[Q] reduction and move choice (see eq_reduce_ref.h).
-#include "kernels/ref/eq_reduce_ref.h"
+#include "eq/gpu/ref/eq_reduce_ref.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/eq_reduce.h"
+#include "eq/gpu/layout.h"
 
-namespace eqvk::kernels {
+namespace eqvk::eq::gpu {
 
 void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, float* var,
                    float* pdf) {
@@ -72,4 +72,4 @@ void choose_move_ref(const float* e_q, const float* var, const float* pdf, const
     }
 }
 
-}  // namespace eqvk::kernels
+}  // namespace eqvk::eq::gpu

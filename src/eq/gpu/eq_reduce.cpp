@@ -1,0 +1,117 @@
+// eq_reduce: wrapper, check and definition.
+#include "eq/gpu/eq_reduce.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+#include "eq/gpu/ref/eq_reduce_ref.h"
+#include "kernels/binding.h"
+#include "kernels/check_util.h"
+
+EQVK_KERNEL_DEF(eq_reduce);
+
+namespace eqvk::eq::gpu {
+
+void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e_q, BufferView var,
+               BufferView pdf, uint32_t games, uint32_t world_base, uint32_t chunk,
+               uint32_t total) {
+    require("eq_reduce", chunk > 0 && uint64_t(world_base) + chunk <= total,
+            fmt::format("chunk [{}, {}) of {} worlds", world_base, world_base + chunk, total));
+    const uint64_t gs = uint64_t(games) * EQ_SLOTS;
+    const bool last = world_base + chunk == total;
+    dispatch(cache, prog, eqvk_kernel_def_eq_reduce(), gs,
+             ReducePush{games, chunk, world_base == 0 ? 1u : 0u, last ? total : 0u},
+             {{q, word_bytes(gs, chunk)},
+              {e_q, word_bytes(gs, 1)},
+              {var, word_bytes(gs, 1)},
+              {pdf, word_bytes(gs, EQ_BINS)}});
+}
+
+namespace {
+
+/// e_q, var and pdf (concatenated) of eq_reduce over `q` ([G][M][7]) recorded in chunks of `c`.
+std::vector<float> reduce_in_chunks(vk::Context& ctx, KernelCache& cache,
+                                    const std::vector<float>& q, uint32_t games, uint32_t worlds,
+                                    uint32_t c) {
+    const size_t gs = size_t(games) * EQ_SLOTS;
+    std::vector<vk::Buffer> parts;
+    for (uint32_t base = 0; base < worlds; base += c) {
+        const uint32_t n = std::min(c, worlds - base);
+        std::vector<float> part(gs * n);
+        for (uint32_t g = 0; g < games; ++g)
+            std::copy_n(&q[(size_t(g) * worlds + base) * EQ_SLOTS], size_t(n) * EQ_SLOTS,
+                        &part[size_t(g) * n * EQ_SLOTS]);
+        parts.push_back(kernels::upload_raw(ctx, part, "check.q chunk"));
+    }
+    vk::Program prog(ctx, "check eq_reduce");
+    vk::Buffer e_q = poisoned_words(ctx, prog, gs, "check.e_q"),
+               var = poisoned_words(ctx, prog, gs, "check.var"),
+               pdf = poisoned_words(ctx, prog, gs * EQ_BINS, "check.pdf");
+    for (uint32_t base = 0, i = 0; base < worlds; base += c, ++i)
+        eq_reduce(cache, prog, parts[i], e_q, var, pdf, games, base, std::min(c, worlds - base),
+                  worlds);
+    prog.run();
+    std::vector<float> out = kernels::download_vector<float>(ctx, e_q, gs),
+                       v = kernels::download_vector<float>(ctx, var, gs),
+                       p = kernels::download_vector<float>(ctx, pdf, gs * EQ_BINS);
+    out.insert(out.end(), v.begin(), v.end());
+    out.insert(out.end(), p.begin(), p.end());
+    return out;
+}
+
+}  // namespace
+
+kernels::CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games,
+                                     uint32_t worlds, uint32_t chunk, uint64_t seed) {
+    const size_t gs = size_t(games) * EQ_SLOTS;
+    std::vector<float> q = kernels::random_values(gs * worlds, seed, kernels::Dtype::F32);
+    for (size_t i = 0; i < q.size(); ++i)  // half-integers, |Q| > 42
+        q[i] = i % 5 == 0 ? std::floor(q[i] * 50.0f) + 0.5f : q[i] * 50.0f;
+    std::vector<float> whole = reduce_in_chunks(ctx, cache, q, games, worlds, worlds),
+                       chunked = reduce_in_chunks(ctx, cache, q, games, worlds, chunk);
+    std::vector<float> want(gs * (2 + EQ_BINS));
+    eq_reduce_ref(q.data(), games, worlds, want.data(), want.data() + gs, want.data() + 2 * gs);
+    // Same operations in the same order as the reference: only the last bits may differ
+    // (reciprocal). Chunked and whole must agree bit for bit.
+    using kernels::compare;
+    kernels::CheckResult r = compare(chunked.data(), want.data(), gs, 1e-5, 1e-6);
+    r.merge(compare(chunked.data() + gs, want.data() + gs, gs, 1e-3, 1e-5));
+    r.merge(compare(chunked.data() + 2 * gs, want.data() + 2 * gs, gs * EQ_BINS, 1e-7, 0.0));
+    r.merge(compare(chunked.data(), whole.data(), chunked.size(), 0.0, 0.0));
+    return r;
+}
+
+namespace {
+
+// One world, one game, odd counts, chunks of one world, uneven chunks, many worlds.
+std::vector<kernels::CheckCase> eq_reduce_checks(const vk::Capabilities&) {
+    using Shape = std::tuple<uint32_t, uint32_t, uint32_t>;  // games, worlds, chunk
+    std::vector<Shape> shapes = {{1, 1, 1}, {3, 7, 1}, {37, 50, 16}, {5, 1024, 300}, {64, 33, 32}};
+    return {kernels::check_over(
+        "eq_reduce", "-", "fp32", shapes,
+        [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t seed) {
+            auto [g, m, c] = s;
+            return check_eq_reduce(ctx, cache, g, m, c, seed * 31 + g);
+        },
+        [](const Shape& s) {
+            return fmt::format("G={} M={} chunk={}", std::get<0>(s), std::get<1>(s),
+                               std::get<2>(s));
+        })};
+}
+
+}  // namespace
+}  // namespace eqvk::eq::gpu
+
+EQVK_KERNEL_DEF(eq_reduce) {
+    using namespace eqvk::eq::gpu;
+    using eqvk::vk::Access;
+    static const auto def = eq_def(
+        "eq_reduce", "E[Q]: E[Q], Var and the 85-bin PDF per slot over chunks of worlds",
+        {{"q", Access::Read, "f32 [G·chunk][7]"},
+         {"e_q", Access::ReadWrite, "f32 [G][7]"},
+         {"var", Access::ReadWrite, "f32 [G][7]"},
+         {"pdf", Access::ReadWrite, "f32 [G][7][85]"}},
+        sizeof(ReducePush), "ReducePush", eq_reduce_checks);
+    return def;
+}

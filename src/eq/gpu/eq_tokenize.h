@@ -1,0 +1,30 @@
+// eq_tokenize (shaders/eq/eq_tokenize.comp): the oracle's input tokens for every world of every
+// game, in the training format or Forge's production encoding. Reference: eq/tokens.h tokenize.
+#pragma once
+#include <cstdint>
+
+#include "eq/gpu/common.h"
+
+namespace eqvk::eq::gpu {
+
+/// Mirrors the push block of shaders/eq/eq_tokenize.comp.
+struct TokenizePush {
+    uint32_t n_games, worlds, encoding;
+};
+
+/// Records tokens for n_games × worlds worlds; encoding 0 = training format, 1 = Forge production
+/// (ghost 6-6 tokens).
+///   state: [ST_WORDS·n] u32   rules: [R_WORDS] u32   worlds: [n][M][4] u32
+///   tokens: int8 [n·M][32][12] (as [n·M][96] u32), written
+///   mask: int8 [n·M][32] (as [n·M][8] u32; 1 = real token), written
+///   actor: int32 [n·M], written
+/// Throws std::invalid_argument when a count is 0, encoding > 1, or a view is too small.
+void eq_tokenize(KernelCache& cache, vk::Program& prog, BufferView state, BufferView rules,
+                 BufferView worlds, BufferView tokens, BufferView mask, BufferView actor,
+                 uint32_t n_games, uint32_t worlds_per_game, uint32_t encoding);
+
+/// eq_tokenize on the batch, with the CPU's sampled worlds uploaded, in both encodings, against
+/// tokenize: every token byte, mask byte and actor.
+void check_eq_tokenize(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact& v);
+
+}  // namespace eqvk::eq::gpu
