@@ -55,8 +55,7 @@ AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
     if (forced == "rows") return AttentionShape::Rows;
     if (forced == "shared") return AttentionShape::Shared;
     const bool cpu = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    (void)cpu;  // TODO(issue 12): Rows on CPU devices once issue 11's bit-identity checks are done.
-    return AttentionShape::Shared;
+    return cpu && D <= ATTENTION_ROWS_MAX_D ? AttentionShape::Rows : AttentionShape::Shared;
 }
 
 void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, BufferView qkv,

@@ -37,8 +37,9 @@ LayerNormShape layer_norm_shape(const vk::Capabilities& caps, uint32_t C) {
         throw std::invalid_argument(fmt::format(
             "EQVK_LAYER_NORM=subgroup: needs subgroup arithmetic and C <= {} x subgroup size",
             LAYER_NORM_SG_VALS));
-    // TODO(issue 12): Subgroup by default once issue 11's bit-identity checks are done.
-    return forced == "subgroup" ? LayerNormShape::Subgroup : LayerNormShape::Tree;
+    return forced == "tree" ? LayerNormShape::Tree
+           : sg_fits        ? LayerNormShape::Subgroup
+                            : LayerNormShape::Tree;
 }
 
 void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& a, BufferView x,
