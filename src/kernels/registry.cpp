@@ -16,6 +16,7 @@
 #include "kernels/eq_reduce.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_coopmat.h"
+#include "kernels/gemm_rows.h"
 #include "kernels/layer_norm.h"
 #include "kernels/oracle_heads.h"
 #include "vk/capabilities.h"
@@ -33,6 +34,11 @@ const KernelInfo REGISTRY[] = {
      "GEMM family, fp32 storage (direct, batched, split-K partial/reduce)", nullptr},
     {"gemm_f16", 6, sizeof(GemmPush), "GEMM family, fp16 storage, fp32 accumulation",
      has_16bit_storage},
+    {"gemm_rows", 5, sizeof(GemmRowsPush),
+     "GEMM for CPU devices, fp32: lanes on rows, W slices in a uniform buffer", nullptr,
+     1u << 1},
+    {"gemm_rows_f16", 5, sizeof(GemmRowsPush),
+     "GEMM for CPU devices, fp16 storage, fp32 accumulation", has_16bit_storage, 1u << 1},
 #if EQVK_GLSL_NV_COOPERATIVE_MATRIX
     {"gemm_nv_coopmat", 5, sizeof(GemmPush),
      "GEMM, fp16 storage, VK_NV_cooperative_matrix 64x64 tiles", nv_coopmat_usable},
@@ -102,6 +108,7 @@ const vk::Pipeline& KernelCache::get(std::string_view stem,
     desc.name = key;
     desc.spirv = shaders::spirv(stem);
     desc.bindings = info.bindings;
+    desc.uniform_bindings = info.uniform_bindings;
     desc.push_constant_bytes = info.push_bytes;
     desc.spec = spec;
     desc.required_subgroup_size = required_subgroup_size;

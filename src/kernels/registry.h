@@ -27,6 +27,7 @@ struct KernelInfo {
     std::string_view what;
     /// Whether the device can run it (nullptr: every device eqvk accepts).
     bool (*supported)(const vk::Capabilities&) = nullptr;
+    uint32_t uniform_bindings = 0;  // bit i: binding i is a uniform buffer (else storage)
 };
 
 /// All embedded kernels, in a fixed order.

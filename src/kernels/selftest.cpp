@@ -13,6 +13,7 @@
 #include "kernels/ceilings.h"
 #include "kernels/check.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_rows.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
@@ -183,6 +184,10 @@ std::vector<SelftestLine> run_selftest(vk::Context& ctx,
                 emit(gemm_line(ctx, cache, dev, dt, std::string(t.name), k.stem));
             emit(gemm_line(ctx, cache, dev, dt, "medium/sk4", k.stem));
             emit(batched_line(ctx, cache, dev, dt));
+        } else if (k.stem == "gemm_rows" || k.stem == "gemm_rows_f16") {
+            Dtype dt = k.stem == "gemm_rows" ? Dtype::F32 : Dtype::F16;
+            for (const auto& t : gemm_rows_table())
+                emit(gemm_line(ctx, cache, dev, dt, std::string(t.name), k.stem));
         } else if (k.stem == "gemm_nv_coopmat") {
             emit(gemm_line(ctx, cache, dev, Dtype::F16, "nv_coopmat", k.stem));
         } else if (k.stem.starts_with("embed_gather") || k.stem.starts_with("layer_norm") ||
