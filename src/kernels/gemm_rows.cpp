@@ -20,7 +20,7 @@
 namespace eqvk::kernels {
 namespace {
 
-constexpr uint32_t WG = 8;                // one lavapipe subgroup per workgroup
+constexpr uint32_t WG = 8;               // one lavapipe subgroup per workgroup
 constexpr uint32_t SLICE_BYTES = 65536;  // the shader declares W as a 64 KiB uniform block
 
 //                        name        bm       bn  bk  tm  tn
@@ -77,9 +77,9 @@ std::optional<GemmChoice> parse_gemm_rows(const GemmDevice& dev, std::string_vie
         if (t.name == text) tile = &t;
     if (!tile) return std::nullopt;
     if (!gemm_rows_usable(dev, K))
-        throw InputError(fmt::format(
-            "GEMM configuration '{}': K = {} is too long for a {}-byte uniform binding", text, K,
-            std::min<uint32_t>(dev.max_uniform_range, SLICE_BYTES)));
+        throw InputError(
+            fmt::format("GEMM configuration '{}': K = {} is too long for a {}-byte uniform binding",
+                        text, K, std::min<uint32_t>(dev.max_uniform_range, SLICE_BYTES)));
     return make_choice(*tile, K);
 }
 
@@ -122,13 +122,12 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
     vk::Binding bc = bind_view("gemm_rows", "c", c, uint64_t(M) * N * eb, vk::Access::Write);
 
     const bool vec = K % 4 == 0;
-    const vk::Pipeline& pipe =
-        cache.get(plan.dtype == Dtype::F16 ? "gemm_rows_f16" : "gemm_rows",
-                  {{0, t.workgroup_size()},
-                   {1, t.tm},
-                   {2, t.tn},
-                   {3, plan.epilogue.bits()},
-                   {4, vec ? 1u : 0u}});
+    const vk::Pipeline& pipe = cache.get(plan.dtype == Dtype::F16 ? "gemm_rows_f16" : "gemm_rows",
+                                         {{0, t.workgroup_size()},
+                                          {1, t.tm},
+                                          {2, t.tn},
+                                          {3, plan.epilogue.bits()},
+                                          {4, vec ? 1u : 0u}});
     for (uint32_t n0 = 0; n0 < N; n0 += slice) {
         const uint32_t ns = std::min(slice, N - n0);
         vk::Binding ws = bw;

@@ -35,11 +35,11 @@ struct GemmDevice {
     uint32_t max_invocations = 1024;
     uint32_t max_workgroup_size_x = 1024;
     bool cpu = false;  // a CPU implementation (lavapipe): selection uses the CPU cost weights
-    bool nv_coopmat = false;      // gemm_nv_coopmat usable (fp16 only; see gemm_coopmat.h)
+    bool nv_coopmat = false;             // gemm_nv_coopmat usable (fp16 only; see gemm_coopmat.h)
     uint32_t max_uniform_range = 65536;  // maxUniformBufferRange (the rows family, gemm_rows.h)
     uint32_t uniform_align = 256;        // minUniformBufferOffsetAlignment
-    std::string forced;           // EQVK_GEMM_TILE, "" = automatic
-    std::vector<GemmTile> tiles;  // the table minus what exceeds the limits above
+    std::string forced;                  // EQVK_GEMM_TILE, "" = automatic
+    std::vector<GemmTile> tiles;         // the table minus what exceeds the limits above
 
     /// From the device's capabilities and the environment (EQVK_GEMM_TILE, EQVK_GEMM_CUS).
     static GemmDevice from_caps(const vk::Capabilities& caps);
@@ -56,7 +56,7 @@ struct GemmChoice {
     uint32_t splits = 1;
     uint32_t k_split = 0;
     bool nv_coopmat =
-        false;  // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
+        false;          // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
     bool rows = false;  // the CPU "rows" family (gemm_rows.h); `tile` is one of its shapes
     std::string name() const;  // "medium", "medium/sk4", "rows8x32" or "nv_coopmat"
 };

@@ -35,8 +35,7 @@ const KernelInfo REGISTRY[] = {
     {"gemm_f16", 6, sizeof(GemmPush), "GEMM family, fp16 storage, fp32 accumulation",
      has_16bit_storage},
     {"gemm_rows", 5, sizeof(GemmRowsPush),
-     "GEMM for CPU devices, fp32: lanes on rows, W slices in a uniform buffer", nullptr,
-     1u << 1},
+     "GEMM for CPU devices, fp32: lanes on rows, W slices in a uniform buffer", nullptr, 1u << 1},
     {"gemm_rows_f16", 5, sizeof(GemmRowsPush),
      "GEMM for CPU devices, fp16 storage, fp32 accumulation", has_16bit_storage, 1u << 1},
 #if EQVK_GLSL_NV_COOPERATIVE_MATRIX

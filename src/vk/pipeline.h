@@ -50,8 +50,8 @@ struct SpecConstant {
     uint32_t value = 0;
 };
 
-/// What a compute pipeline is built from. Bindings are set 0, 0..bindings-1: storage buffers, except
-/// those whose bit is set in `uniform_bindings` (uniform buffers).
+/// What a compute pipeline is built from. Bindings are set 0, 0..bindings-1: storage buffers,
+/// except those whose bit is set in `uniform_bindings` (uniform buffers).
 struct PipelineDesc {
     std::string name;                 // for messages and timestamps
     std::span<const uint32_t> spirv;  // embedded SPIR-V words
@@ -79,7 +79,8 @@ public:
     /// Whether binding `i` is a uniform buffer (else a storage buffer).
     bool is_uniform(uint32_t i) const { return i < 32 && (uniform_bindings_ >> i) & 1u; }
     VkDescriptorType descriptor_type(uint32_t i) const {
-        return is_uniform(i) ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        return is_uniform(i) ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
+                             : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
     }
     uint32_t push_constant_bytes() const { return push_bytes_; }
 

@@ -89,9 +89,8 @@ void Program::add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindin
                             where, i, b.bytes, b.buffer->name(), b.buffer->size(),
                             uniform ? "uniform" : "storage", max_range));
         if (align && b.offset % align)
-            throw std::invalid_argument(
-                fmt::format("{}: binding {} offset {} is not a multiple of {}", where, i, b.offset,
-                            align));
+            throw std::invalid_argument(fmt::format(
+                "{}: binding {} offset {} is not a multiple of {}", where, i, b.offset, align));
     }
     for (int d = 0; d < 3; ++d)
         if (!args && groups[d] > caps.max_workgroup_count[d])
@@ -175,7 +174,8 @@ void Program::record() {
         }
     if (sets) {
         std::vector<VkDescriptorPoolSize> ps;
-        if (storage || !uniform) ps.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(storage, 1u)});
+        if (storage || !uniform)
+            ps.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(storage, 1u)});
         if (uniform) ps.push_back({VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, uniform});
         VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
         pi.maxSets = sets;

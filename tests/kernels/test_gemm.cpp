@@ -229,11 +229,11 @@ TEST_SUITE("kernels") {
         GemmDevice lavapipe;
         lavapipe.max_uniform_range = 65536;
         lavapipe.uniform_align = 16;
-        CHECK(gemm_rows_slice(lavapipe, 256, 4, 32) == 64);    // 12 dispatches for N = 768
-        CHECK(gemm_rows_slice(lavapipe, 256, 2, 32) == 128);   // fp16: half as many
-        CHECK(gemm_rows_slice(lavapipe, 357, 4, 32) == 32);    // 45 fit; whole 32-column tiles
-        CHECK(gemm_rows_slice(lavapipe, 16384, 4, 32) == 1);   // one row per binding
-        CHECK(gemm_rows_slice(lavapipe, 16385, 4, 32) == 0);   // too long: tiled family
+        CHECK(gemm_rows_slice(lavapipe, 256, 4, 32) == 64);   // 12 dispatches for N = 768
+        CHECK(gemm_rows_slice(lavapipe, 256, 2, 32) == 128);  // fp16: half as many
+        CHECK(gemm_rows_slice(lavapipe, 357, 4, 32) == 32);   // 45 fit; whole 32-column tiles
+        CHECK(gemm_rows_slice(lavapipe, 16384, 4, 32) == 1);  // one row per binding
+        CHECK(gemm_rows_slice(lavapipe, 16385, 4, 32) == 0);  // too long: tiled family
         CHECK(gemm_rows_usable(lavapipe, 16384));
         CHECK_FALSE(gemm_rows_usable(lavapipe, 16385));
     }
