@@ -154,7 +154,9 @@ std::vector<GemmBenchRow> bench_gemm_shape(
     // Step 3. The configurations: every usable tile unsplit, plus the automatic choice if it
     // differs.
     std::vector<std::string> configs;
-    if (o.all_configs) {
+    if (!o.configs.empty()) {
+        configs = o.configs;
+    } else if (o.all_configs) {
         for (const auto& t : dev.tiles) configs.emplace_back(t.name);
         if (gemm_rows_usable(dev, K))
             for (const auto& t : gemm_rows_table()) configs.emplace_back(t.name);
