@@ -19,7 +19,8 @@ using namespace eqvk::kernels;
 namespace {
 
 struct Reflected {
-    std::vector<vk::Access> bindings;  // by binding index; storage buffers of set 0
+    std::vector<vk::Access> bindings;  // by binding index; buffers of set 0
+    std::vector<bool> uniform;         // by binding index: a uniform buffer
     size_t push_bytes = 0;
     std::string error;
 };
@@ -43,6 +44,14 @@ Reflected reflect(std::span<const uint32_t> words) {
     }
     const spvc_reflected_resource* list = nullptr;
     size_t n = 0;
+    spvc_resources_get_resource_list_for_type(res, SPVC_RESOURCE_TYPE_UNIFORM_BUFFER, &list, &n);
+    for (size_t i = 0; i < n; ++i) {  // uniform buffers are read-only
+        unsigned binding = spvc_compiler_get_decoration(comp, list[i].id, SpvDecorationBinding);
+        if (out.bindings.size() <= binding) out.bindings.resize(binding + 1, vk::Access{});
+        if (out.uniform.size() <= binding) out.uniform.resize(binding + 1, false);
+        out.bindings[binding] = vk::Access::Read;
+        out.uniform[binding] = true;
+    }
     spvc_resources_get_resource_list_for_type(res, SPVC_RESOURCE_TYPE_STORAGE_BUFFER, &list, &n);
     for (size_t i = 0; i < n; ++i) {
         unsigned set = spvc_compiler_get_decoration(comp, list[i].id, SpvDecorationDescriptorSet);
@@ -107,6 +116,8 @@ TEST_SUITE("kernels") {
                          access_word(r.bindings[i]), ", definition ",
                          access_word(d->bindings[i].access));
                     CHECK(r.bindings[i] == d->bindings[i].access);
+                    const bool uniform = i < r.uniform.size() && r.uniform[i];
+                    CHECK(uniform == d->bindings[i].uniform);
                 }
             }
     }

@@ -96,6 +96,25 @@ TEST_SUITE("vk") {
         CHECK(plan[3].barriers[0].dst_stage == VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
     }
 
+    TEST_CASE("plan_barriers: a uniform-buffer read needs its own access bit") {
+        const Stage C = Stage::Compute, U = Stage::ComputeUniform;
+        std::vector<std::vector<ResourceUse>> ops = {
+            {{1, C, Access::Write}},
+            {{1, U, Access::Read}},   // W of the rows GEMM written by an earlier dispatch
+            {{1, U, Access::Read}},   // already visible to uniform reads: no barrier
+            {{1, C, Access::Read}},   // a storage read still needs SHADER_READ
+            {{1, C, Access::Write}},  // write-after-(uniform-)read
+        };
+        auto plan = plan_barriers(ops);
+        std::vector<size_t> at;
+        for (auto& b : plan) at.push_back(b.before_op);
+        CHECK(at == std::vector<size_t>{1, 3, 4});
+        CHECK(plan[0].barriers[0].dst_stage == VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+        CHECK(plan[0].barriers[0].dst_access == VK_ACCESS_UNIFORM_READ_BIT);
+        CHECK(plan[1].barriers[0].dst_access == VK_ACCESS_SHADER_READ_BIT);
+        CHECK(plan[2].barriers[0].src_stage == VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+    }
+
     TEST_CASE("plan_barriers: write-after-read alone is an execution dependency") {
         std::vector<std::vector<ResourceUse>> ops = {{{5, Stage::Compute, Access::Read}},
                                                      {{5, Stage::Transfer, Access::Write}}};

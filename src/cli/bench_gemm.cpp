@@ -23,6 +23,7 @@ struct BenchGemmOptions {
     uint32_t runs = 20;
     uint32_t max_m = 0;  // 0: 512 on CPU devices, no cap elsewhere
     bool auto_only = false;
+    std::vector<std::string> configs;
 };
 
 int run_bench_gemm(const GlobalOptions& global, const BenchGemmOptions& o) {
@@ -40,6 +41,7 @@ int run_bench_gemm(const GlobalOptions& global, const BenchGemmOptions& o) {
     bo.dtype = o.dtype == "fp16" ? kernels::Dtype::F16 : kernels::Dtype::F32;
     bo.runs = std::max(o.runs, 20u);
     bo.all_configs = !o.auto_only;
+    bo.configs = o.configs;
 
     vk::ContextOptions opt;
     opt.device = global.device;
@@ -120,6 +122,9 @@ void add_bench_gemm_command(CLI::App& bench, const GlobalOptions& global, Action
     sub->add_option("--max-m", o->max_m,
                     "Largest M of a suite (default 512 on CPU devices, else no cap)");
     sub->add_flag("--auto-only", o->auto_only, "Time only the automatic choice");
+    sub->add_option("--configs", o->configs,
+                    "Time these configurations (comma-separated, as in EQVK_GEMM_TILE) and auto")
+        ->delimiter(',');
     sub->add_flag("--json", o->json, "Print one JSON object");
     sub->callback(
         [&global, &action, o] { action = [&global, o] { return run_bench_gemm(global, *o); }; });

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "kernels/ceilings.h"
+#include "kernels/gemm_rows.h"
 #include "kernels/registry.h"
 #include "util/half.h"
 #include "vk/buffer.h"
@@ -153,8 +154,13 @@ std::vector<GemmBenchRow> bench_gemm_shape(
     // Step 3. The configurations: every usable tile unsplit, plus the automatic choice if it
     // differs.
     std::vector<std::string> configs;
-    if (o.all_configs)
+    if (!o.configs.empty()) {
+        configs = o.configs;
+    } else if (o.all_configs) {
         for (const auto& t : dev.tiles) configs.emplace_back(t.name);
+        if (gemm_rows_usable(dev, K))
+            for (const auto& t : gemm_rows_table()) configs.emplace_back(t.name);
+    }
     std::string auto_name =
         env_forced.empty() ? plan_gemm(dev, chunk_m, N, K, o.dtype).choice.name() : env_forced;
     if (std::find(configs.begin(), configs.end(), auto_name) == configs.end())

@@ -38,10 +38,11 @@ std::vector<GemmBenchShape> oracle_suite(uint32_t max_m);
 
 struct GemmBenchOptions {
     Dtype dtype = Dtype::F32;
-    uint32_t runs = 20;       // timed GEMMs per configuration (at least)
-    uint32_t rotations = 3;   // input buffer sets
-    uint32_t warmup = 1;      // untimed submits first
-    bool all_configs = true;  // every usable tile; false: only the automatic choice
+    uint32_t runs = 20;                // timed GEMMs per configuration (at least)
+    uint32_t rotations = 3;            // input buffer sets
+    uint32_t warmup = 1;               // untimed submits first
+    bool all_configs = true;           // every usable tile; false: only the automatic choice
+    std::vector<std::string> configs;  // non-empty: these (and auto) instead of every usable one
 };
 
 struct GemmBenchRow {

@@ -16,6 +16,7 @@
 #include "kernels/definition.h"
 #include "kernels/ref/gemm_ref.h"
 #include "kernels/gemm_coopmat.h"
+#include "kernels/gemm_rows.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
@@ -83,9 +84,13 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
     p.K = K;
     p.dtype = dtype;
     p.epilogue = epilogue;
-    // fp16 goes to the cooperative-matrix kernel where usable, unless a configuration is forced.
-    if (dtype == Dtype::F16 && dev.nv_coopmat && forced.empty() && dev.forced.empty())
+    // fp16 goes to the cooperative-matrix kernel where usable, unless a configuration is forced;
+    // CPU devices: the rows family (gemm_rows.h) wherever K fits its uniform-buffer slices.
+    const bool automatic = forced.empty() && dev.forced.empty();
+    if (dtype == Dtype::F16 && dev.nv_coopmat && automatic)
         p.choice = parse_gemm_choice(dev, "nv_coopmat", K);
+    else if (dev.cpu && automatic && gemm_rows_usable(dev, K))
+        p.choice = choose_gemm_rows(dev, M, N, K);
     else
         p.choice = choose_gemm(dev, M, N, K, 1, forced);
     if (p.choice.nv_coopmat && dtype != Dtype::F16)
@@ -96,6 +101,7 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
 void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w,
           BufferView bias, BufferView residual, BufferView c, BufferView workspace) {
     if (plan.choice.nv_coopmat) return gemm_nv_coopmat(cache, prog, plan, a, w, bias, residual, c);
+    if (plan.choice.rows) return gemm_rows(cache, prog, plan, a, w, bias, residual, c);
     const size_t eb = dtype_bytes(plan.dtype);
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
     const GemmTile& t = plan.choice.tile;
@@ -166,7 +172,7 @@ BatchedGemmPlan plan_gemm_batched(const GemmDevice& dev, const BatchedGemmDesc& 
     if (!d.stride_b) d.stride_b = static_cast<uint32_t>(sb);
     if (!d.stride_c) d.stride_c = static_cast<uint32_t>(sc);
     GemmChoice choice = choose_gemm(dev, d.M, d.N, d.K, d.batch, forced);
-    if (choice.nv_coopmat) {  // no batched cooperative-matrix kernel: the scalar rule decides
+    if (choice.nv_coopmat || choice.rows) {  // no batched kernel in those: the tile rule decides
         GemmDevice scalar = dev;
         scalar.forced.clear();
         choice = choose_gemm(scalar, d.M, d.N, d.K, d.batch);

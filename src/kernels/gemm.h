@@ -59,7 +59,9 @@ struct GemmPlan {
 };
 
 /// Chooses the configuration for C[M,N] with reduction K. `forced` ("" = automatic, else a name as
-/// in EQVK_GEMM_TILE) wins over dev.forced. Throws std::invalid_argument for M, N or K = 0.
+/// in EQVK_GEMM_TILE) wins over dev.forced; automatic: nv_coopmat for fp16 where usable, the rows
+/// family on CPU devices (gemm_rows.h), else choose_gemm(). Throws std::invalid_argument for M, N
+/// or K = 0.
 GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dtype dtype,
                    Epilogue epilogue = {}, std::string_view forced = {});
 

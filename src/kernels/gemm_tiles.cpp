@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "kernels/gemm_coopmat.h"
+#include "kernels/gemm_rows.h"
 #include "util/error.h"
 #include "vk/capabilities.h"
 
@@ -88,6 +89,8 @@ GemmDevice GemmDevice::from_caps(const vk::Capabilities& caps) {
                         caps.max_workgroup_invocations, caps.max_workgroup_size[0], cpu);
     d.nv_coopmat =
         nv_coopmat_usable(caps);  // false when EQVK_NO_NV_COOPMAT=1 (Context clears the flag)
+    d.max_uniform_range = caps.max_uniform_buffer_range;
+    d.uniform_align = static_cast<uint32_t>(caps.min_uniform_buffer_offset_alignment);
     if (const char* f = std::getenv("EQVK_GEMM_TILE")) d.forced = f;
     return d;
 }
@@ -105,6 +108,7 @@ GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint3
                      true};  // the scalar tile is unused; keeps the struct well-formed
         return c;
     }
+    if (auto rows = parse_gemm_rows(dev, text, K)) return *rows;
     std::string_view tile_name = text;
     uint32_t splits = 1;
     if (auto slash = text.find('/'); slash != std::string_view::npos) {

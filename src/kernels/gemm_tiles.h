@@ -35,9 +35,11 @@ struct GemmDevice {
     uint32_t max_invocations = 1024;
     uint32_t max_workgroup_size_x = 1024;
     bool cpu = false;  // a CPU implementation (lavapipe): selection uses the CPU cost weights
-    bool nv_coopmat = false;      // gemm_nv_coopmat usable (fp16 only; see gemm_coopmat.h)
-    std::string forced;           // EQVK_GEMM_TILE, "" = automatic
-    std::vector<GemmTile> tiles;  // the table minus what exceeds the limits above
+    bool nv_coopmat = false;             // gemm_nv_coopmat usable (fp16 only; see gemm_coopmat.h)
+    uint32_t max_uniform_range = 65536;  // maxUniformBufferRange (the rows family, gemm_rows.h)
+    uint32_t uniform_align = 256;        // minUniformBufferOffsetAlignment
+    std::string forced;                  // EQVK_GEMM_TILE, "" = automatic
+    std::vector<GemmTile> tiles;         // the table minus what exceeds the limits above
 
     /// From the device's capabilities and the environment (EQVK_GEMM_TILE, EQVK_GEMM_CUS).
     static GemmDevice from_caps(const vk::Capabilities& caps);
@@ -54,17 +56,19 @@ struct GemmChoice {
     uint32_t splits = 1;
     uint32_t k_split = 0;
     bool nv_coopmat =
-        false;  // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
-    std::string name() const;  // "medium", "medium/sk4" or "nv_coopmat"
+        false;          // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
+    bool rows = false;  // the CPU "rows" family (gemm_rows.h); `tile` is one of its shapes
+    std::string name() const;  // "medium", "medium/sk4", "rows8x32" or "nv_coopmat"
 };
 
-/// Parses "<tile>", "<tile>/sk<S>" or "nv_coopmat" (where dev.nv_coopmat) against dev.tiles. Throws
-/// InputError for an unknown or unusable tile.
+/// Parses "<tile>", "<tile>/sk<S>", "rows", "rows<TM>x<TN>" (gemm_rows.h) or "nv_coopmat" (where
+/// dev.nv_coopmat) against dev.tiles. Throws InputError for an unknown or unusable tile.
 GemmChoice parse_gemm_choice(const GemmDevice& dev, std::string_view text, uint32_t K);
 
 /// Chooses a configuration for C[M,N] (× batch) with reduction length K: `forced` if non-empty,
 /// else dev.forced if non-empty, else the lowest estimated time (see docs/kernels.md, "Selection
-/// rule"). Split-K is only considered for batch == 1.
+/// rule"). Split-K is only considered for batch == 1. (plan_gemm() puts the rows family and
+/// nv_coopmat before this rule.)
 GemmChoice choose_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K,
                        uint32_t batch = 1, std::string_view forced = {});
 

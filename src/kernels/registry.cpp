@@ -65,8 +65,8 @@ std::string kernel_table_markdown() {
             stems += fmt::format("{}`{}`", stems.empty() ? "" : ", ", st.stem);
         for (size_t i = 0; i < d->bindings.size(); ++i) {
             const BindingDef& b = d->bindings[i];
-            binds += fmt::format("{}{} `{}` {} {}", i ? "; " : "", i, b.name, b.type,
-                                 access_name(b.access));
+            binds += fmt::format("{}{} `{}` {} {}{}", i ? "; " : "", i, b.name, b.type,
+                                 access_name(b.access), b.uniform ? " (uniform buffer)" : "");
         }
         s += fmt::format("| {} | {} | {} | `{}` ({} B) | {} |\n", d->name, stems, binds,
                          d->push_type, d->push_bytes, d->what);
@@ -99,6 +99,8 @@ const vk::Pipeline& KernelCache::get(const KernelDef& def, std::string_view stem
     desc.name = key;
     desc.spirv = def.spirv(stem);
     desc.bindings = static_cast<uint32_t>(def.bindings.size());
+    for (size_t i = 0; i < def.bindings.size() && i < 32; ++i)
+        if (def.bindings[i].uniform) desc.uniform_bindings |= 1u << i;
     desc.push_constant_bytes = def.push_bytes;
     desc.spec = spec;
     desc.required_subgroup_size = required_subgroup_size;

@@ -12,6 +12,7 @@ namespace {
 VkPipelineStageFlags stage_flag(Stage s) {
     switch (s) {
         case Stage::Compute:
+        case Stage::ComputeUniform:
             return VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
         case Stage::Transfer:
             return VK_PIPELINE_STAGE_TRANSFER_BIT;
@@ -25,6 +26,8 @@ VkAccessFlags read_flag(Stage s) {
     switch (s) {
         case Stage::Compute:
             return VK_ACCESS_SHADER_READ_BIT;
+        case Stage::ComputeUniform:
+            return VK_ACCESS_UNIFORM_READ_BIT;
         case Stage::Transfer:
             return VK_ACCESS_TRANSFER_READ_BIT;
         case Stage::Indirect:
@@ -37,6 +40,8 @@ VkAccessFlags write_flag(Stage s) {
     switch (s) {
         case Stage::Compute:
             return VK_ACCESS_SHADER_WRITE_BIT;
+        case Stage::ComputeUniform:
+            return 0;
         case Stage::Transfer:
             return VK_ACCESS_TRANSFER_WRITE_BIT;
         case Stage::Indirect:

@@ -12,9 +12,10 @@ namespace eqvk::vk {
 
 enum class Access : uint8_t { Read = 1, Write = 2, ReadWrite = 3 };
 
-/// Where an operation touches a resource: a compute shader, a transfer command, or the
-/// indirect-argument read of vkCmdDispatchIndirect (read only).
-enum class Stage : uint8_t { Compute, Transfer, Indirect };
+/// Where an operation touches a resource: a compute shader, a compute shader's uniform-buffer read
+/// (read only), a transfer command, or the indirect-argument read of vkCmdDispatchIndirect (read
+/// only).
+enum class Stage : uint8_t { Compute, ComputeUniform, Transfer, Indirect };
 
 struct ResourceUse {
     uint64_t resource = 0;

@@ -218,6 +218,8 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     c.max_memory_allocation_size = maint3.maxMemoryAllocationSize;
     c.max_bound_descriptor_sets = lim.maxBoundDescriptorSets;
     c.min_storage_buffer_offset_alignment = lim.minStorageBufferOffsetAlignment;
+    c.max_uniform_buffer_range = lim.maxUniformBufferRange;
+    c.min_uniform_buffer_offset_alignment = lim.minUniformBufferOffsetAlignment;
     c.timestamp_period_ns = lim.timestampPeriod;
 
     // Step 2. Features chain.

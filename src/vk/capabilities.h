@@ -58,6 +58,8 @@ struct Capabilities {
     uint64_t max_memory_allocation_size = 0;  // bytes (VkPhysicalDeviceMaintenance3Properties)
     uint32_t max_bound_descriptor_sets = 0;
     uint64_t min_storage_buffer_offset_alignment = 0;
+    uint32_t max_uniform_buffer_range = 0;  // bytes one uniform-buffer binding may cover
+    uint64_t min_uniform_buffer_offset_alignment = 0;
 
     // Arithmetic and storage.
     bool shader_float16 = false, shader_int8 = false, shader_int64 = false, shader_int16 = false;

@@ -87,7 +87,10 @@ bool PipelineCache::save() const {
 }
 
 Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
-    : name_(desc.name), bindings_(desc.bindings), push_bytes_(desc.push_constant_bytes) {
+    : name_(desc.name),
+      bindings_(desc.bindings),
+      uniform_bindings_(desc.uniform_bindings),
+      push_bytes_(desc.push_constant_bytes) {
     const auto& caps = ctx.caps();
     VkDevice dev = ctx.device();
     if (desc.spirv.empty())
@@ -106,10 +109,15 @@ Pipeline::Pipeline(Context& ctx, const PipelineDesc& desc)
                         desc.name, desc.required_subgroup_size, caps.min_subgroup_size,
                         caps.max_subgroup_size, caps.subgroup_size_control ? "yes" : "no"));
 
-    // Step 1. Descriptor set layout: storage buffers 0..bindings-1.
+    if (desc.bindings > 32 || (desc.bindings < 32 && desc.uniform_bindings >> desc.bindings))
+        throw std::invalid_argument(
+            fmt::format("pipeline '{}': uniform-binding mask {:#x} names a binding past {}",
+                        desc.name, desc.uniform_bindings, desc.bindings));
+
+    // Step 1. Descriptor set layout: buffers 0..bindings-1, storage or uniform.
     std::vector<VkDescriptorSetLayoutBinding> binds(desc.bindings);
     for (uint32_t i = 0; i < desc.bindings; ++i)
-        binds[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+        binds[i] = {i, descriptor_type(i), 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
     VkDescriptorSetLayoutCreateInfo dsl{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     dsl.bindingCount = desc.bindings;
     dsl.pBindings = binds.data();

@@ -50,12 +50,13 @@ struct SpecConstant {
     uint32_t value = 0;
 };
 
-/// What a compute pipeline is built from. Every binding is a storage buffer in set 0 at
-/// 0..bindings-1.
+/// What a compute pipeline is built from. Bindings are set 0, 0..bindings-1: storage buffers,
+/// except those whose bit is set in `uniform_bindings` (uniform buffers).
 struct PipelineDesc {
     std::string name;                 // for messages and timestamps
     std::span<const uint32_t> spirv;  // embedded SPIR-V words
     uint32_t bindings = 0;
+    uint32_t uniform_bindings = 0;     // bit i: binding i is a uniform buffer
     uint32_t push_constant_bytes = 0;  // ≤ 128 (the guaranteed minimum and lavapipe's limit)
     std::vector<SpecConstant> spec;    // the workgroup size is constant_id 0 by convention
     uint32_t required_subgroup_size =
@@ -75,6 +76,12 @@ public:
     VkDescriptorSetLayout set_layout() const { return set_layout_.get(); }
     const std::string& name() const { return name_; }
     uint32_t bindings() const { return bindings_; }
+    /// Whether binding `i` is a uniform buffer (else a storage buffer).
+    bool is_uniform(uint32_t i) const { return i < 32 && (uniform_bindings_ >> i) & 1u; }
+    VkDescriptorType descriptor_type(uint32_t i) const {
+        return is_uniform(i) ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
+                             : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    }
     uint32_t push_constant_bytes() const { return push_bytes_; }
 
 private:
@@ -83,6 +90,7 @@ private:
     Handle<VkPipeline> pipeline_;
     std::string name_;
     uint32_t bindings_ = 0;
+    uint32_t uniform_bindings_ = 0;
     uint32_t push_bytes_ = 0;
 };
 

@@ -73,18 +73,24 @@ void Program::add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindin
             throw std::invalid_argument(
                 fmt::format("{}: binding {} offset {} is past buffer '{}' ({} bytes)", where, i,
                             b.offset, b.buffer->name(), b.buffer->size()));
+        const bool uniform = pipeline.is_uniform(static_cast<uint32_t>(i));
+        const uint64_t max_range =
+            uniform ? caps.max_uniform_buffer_range : caps.max_storage_buffer_range;
+        const uint64_t align = uniform ? caps.min_uniform_buffer_offset_alignment
+                                       : caps.min_storage_buffer_offset_alignment;
+        if (uniform && b.access != Access::Read)
+            throw std::invalid_argument(
+                fmt::format("{}: binding {} is a uniform buffer, which is read only", where, i));
         if (b.bytes == 0) b.bytes = b.buffer->size() - b.offset;
-        if (b.bytes > b.buffer->size() - b.offset || b.bytes > caps.max_storage_buffer_range)
+        if (b.bytes > b.buffer->size() - b.offset || b.bytes > max_range)
             throw std::invalid_argument(
                 fmt::format("{}: binding {} covers {} bytes of buffer '{}' ({} bytes, device "
-                            "max range {})",
+                            "max {} range {})",
                             where, i, b.bytes, b.buffer->name(), b.buffer->size(),
-                            caps.max_storage_buffer_range));
-        if (caps.min_storage_buffer_offset_alignment &&
-            b.offset % caps.min_storage_buffer_offset_alignment)
-            throw std::invalid_argument(
-                fmt::format("{}: binding {} offset {} is not a multiple of {}", where, i, b.offset,
-                            caps.min_storage_buffer_offset_alignment));
+                            uniform ? "uniform" : "storage", max_range));
+        if (align && b.offset % align)
+            throw std::invalid_argument(fmt::format(
+                "{}: binding {} offset {} is not a multiple of {}", where, i, b.offset, align));
     }
     for (int d = 0; d < 3; ++d)
         if (!args && groups[d] > caps.max_workgroup_count[d])
@@ -159,18 +165,22 @@ void Program::record() {
     VkDevice dev = ctx_.device();
 
     // Step 1. Descriptor sets, one per dispatch, written once.
-    uint32_t sets = 0, descriptors = 0;
+    uint32_t sets = 0, storage = 0, uniform = 0;
     for (auto& op : ops_)
         if (op.pipeline) {
             ++sets;
-            descriptors += static_cast<uint32_t>(op.bindings.size());
+            for (uint32_t i = 0; i < op.bindings.size(); ++i)
+                ++(op.pipeline->is_uniform(i) ? uniform : storage);
         }
     if (sets) {
-        VkDescriptorPoolSize ps{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(descriptors, 1u)};
+        std::vector<VkDescriptorPoolSize> ps;
+        if (storage || !uniform)
+            ps.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(storage, 1u)});
+        if (uniform) ps.push_back({VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, uniform});
         VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
         pi.maxSets = sets;
-        pi.poolSizeCount = 1;
-        pi.pPoolSizes = &ps;
+        pi.poolSizeCount = static_cast<uint32_t>(ps.size());
+        pi.pPoolSizes = ps.data();
         VkDescriptorPool pool = VK_NULL_HANDLE;
         VK_CHECK(vkCreateDescriptorPool(dev, &pi, nullptr, &pool));
         descriptor_pool_ = Handle<VkDescriptorPool>(
@@ -192,7 +202,7 @@ void Program::record() {
                 writes[i].dstSet = op.set;
                 writes[i].dstBinding = static_cast<uint32_t>(i);
                 writes[i].descriptorCount = 1;
-                writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+                writes[i].descriptorType = op.pipeline->descriptor_type(static_cast<uint32_t>(i));
                 writes[i].pBufferInfo = &infos[i];
             }
             vkUpdateDescriptorSets(dev, static_cast<uint32_t>(writes.size()), writes.data(), 0,
@@ -210,8 +220,11 @@ void Program::record() {
                 uses[i].push_back({resource_id(ids, *op.src), Stage::Indirect, Access::Read});
                 [[fallthrough]];
             case Op::Kind::Dispatch:
-                for (auto& b : op.bindings)
-                    uses[i].push_back({resource_id(ids, *b.buffer), Stage::Compute, b.access});
+                for (uint32_t j = 0; j < op.bindings.size(); ++j) {
+                    const auto& b = op.bindings[j];
+                    Stage s = op.pipeline->is_uniform(j) ? Stage::ComputeUniform : Stage::Compute;
+                    uses[i].push_back({resource_id(ids, *b.buffer), s, b.access});
+                }
                 break;
             case Op::Kind::Fill:
                 uses[i].push_back({resource_id(ids, *op.dst), Stage::Transfer, Access::Write});

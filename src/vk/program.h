@@ -21,8 +21,8 @@ class Buffer;
 class Context;
 class Pipeline;
 
-/// One storage-buffer binding of a dispatch and how the shader uses it. `bytes` 0 = to the buffer's
-/// end.
+/// One buffer binding of a dispatch and how the shader uses it. `bytes` 0 = to the buffer's end.
+/// Whether it is bound as a storage or a uniform buffer is the pipeline's (PipelineDesc).
 struct Binding {
     const Buffer* buffer = nullptr;
     Access access = Access::Read;

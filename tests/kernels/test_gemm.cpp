@@ -6,14 +6,18 @@
 // operand layout.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
 #include <string>
 #include <vector>
 
 #include "gpu_fixture.h"
 #include "kernels/gemm.h"
+#include "kernels/gemm_rows.h"
 #include "kernels/gemm_tiles.h"
+#include "kernels/ref/gemm_ref.h"
 #include "kernels/registry.h"
 #include "util/error.h"
 #include "vk/buffer.h"
@@ -37,6 +41,26 @@ void check(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t 
     INFO("gemm ", plan.choice.name(), " ", std::string(dtype_name(plan.dtype)), " ", plan.epilogue.name(),
          " M=", plan.M, " N=", plan.N, " K=", plan.K, ": ", r.summary());
     REQUIRE(r.ok);
+}
+
+// The rows family's grid (every epilogue on every shape, both dtypes).
+const uint32_t ROWS_M[] = {1, 7, 8, 33, 300};
+const uint32_t ROWS_N[] = {3, 64, 100, 257};
+const uint32_t ROWS_K[] = {1, 3, 64, 100, 257};
+
+// Capability structs shaped like real devices' (limits as their drivers report them).
+vk::Capabilities caps_like(VkPhysicalDeviceType type, uint32_t vendor, uint32_t smem,
+                           uint32_t ubo_range, uint64_t ubo_align) {
+    vk::Capabilities c;
+    c.type = type;
+    c.vendor_id = vendor;
+    c.max_shared_memory = smem;
+    c.max_workgroup_invocations = 1024;
+    c.max_workgroup_size = {1024, 1024, 64};
+    c.max_uniform_buffer_range = ubo_range;
+    c.min_uniform_buffer_offset_alignment = ubo_align;
+    c.storage_buffer_16bit = true;
+    return c;
 }
 
 std::vector<Dtype> dtypes(const vk::Context& ctx) {
@@ -130,6 +154,90 @@ TEST_SUITE("kernels") {
     }
 }
 
+TEST_SUITE("kernels") {
+    TEST_CASE("gemm rows: the automatic choice is the rows family on CPU devices only") {
+        unsetenv("EQVK_GEMM_TILE");
+        const auto lavapipe = caps_like(VK_PHYSICAL_DEVICE_TYPE_CPU, 0x10005, 32768, 65536, 16);
+        const auto nvidia =
+            caps_like(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, 0x10de, 49152, 65536, 64);
+        const auto amd =
+            caps_like(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, 0x1002, 65536, 0xFFFFFFFFu, 16);
+        const auto intel =
+            caps_like(VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU, 0x8086, 65536, 134217728, 64);
+        const std::pair<uint32_t, uint32_t> oracle_nk[] = {
+            {256, 357}, {768, 256}, {256, 256}, {512, 256}, {256, 512}};
+        for (Dtype dt : {Dtype::F32, Dtype::F16})
+            for (uint32_t M : {1u, 8u, 32u, 512u, 131072u})
+                for (auto [N, K] : oracle_nk) {
+                    CAPTURE(M);
+                    CAPTURE(N);
+                    CAPTURE(K);
+                    auto cpu = plan_gemm(GemmDevice::from_caps(lavapipe), M, N, K, dt);
+                    CHECK(cpu.choice.rows);
+                    CHECK(cpu.workspace_bytes() == 0);
+                    for (const auto& gpu_caps : {nvidia, amd, intel}) {
+                        auto gpu = plan_gemm(GemmDevice::from_caps(gpu_caps), M, N, K, dt);
+                        CHECK_FALSE(gpu.choice.rows);
+                        CHECK(gpu.choice.tile.name.substr(0, 4) != "rows");
+                    }
+                }
+        // K too long for one 64 KiB uniform binding: the tiled family, also on the CPU.
+        auto cpu = GemmDevice::from_caps(lavapipe);
+        CHECK_FALSE(plan_gemm(cpu, 512, 256, 20000, Dtype::F32).choice.rows);
+        CHECK_THROWS_AS(plan_gemm(cpu, 512, 256, 20000, Dtype::F32, {}, "rows"), InputError);
+        // Batched GEMMs (attention) never use the family, even forced.
+        BatchedGemmDesc d{12, 32, 32, 16};
+        CHECK_FALSE(plan_gemm_batched(cpu, d).choice.rows);
+        CHECK_FALSE(plan_gemm_batched(cpu, d, "rows").choice.rows);
+        // Forced by name, on any device.
+        auto gpu = GemmDevice::from_caps(nvidia);
+        CHECK(plan_gemm(gpu, 512, 256, 256, Dtype::F32, {}, "rows").choice.name() == "rows8x32");
+        for (const auto& t : gemm_rows_table()) {
+            auto p = plan_gemm(gpu, 512, 256, 256, Dtype::F16, {}, t.name);
+            CHECK(p.choice.rows);
+            CHECK(p.choice.name() == t.name);
+            CHECK(t.workgroup_size() * t.tm == t.bm);
+            CHECK(t.bn == t.tn);
+        }
+        CHECK_FALSE(plan_gemm(cpu, 512, 256, 256, Dtype::F32, {}, "medium").choice.rows);
+        CHECK_THROWS_AS(plan_gemm(cpu, 512, 256, 256, Dtype::F32, {}, "rows3x3"), InputError);
+    }
+
+    TEST_CASE("gemm rows: W slices fit the uniform range, start aligned, and prefer whole tiles") {
+        for (uint32_t align : {1u, 16u, 64u, 256u})
+            for (uint32_t range : {16384u, 65536u, 0xFFFFFFFFu})
+                for (size_t eb : {size_t(2), size_t(4)})
+                    for (uint32_t K = 1; K <= 20000; K = K * 3 / 2 + 1) {
+                        GemmDevice dev;
+                        dev.max_uniform_range = range;
+                        dev.uniform_align = align;
+                        const uint32_t s = gemm_rows_slice(dev, K, eb, 32);
+                        const uint64_t row = uint64_t(K) * eb, cap = std::min(range, 65536u);
+                        CAPTURE(K);
+                        CAPTURE(eb);
+                        CAPTURE(align);
+                        CAPTURE(range);
+                        if (s == 0) {  // only when not even one aligned step of rows fits
+                            CHECK(row * (align / std::gcd(uint64_t(align), row)) > cap);
+                            continue;
+                        }
+                        CHECK(uint64_t(s) * row <= cap);
+                        CHECK(uint64_t(s) * row % align == 0);
+                        if (uint64_t(32) * row * 2 <= cap && align <= 16) CHECK(s % 32 == 0);
+                    }
+        GemmDevice lavapipe;
+        lavapipe.max_uniform_range = 65536;
+        lavapipe.uniform_align = 16;
+        CHECK(gemm_rows_slice(lavapipe, 256, 4, 32) == 64);   // 12 dispatches for N = 768
+        CHECK(gemm_rows_slice(lavapipe, 256, 2, 32) == 128);  // fp16: half as many
+        CHECK(gemm_rows_slice(lavapipe, 357, 4, 32) == 32);   // 45 fit; whole 32-column tiles
+        CHECK(gemm_rows_slice(lavapipe, 16384, 4, 32) == 1);  // one row per binding
+        CHECK(gemm_rows_slice(lavapipe, 16385, 4, 32) == 0);  // too long: tiled family
+        CHECK(gemm_rows_usable(lavapipe, 16384));
+        CHECK_FALSE(gemm_rows_usable(lavapipe, 16385));
+    }
+}
+
 TEST_SUITE("kernels.gpu") {
     TEST_CASE("gemm: full M×N×K grid, automatic configuration, fp32 and fp16, bias + residual") {
         GPU_TEST(ctx);
@@ -183,6 +291,70 @@ TEST_SUITE("kernels.gpu") {
                     p.alpha = -0.375f;
                     check(ctx, cache, p, seed++);
                 }
+    }
+
+    TEST_CASE("gemm rows: M×N×K grid × every epilogue, fp32 and fp16, every shape, slices") {
+        GPU_TEST(ctx);
+        KernelCache cache(ctx);
+        auto dev = GemmDevice::from_caps(ctx.caps());
+        uint64_t seed = 20000;
+        for (Dtype dt : dtypes(ctx)) {
+            // The default shape on the whole grid with every epilogue (alpha ≠ 1 on half of them).
+            for (uint32_t M : ROWS_M)
+                for (uint32_t N : ROWS_N)
+                    for (uint32_t K : ROWS_K)
+                        for (uint32_t bits = 0; bits < 8; ++bits) {
+                            Epilogue e{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0};
+                            auto p = plan_gemm(dev, M, N, K, dt, e, "rows");
+                            if ((M + N + K + bits) % 2) p.alpha = -0.375f;
+                            check(ctx, cache, p, seed++);
+                        }
+            // Every shape of the family on a subset (K % 4 = 0 and ≠ 0, partial row and column
+            // tiles), bias + ReLU + residual.
+            for (const auto& t : gemm_rows_table())
+                for (uint32_t M : {7u, 300u})
+                    for (uint32_t N : {3u, 257u})
+                        for (uint32_t K : {3u, 100u})
+                            check(ctx, cache,
+                                  plan_gemm(dev, M, N, K, dt, {true, true, true}, t.name), seed++);
+            // W far over one 64 KiB uniform binding: many slices, with K % 4 = 0 and ≠ 0.
+            for (uint32_t K : {256u, 357u, 1000u}) {
+                auto p = plan_gemm(dev, 130, 768, K, dt, {true, false, true}, "rows");
+                uint32_t slice = gemm_rows_slice(dev, K, dtype_bytes(dt), p.choice.tile.tn);
+                CHECK(slice < 768);
+                check(ctx, cache, p, seed++);
+            }
+        }
+    }
+
+    TEST_CASE("gemm rows: operands at offsets; misaligned W throws") {
+        GPU_TEST(ctx);
+        KernelCache cache(ctx);
+        auto dev = GemmDevice::from_caps(ctx.caps());
+        const uint32_t M = 9, N = 40, K = 12;
+        std::vector<float> a(size_t(M) * K), w(size_t(N) * K), want(size_t(M) * N);
+        for (size_t i = 0; i < a.size(); ++i) a[i] = float(int(i % 7) - 3) * 0.25f;
+        for (size_t i = 0; i < w.size(); ++i) w[i] = float(int(i % 5) - 2) * 0.5f;
+        gemm_ref(M, N, K, a.data(), w.data(), nullptr, nullptr, want.data(), {}, 1.0f);
+        const size_t off = 1024;  // a multiple of every minUniform/StorageBufferOffsetAlignment
+        vk::Buffer ba(ctx, off + a.size() * 4, vk::MemoryKind::DeviceLocal, "a");
+        vk::Buffer bw(ctx, off + w.size() * 4, vk::MemoryKind::DeviceLocal, "w");
+        vk::Buffer bc(ctx, off + want.size() * 4, vk::MemoryKind::DeviceLocal, "c");
+        ctx.upload(ba, a.data(), a.size() * 4, off);
+        ctx.upload(bw, w.data(), w.size() * 4, off);
+        auto plan = plan_gemm(dev, M, N, K, Dtype::F32, {}, "rows");
+        vk::Program prog(ctx, "rows at offsets");
+        gemm(cache, prog, plan, BufferView(ba, off), BufferView(bw, off), {}, {},
+             BufferView(bc, off));
+        prog.run();
+        std::vector<float> got(want.size());
+        ctx.download(bc, got.data(), got.size() * 4, off);
+        for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]));
+        vk::Program bad(ctx, "rows misaligned");
+        if (ctx.caps().min_uniform_buffer_offset_alignment > 4)
+            CHECK_THROWS_AS(gemm(cache, bad, plan, BufferView(ba, off), BufferView(bw, off + 4), {},
+                                 {}, BufferView(bc, off)),
+                            std::invalid_argument);
     }
 
     TEST_CASE("gemm: size checks throw std::invalid_argument") {

@@ -1,0 +1,183 @@
+// Host side of the "rows" GEMM family: its configurations, the W slicing that keeps each uniform
+// binding within maxUniformBufferRange and its offset alignment, the choice within the family, and
+// the dispatches (one per slice).
+#include "kernels/gemm_rows.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+#include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/binding.h"
+#include "kernels/definition.h"
+#include "kernels/registry.h"
+#include "util/error.h"
+#include "vk/buffer.h"
+#include "vk/capabilities.h"
+#include "vk/context.h"
+#include "vk/program.h"
+
+EQVK_KERNEL_DEF(gemm_rows);
+
+namespace eqvk::kernels {
+namespace {
+
+constexpr uint32_t WG = 8;               // one lavapipe subgroup per workgroup
+constexpr uint32_t SLICE_BYTES = 65536;  // the shader declares W as a 64 KiB uniform block
+
+//                        name        bm       bn  bk  tm  tn
+const GemmTile TABLE[] = {
+    {"rows8x32", WG * 8, 32, 4, 8, 32},  // the default (256 accumulators per lane)
+    {"rows16x16", WG * 16, 16, 4, 16, 16},
+    {"rows8x16", WG * 8, 16, 4, 8, 16},
+    {"rows4x32", WG * 4, 32, 4, 4, 32},
+};
+
+uint32_t ceil_div(uint64_t a, uint64_t b) {
+    return static_cast<uint32_t>((a + b - 1) / b);
+}
+
+const GemmTile& by_name(std::string_view name) {
+    for (const auto& t : TABLE)
+        if (t.name == name) return t;
+    return TABLE[0];
+}
+
+GemmChoice make_choice(const GemmTile& t, uint32_t K) {
+    GemmChoice c{t, 1, K};
+    c.rows = true;
+    return c;
+}
+
+}  // namespace
+
+std::span<const GemmTile> gemm_rows_table() {
+    return TABLE;
+}
+
+uint32_t gemm_rows_slice(const GemmDevice& dev, uint32_t K, size_t elem_bytes, uint32_t tn) {
+    const uint64_t range = std::min<uint64_t>(dev.max_uniform_range, SLICE_BYTES);
+    const uint64_t row = uint64_t(K) * elem_bytes;
+    if (row == 0 || row > range) return 0;
+    const uint64_t max_rows = range / row;
+    // Slice offsets are multiples of `step` rows, so that n0·row is a multiple of the alignment.
+    const uint64_t align = std::max<uint64_t>(dev.uniform_align, 1);
+    const uint64_t step = align / std::gcd(align, row);
+    const uint64_t whole = std::lcm(step, uint64_t(tn));
+    if (max_rows >= whole) return static_cast<uint32_t>(max_rows / whole * whole);
+    return static_cast<uint32_t>(max_rows / step * step);  // 0 when even `step` rows do not fit
+}
+
+bool gemm_rows_usable(const GemmDevice& dev, uint32_t K) {
+    return gemm_rows_slice(dev, K, 4, 1) > 0 && gemm_rows_slice(dev, K, 2, 1) > 0;
+}
+
+std::optional<GemmChoice> parse_gemm_rows(const GemmDevice& dev, std::string_view text,
+                                          uint32_t K) {
+    const GemmTile* tile = text == "rows" ? &TABLE[0] : nullptr;
+    for (const auto& t : TABLE)
+        if (t.name == text) tile = &t;
+    if (!tile) return std::nullopt;
+    if (!gemm_rows_usable(dev, K))
+        throw InputError(
+            fmt::format("GEMM configuration '{}': K = {} is too long for a {}-byte uniform binding",
+                        text, K, std::min<uint32_t>(dev.max_uniform_range, SLICE_BYTES)));
+    return make_choice(*tile, K);
+}
+
+GemmChoice choose_gemm_rows(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K) {
+    (void)dev;
+    if (N <= 16) return make_choice(by_name("rows8x16"), K);
+    if (M <= 32) return make_choice(by_name("rows4x32"), K);
+    return make_choice(by_name("rows8x32"), K);
+}
+
+void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a,
+               BufferView w, BufferView bias, BufferView residual, BufferView c) {
+    const auto& caps = cache.context().caps();
+    if (plan.dtype == Dtype::F16 && !caps.storage_buffer_16bit)
+        throw std::invalid_argument(
+            "gemm_rows: fp16 storage needs storageBuffer16BitAccess, which this device lacks");
+    const size_t eb = dtype_bytes(plan.dtype);
+    const uint32_t M = plan.M, N = plan.N, K = plan.K;
+    const GemmTile& t = plan.choice.tile;
+    GemmDevice dev;
+    dev.max_uniform_range = caps.max_uniform_buffer_range;
+    dev.uniform_align = static_cast<uint32_t>(caps.min_uniform_buffer_offset_alignment);
+    const uint32_t slice = gemm_rows_slice(dev, K, eb, t.tn);
+    if (slice == 0)
+        throw std::invalid_argument(fmt::format(
+            "gemm_rows: K = {} ({}) does not fit one uniform binding", K, dtype_name(plan.dtype)));
+    if (w && w.offset % std::max<uint64_t>(caps.min_uniform_buffer_offset_alignment, 1))
+        throw std::invalid_argument(
+            fmt::format("gemm_rows: operand 'w' offset {} is not a multiple of {}", w.offset,
+                        caps.min_uniform_buffer_offset_alignment));
+
+    vk::Binding ba = bind_view("gemm_rows", "a", a, uint64_t(M) * K * eb, vk::Access::Read);
+    vk::Binding bw = bind_view("gemm_rows", "w", w, uint64_t(N) * K * eb, vk::Access::Read);
+    vk::Binding bb = plan.epilogue.bias
+                         ? bind_view("gemm_rows", "bias", bias, uint64_t(N) * eb, vk::Access::Read)
+                         : ba;
+    vk::Binding br = plan.epilogue.residual ? bind_view("gemm_rows", "residual", residual,
+                                                        uint64_t(M) * N * eb, vk::Access::Read)
+                                            : ba;
+    vk::Binding bc = bind_view("gemm_rows", "c", c, uint64_t(M) * N * eb, vk::Access::Write);
+
+    const bool vec = K % 4 == 0;
+    const vk::Pipeline& pipe = cache.get(eqvk_kernel_def_gemm_rows(),
+                                         plan.dtype == Dtype::F16 ? "gemm_rows_f16" : "gemm_rows",
+                                         {{0, t.workgroup_size()},
+                                          {1, t.tm},
+                                          {2, t.tn},
+                                          {3, plan.epilogue.bits()},
+                                          {4, vec ? 1u : 0u}});
+    for (uint32_t n0 = 0; n0 < N; n0 += slice) {
+        const uint32_t ns = std::min(slice, N - n0);
+        vk::Binding ws = bw;
+        ws.offset += size_t(n0) * K * eb;
+        ws.bytes = size_t(ns) * K * eb;
+        GemmRowsPush push{M, N, K, n0, ns, plan.alpha};
+        prog.dispatch(pipe, {ba, ws, bb, br, bc}, push, {ceil_div(M, t.bm), ceil_div(ns, t.tn), 1},
+                      fmt::format("gemm {} {}x{}x{} {} cols {}..{}", t.name, M, N, K,
+                                  dtype_name(plan.dtype), n0, n0 + ns));
+    }
+}
+
+namespace {
+
+/// Every register-tile shape of the family on GEMM's five check shapes (M = 1, odd, multi-tile,
+/// K % 4 != 0 for the scalar path, every epilogue), fp32 and fp16.
+std::vector<CheckCase> gemm_rows_checks(const vk::Capabilities& caps) {
+    GemmDevice dev = GemmDevice::from_caps(caps);
+    dev.forced.clear();
+    std::vector<CheckCase> cases;
+    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_gemm_rows(), caps))
+        for (const auto& t : gemm_rows_table())
+            cases.push_back(gemm_check_case(dev, dt, std::string(t.name), stem));
+    return cases;
+}
+
+}  // namespace
+}  // namespace eqvk::kernels
+
+EQVK_KERNEL_DEF(gemm_rows) {
+    using namespace eqvk::kernels;
+    using eqvk::vk::Access;
+    static const KernelDef def{
+        "gemm_rows",
+        "GEMM for CPU devices: lanes on rows, a TMxTN register tile per lane, W slices read through "
+        "a uniform buffer (one dispatch per <= 64 KiB slice)",
+        {{"gemm_rows", nullptr}, {"gemm_rows_f16", has_16bit_storage}},
+        {{"a", Access::Read, "dtype [M][K]"},
+         {"w", Access::Read, "dtype [ns][K] (the slice's W rows)", true},
+         {"bias", Access::Read, "dtype [N]"},
+         {"residual", Access::Read, "dtype [M][N]"},
+         {"c", Access::Write, "dtype [M][N]"}},
+        sizeof(GemmRowsPush),
+        "GemmRowsPush",
+        shaders::spirv,
+        gemm_rows_checks};
+    return def;
+}
