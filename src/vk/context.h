@@ -20,7 +20,7 @@ class PipelineCache;
 struct ContextOptions {
     std::string device;                        // "" automatic, index, or name substring
     bool validation = validation_requested();  // EQVK_VALIDATION=1
-    bool pipeline_cache = true;  // load/save the on-disk cache (EQVK_PIPELINE_CACHE=0 turns off)
+    bool pipeline_cache = true;  // load/save the on-disk cache (EQVK_NO_PIPELINE_CACHE=1 turns off)
 };
 
 class Context {
