@@ -236,8 +236,8 @@ TEST_SUITE("solver") {
     }
 
     TEST_CASE("pinned state counts") {
-        // Reachable states from a fixed mid-game root; cross-checked by `tools/perft.py states 3 9
-        // 12` (an independent breadth-first count in Python).
+        // Reachable states from a fixed mid-game root; cross-checked by
+        // `tools/perft.py states 3 9 12` (an independent breadth-first count in Python).
         State s = random_state(3, 9, 12);
         DealContext ctx = make_context(s.deal(), 9);
         DealSolution sol(ctx, pack_state(s));

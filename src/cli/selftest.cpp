@@ -1,6 +1,6 @@
 // `eqvk selftest [--device N]`: runs every kernel eqvk has against its CPU reference on the chosen
-// device and prints one PASS/FAIL line per kernel × configuration × dtype with its max error; exit
-// 1 on any failure.
+// device and prints one PASS/FAIL line per kernel × configuration × dtype with its max error;
+// exit 1 on any failure.
 #include "kernels/selftest.h"
 
 #include <fmt/format.h>
