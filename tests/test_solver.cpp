@@ -218,8 +218,8 @@ TEST_SUITE("solver") {
     }
 
     TEST_CASE("per-trick sampling: k/7 states from each trick that has them, uniform within") {
-        State s =
-            random_state(11, 1, 10);  // mid-hand root: tricks 2..7 have states, trick 0..1 none
+        // Mid-hand root: tricks 2..7 have states, trick 0..1 none.
+        State s = random_state(11, 1, 10);
         DealContext ctx = make_context(s.deal(), 1);
         DealSolution sol(ctx, pack_state(s));
         std::array<uint64_t, 8> population{}, got{};

@@ -42,10 +42,10 @@ inline Binding reads_writes(const Buffer& b, size_t offset = 0, size_t bytes = 0
 using Groups = std::array<uint32_t, 3>;
 
 struct ProgramOptions {
-    bool timestamps =
-        false;  // a timestamp after every operation (ignored where the queue has none)
-    bool omit_barriers =
-        false;  // TESTS ONLY: record no barriers, to prove the validation layer sees the races
+    // A timestamp after every operation (ignored where the queue has none).
+    bool timestamps = false;
+    // TESTS ONLY: record no barriers, to prove the validation layer sees the races.
+    bool omit_barriers = false;
 };
 
 /// GPU time of one recorded operation, from timestamps.
