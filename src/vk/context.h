@@ -73,6 +73,11 @@ public:
 
 private:
     Buffer& staging(size_t bytes);
+    // The constructor's steps, in order.
+    void choose_device(const std::string& choice);
+    void create_device();
+    void create_one_shot_objects();
+    void open_pipeline_cache(bool on_disk);
 
     Instance instance_;
     VkPhysicalDevice physical_device_ = VK_NULL_HANDLE;

@@ -129,7 +129,12 @@ private:
     void add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const void* push,
                       size_t push_bytes, Groups groups, const Buffer* args, size_t args_offset,
                       std::string label);
-    void record();
+    void record();  // Step 1..4 below, once
+    void write_descriptor_sets();
+    std::vector<std::vector<ResourceUse>> resource_uses();
+    void create_command_buffer(bool timestamps);
+    void record_commands(bool timestamps);
+    static void record_op(VkCommandBuffer cb, const Op& op);
 
     Context& ctx_;
     std::string name_;
