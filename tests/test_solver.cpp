@@ -218,8 +218,8 @@ TEST_SUITE("solver") {
     }
 
     TEST_CASE("per-trick sampling: k/7 states from each trick that has them, uniform within") {
-        State s =
-            random_state(11, 1, 10);  // mid-hand root: tricks 2..7 have states, trick 0..1 none
+        // Mid-hand root: tricks 2..7 have states, trick 0..1 none.
+        State s = random_state(11, 1, 10);
         DealContext ctx = make_context(s.deal(), 1);
         DealSolution sol(ctx, pack_state(s));
         std::array<uint64_t, 8> population{}, got{};
@@ -236,8 +236,8 @@ TEST_SUITE("solver") {
     }
 
     TEST_CASE("pinned state counts") {
-        // Reachable states from a fixed mid-game root; cross-checked by `tools/perft.py states 3 9
-        // 12` (an independent breadth-first count in Python).
+        // Reachable states from a fixed mid-game root; cross-checked by
+        // `tools/perft.py states 3 9 12` (an independent breadth-first count in Python).
         State s = random_state(3, 9, 12);
         DealContext ctx = make_context(s.deal(), 9);
         DealSolution sol(ctx, pack_state(s));

@@ -3,7 +3,10 @@
 #   1. tools/setup.sh (installs what is missing); tools/format.sh --check (clang-format 14);
 #   2. Release build with -Werror and invariant checks on, every test through ctest — GPU suites on the
 #      first usable Vulkan device (lavapipe in CI) with the Khronos validation layer on;
-#   3. ASan + UBSan build of the CPU-only modules (util, game, solver, io) and their tests.
+#   3. ASan + UBSan build of every module and every test, GPU suites included (on lavapipe the
+#      driver runs inside the sanitized process). GPU tests run with ASAN_OPTIONS=detect_leaks=0
+#      (tests/CMakeLists.txt: lavapipe's teardown leaks cannot be suppressed by module); the CPU
+#      tests keep leak detection on.
 # Usage: tools/test.sh [--no-sanitizers]. Build trees: build/test and build/asan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +19,8 @@ cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
 
 if [ "${1:-}" != "--no-sanitizers" ]; then
-  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEQVK_SANITIZE=ON -DEQVK_CPU_ONLY=ON \
-        -DEQVK_WERROR=ON >/dev/null
+  cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEQVK_SANITIZE=ON -DEQVK_WERROR=ON \
+        >/dev/null
   cmake --build build/asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build/asan --output-on-failure -j "$jobs"
 fi

@@ -1,6 +1,6 @@
 // The subcommands of `eqvk`. Each command file adds its CLI11 subcommand and, when the user picks
-// it, stores the work to run in `action`; main() runs it and maps exceptions to exit codes (0 ok, 1
-// other, 2 bad input, 3 Vulkan/no device, 4 out of device memory, 5 device lost).
+// it, stores the work to run in `action`; main() runs it and maps exceptions to exit codes
+// (0 ok, 1 other, 2 bad input, 3 Vulkan/no device, 4 out of device memory, 5 device lost).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>

@@ -1,5 +1,5 @@
-// `eqvk eval-oracle --model F --seeds A..B [--states K] [--per-trick] [--dtype fp32|fp16]
-// [--json]`: solves each seed's deal (decl = seed % 10, spec §3), samples K states (uniformly, or
+// `eqvk eval-oracle --model F --seeds A..B [--states K] [--per-trick] [--dtype fp32|fp16]`
+// `[--json]`: solves each seed's deal (decl = seed % 10, spec §3), samples K states (uniformly, or
 // evenly over the 7 tricks), runs eqvk's GPU forward on their training-format tokens and reports
 // Forge's metrics (spec §4.3) overall and by trick.
 #include <fmt/format.h>

@@ -73,17 +73,9 @@ private:
     Timer start_, last_;
 };
 
-int run_main(const GlobalOptions& global, const RunArgs& a) {
-    io::RunConfig config = io::load_run_config(a.config, a.sets);
-    auto [part, parts] = parse_part(a.shard);
-    auto shards = eq::plan_shards(config, part, parts);
-    for (uint64_t s = config.games.start_seed;
-         s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10); ++s)
-        eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
-    ModelBytes model = load_model_bytes(config);
-    const std::string model_hash = eq::fnv1a64_hex(model.bytes);
-    const std::string key = eq::results_key(config, model_hash);
-
+// The shards a previous run has not finished with the same results key; says which it skips.
+std::vector<eq::ShardSpec> unfinished_shards(const std::vector<eq::ShardSpec>& shards,
+                                             const std::string& key) {
     std::vector<eq::ShardSpec> todo;
     for (const auto& s : shards) {
         if (eq::shard_finished(s, key))
@@ -91,38 +83,16 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
         else
             todo.push_back(s);
     }
-    if (todo.empty()) {
-        std::fprintf(stderr, "eqvk run: nothing to do (%zu shard(s) already finished)\n",
-                     shards.size());
-        return 0;
-    }
+    return todo;
+}
 
-    vk::Context ctx(context_options(global, config));
-    kernels::KernelCache cache(ctx);
-    auto oracle =
-        eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
-    const eq::PipelineOptions po = pipeline_options(
-        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard));
-    eq::Pipeline pipeline(ctx, cache, *oracle, po);
-    std::fprintf(stderr,
-                 "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "
-                 "(%u at a time), run seed %llu\n",
-                 todo.size(), oracle->describe().c_str(), ctx.caps().name.c_str(),
-                 po.games_per_batch, po.worlds, po.world_chunk,
-                 static_cast<unsigned long long>(po.run_seed));
-
-    io::Metadata meta = {{"results_key", key},
-                         {"config", io::to_toml(config)},
-                         {"model", model.name},
-                         {"model_hash", model_hash},
-                         {"eqvk_version", EQVK_VERSION_STRING},
-                         {"device", ctx.caps().name + " (" + ctx.caps().driver_info + ")"},
-                         {"compat", io::compat_mode_name(config.output.compat)},
-                         {"precision", io::precision_name(config.model.precision)}};
+// Plays every shard's games through the pipeline in batches and writes each shard whole. Returns
+// false when Ctrl-C stopped it: the shard in flight is discarded, a re-run resumes there.
+bool play_shards(eq::Pipeline& pipeline, const eq::PipelineOptions& po, const io::RunConfig& config,
+                 const std::vector<eq::ShardSpec>& todo, const io::Metadata& meta) {
     uint64_t total = 0;
     for (const auto& s : todo) total += s.games;
     Progress progress(total);
-    Timer wall;
     std::signal(SIGINT, on_sigint);
     uint64_t done = 0;
     for (const auto& shard : todo) {
@@ -148,16 +118,19 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                     "resume\n",
                     shard.path.c_str());
                 std::signal(SIGINT, SIG_DFL);
-                return 130;
+                return false;
             }
         }
         eq::write_shard(shard, records, meta);
     }
     progress.update(done, true);
     std::signal(SIGINT, SIG_DFL);
+    return true;
+}
 
-    const auto& st = pipeline.stats();
-    double secs = wall.seconds(), gpu_total = 0;
+// Throughput and the GPU time per kernel label, largest first (stdout).
+void print_summary(const eq::PipelineStats& st, double secs) {
+    double gpu_total = 0;
     for (auto& [label, ms] : st.gpu_ms) gpu_total += ms;
     fmt::print(
         "games {}  decisions {}  worlds evaluated {}  in {:.2f} s: {:.2f} games/s, {:.0f} "
@@ -172,6 +145,53 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     for (auto& [ms, label] : by_time)
         fmt::print("  {:<28} {:9.1f} ms  {:5.1f}%\n", label, ms,
                    gpu_total > 0 ? 100.0 * ms / gpu_total : 0.0);
+}
+
+int run_main(const GlobalOptions& global, const RunArgs& a) {
+    // Step 1. Config, shards, model; everything that can fail on bad input fails before the GPU.
+    io::RunConfig config = io::load_run_config(a.config, a.sets);
+    auto [part, parts] = parse_part(a.shard);
+    auto shards = eq::plan_shards(config, part, parts);
+    for (uint64_t s = config.games.start_seed;
+         s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10); ++s)
+        eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
+    ModelBytes model = load_model_bytes(config);
+    const std::string model_hash = eq::fnv1a64_hex(model.bytes);
+    const std::string key = eq::results_key(config, model_hash);
+    auto todo = unfinished_shards(shards, key);
+    if (todo.empty()) {
+        std::fprintf(stderr, "eqvk run: nothing to do (%zu shard(s) already finished)\n",
+                     shards.size());
+        return 0;
+    }
+
+    // Step 2. Device, oracle and pipeline.
+    vk::Context ctx(context_options(global, config));
+    kernels::KernelCache cache(ctx);
+    auto oracle =
+        eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
+    const eq::PipelineOptions po = pipeline_options(
+        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard));
+    eq::Pipeline pipeline(ctx, cache, *oracle, po);
+    std::fprintf(stderr,
+                 "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "
+                 "(%u at a time), run seed %llu\n",
+                 todo.size(), oracle->describe().c_str(), ctx.caps().name.c_str(),
+                 po.games_per_batch, po.worlds, po.world_chunk,
+                 static_cast<unsigned long long>(po.run_seed));
+
+    // Step 3. Play and write the shards, then the summary.
+    io::Metadata meta = {{"results_key", key},
+                         {"config", io::to_toml(config)},
+                         {"model", model.name},
+                         {"model_hash", model_hash},
+                         {"eqvk_version", EQVK_VERSION_STRING},
+                         {"device", ctx.caps().name + " (" + ctx.caps().driver_info + ")"},
+                         {"compat", io::compat_mode_name(config.output.compat)},
+                         {"precision", io::precision_name(config.model.precision)}};
+    Timer wall;
+    if (!play_shards(pipeline, po, config, todo, meta)) return 130;
+    print_summary(pipeline.stats(), wall.seconds());
     return 0;
 }
 

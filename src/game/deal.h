@@ -11,8 +11,8 @@
 
 namespace eqvk::game {
 
-/// A player's hand: 7 tile ids, sorted ascending. Slot i = i-th smallest id (the Q-value slot, spec
-/// §2.1).
+/// A player's hand: 7 tile ids, sorted ascending. Slot i = i-th smallest id (the Q-value slot,
+/// spec §2.1).
 using Hand = std::array<uint8_t, HAND_SIZE>;
 /// Hands of seats 0..3.
 using Deal = std::array<Hand, N_PLAYERS>;

@@ -48,8 +48,9 @@ constexpr bool can_follow(int tile, int suit, int decl) {
     return has_pip(tile, suit) && !in_called_suit(tile, decl);
 }
 
-/// Trick-ranking key (tier << 4) + rank; the highest key wins, the earliest play wins ties (spec
-/// §1.4). Tier 2: trump (decl 0..7 and called suit); tier 1: follows the led suit; tier 0: neither.
+/// Trick-ranking key (tier << 4) + rank; the highest key wins, the earliest play wins ties
+/// (spec §1.4).
+/// Tier 2: trump (decl 0..7 and called suit); tier 1: follows the led suit; tier 0: neither.
 constexpr int trick_rank(int tile, int suit, int decl) {
     if (has_trump_power(decl) && in_called_suit(tile, decl)) {
         int rank = decl == DECL_DOUBLES_TRUMP ? HIGH[tile] : (IS_DOUBLE[tile] ? 14 : SUM[tile]);
@@ -62,8 +63,8 @@ constexpr int trick_rank(int tile, int suit, int decl) {
     return 0;
 }
 
-/// Offset 0..3 (from the leader) of the winning play among the four `tiles` in play order (spec
-/// §1.4).
+/// Offset 0..3 (from the leader) of the winning play among the four `tiles` in play order
+/// (spec §1.4).
 constexpr int trick_winner_offset(const std::array<int, 4>& tiles, int decl) {
     int suit = led_suit(tiles[0], decl);
     int best = 0, best_key = trick_rank(tiles[0], suit, decl);
@@ -141,8 +142,8 @@ constexpr TileMask legal_mask(TileMask hand, int lead_tile, int decl) {
 std::string_view decl_name(int decl);
 
 /// One declaration from a name or alias (spec §1.2 `parse_decl_arg`): canonical names
-/// (case-insensitive,
-/// '_' = '-'), numeric strings "0".."9", "no-trump"/"nt" → 9, "doubles"/"dt" → 7, "ds" → 8.
+/// (case-insensitive, '_' = '-'), numeric strings "0".."9", "no-trump"/"nt" → 9,
+/// "doubles"/"dt" → 7, "ds" → 8.
 /// Throws InputError naming `text` when it is none of these.
 int parse_decl(std::string_view text);
 

@@ -1,7 +1,7 @@
 // A hand of Texas 42 in play (spec §1.3–1.6): dealt hands, declaration, remaining tiles, the
 // current trick, points won and the full play history, with do_play/undo_play. Fixed-size storage
-// (no heap) so search code can copy it freely. is_ok() is asserted after every do/undo (STYLE.md
-// §4).
+// (no heap) so search code can copy it freely. is_ok() is asserted after every do/undo
+// (STYLE.md §4).
 #pragma once
 #include <array>
 #include <cstdint>

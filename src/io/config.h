@@ -24,9 +24,8 @@ struct RunConfig {
     struct Games {
         uint64_t start_seed = 0;
         uint64_t count = 100;
-        std::string decl =
-            "seed_mod_10";    // "seed_mod_10", a declaration name or id 0..9 (checked by eq)
-        uint32_t bidder = 0;  // seat 0..3
+        std::string decl = "seed_mod_10";  // or a declaration name or id 0..9 (checked by eq)
+        uint32_t bidder = 0;               // seat 0..3
     } games;
     struct Sampling {
         uint32_t worlds = 100;  // worlds per decision, 1..65536

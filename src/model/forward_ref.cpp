@@ -44,8 +44,8 @@ void add_layer_norm(double* x, const double* r, int n, const std::vector<float>&
     for (int i = 0; i < n; ++i) x[i] = (x[i] - mean) * inv * g[i] + beta[i];
 }
 
-// Multi-head self-attention for one world. qkv: [T][3E] (q | k | v), real: [T] key mask, out:
-// [T][E].
+// Multi-head self-attention for one world.
+// qkv: [T][3E] (q | k | v), real: [T] key mask, out: [T][E].
 void attention(const std::vector<double>& qkv, const int8_t* real, int e, int heads,
                std::vector<double>& out) {
     const int d = e / heads;

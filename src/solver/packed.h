@@ -1,7 +1,7 @@
 // Forge's packed solver state (spec §3): 41 bits in an int64 with deal-relative slot indices, and
 // the per-deal tables (follow masks, trick winner and reward by slots) that make a move a few table
-// lookups. Values everywhere in the solver are points still to be won, team 0 minus team 1 (spec
-// §1.5).
+// lookups. Values everywhere in the solver are points still to be won, team 0 minus team 1
+// (spec §1.5).
 #pragma once
 #include <array>
 #include <bit>

@@ -57,8 +57,8 @@ ShardRows sample_rows(const DealSolution& solution, uint64_t k, uint64_t sample_
         for (int t = 0; t <= TRICKS; ++t)
             quota[t] = std::min(population[t], t < TRICKS ? k / TRICKS : 0);
     }
-    // Step 2. Selection sampling within each stratum: keep with probability (quota − chosen) /
-    // (left).
+    // Step 2. Selection sampling within each stratum: keep with probability
+    // (quota − chosen) / (left).
     ShardRows rows;
     SplitMix64 rng(sample_seed);
     std::array<uint64_t, TRICKS + 1> seen{}, chosen{};

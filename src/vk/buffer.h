@@ -13,8 +13,7 @@ namespace eqvk::vk {
 class Context;
 
 enum class MemoryKind {
-    DeviceLocal,  // fastest for kernels; also mapped when the device-local memory is host-visible
-                  // (UMA)
+    DeviceLocal,  // fastest for kernels; also mapped on UMA (device-local memory host-visible)
     HostVisible,  // host-coherent (cached where possible), always mapped: staging and read-back
 };
 

@@ -11,19 +11,13 @@
 #include <string_view>
 
 #include "vk/check.h"
+#include "vk/feature_chain.h"
 
 namespace eqvk::vk {
 namespace {
 
 // VK_KHR_cooperative_matrix (registry extension 507), declared locally.
-constexpr auto STYPE_KHR_COOPMAT_FEATURES = static_cast<VkStructureType>(1000506000);
 constexpr auto STYPE_KHR_COOPMAT_PROPERTIES = static_cast<VkStructureType>(1000506001);
-struct KhrCoopMatFeatures {
-    VkStructureType sType;
-    void* pNext;
-    VkBool32 cooperativeMatrix;
-    VkBool32 cooperativeMatrixRobustBufferAccess;
-};
 struct KhrCoopMatProperties {
     VkStructureType sType;
     void* pNext;
@@ -55,18 +49,32 @@ const char* scope_name(uint32_t s) {
     }
 }
 
+// Every shape one cooperative-matrix query reports. `query(count, props)` is the NV or the KHR
+// vkGetPhysicalDeviceCooperativeMatrixProperties*, `blank` an entry with its sType set and `result`
+// the member naming the result type (NV's DType, KHR's ResultType).
+template <typename Props, typename Query, typename Member>
+std::vector<CoopMatShape> coopmat_shapes(Query query, const Props& blank, Member Props::*result) {
+    uint32_t n = 0;
+    VK_CHECK(query(&n, nullptr));
+    std::vector<Props> props(n, blank);
+    VK_CHECK_ENUM(query(&n, props.data()));
+    props.resize(n);
+    std::vector<CoopMatShape> shapes;
+    for (auto& p : props)
+        shapes.push_back({p.MSize, p.NSize, p.KSize, component_name(p.AType),
+                          component_name(p.BType), component_name(p.CType),
+                          component_name(p.*result), scope_name(p.scope)});
+    return shapes;
+}
+
 void query_cooperative_matrix(VkPhysicalDevice pd, Capabilities& c) {
     if (c.nv_cooperative_matrix && vkGetPhysicalDeviceCooperativeMatrixPropertiesNV) {
-        uint32_t n = 0;
-        VK_CHECK(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, nullptr));
-        std::vector<VkCooperativeMatrixPropertiesNV> props(
-            n, {VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV});
-        VK_CHECK_ENUM(vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, &n, props.data()));
-        props.resize(n);
-        for (auto& p : props)
-            c.nv_cooperative_matrix_shapes.push_back(
-                {p.MSize, p.NSize, p.KSize, component_name(p.AType), component_name(p.BType),
-                 component_name(p.CType), component_name(p.DType), scope_name(p.scope)});
+        auto nv = [pd](uint32_t* n, VkCooperativeMatrixPropertiesNV* props) {
+            return vkGetPhysicalDeviceCooperativeMatrixPropertiesNV(pd, n, props);
+        };
+        c.nv_cooperative_matrix_shapes = coopmat_shapes(
+            nv, VkCooperativeMatrixPropertiesNV{VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV},
+            &VkCooperativeMatrixPropertiesNV::DType);
     }
     if (c.khr_cooperative_matrix) {
         auto fn = reinterpret_cast<PfnKhrCoopMatProps>(vkGetInstanceProcAddr(
@@ -75,17 +83,11 @@ void query_cooperative_matrix(VkPhysicalDevice pd, Capabilities& c) {
             c.khr_cooperative_matrix = false;
             return;
         }
-        uint32_t n = 0;
-        VK_CHECK(fn(pd, &n, nullptr));
-        std::vector<KhrCoopMatProperties> props(n);
-        for (auto& p : props)
-            p = {STYPE_KHR_COOPMAT_PROPERTIES, nullptr, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        VK_CHECK_ENUM(fn(pd, &n, props.data()));
-        props.resize(n);
-        for (auto& p : props)
-            c.khr_cooperative_matrix_shapes.push_back(
-                {p.MSize, p.NSize, p.KSize, component_name(p.AType), component_name(p.BType),
-                 component_name(p.CType), component_name(p.ResultType), scope_name(p.scope)});
+        auto khr = [pd, fn](uint32_t* n, KhrCoopMatProperties* props) { return fn(pd, n, props); };
+        c.khr_cooperative_matrix_shapes = coopmat_shapes(
+            khr,
+            KhrCoopMatProperties{STYPE_KHR_COOPMAT_PROPERTIES, nullptr, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+            &KhrCoopMatProperties::ResultType);
     }
 }
 
@@ -162,20 +164,13 @@ std::string version_string(uint32_t v) {
                        VK_API_VERSION_PATCH(v));
 }
 
-Capabilities query_capabilities(VkPhysicalDevice pd) {
-    Capabilities c;
-    auto exts = device_extensions(pd);
-    auto has = [&](std::string_view e) {
-        return std::find(exts.begin(), exts.end(), e) != exts.end();
-    };
+namespace {
 
-    VkPhysicalDeviceProperties base{};
-    vkGetPhysicalDeviceProperties(pd, &base);
-    const bool v12 = base.apiVersion >= VK_API_VERSION_1_2;
-    const bool v13 = base.apiVersion >= VK_API_VERSION_1_3;
-    const bool size_control_ext = v13 || has(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
-
-    // Step 1. Properties chain.
+// Step 1. Properties chain: identity, subgroups, limits. Returns the subgroup-size-control
+// properties for step 2 (which knows whether the feature is on).
+VkPhysicalDeviceSubgroupSizeControlProperties query_properties(VkPhysicalDevice pd,
+                                                               FeatureChainParts chains,
+                                                               Capabilities& c) {
     VkPhysicalDeviceSubgroupProperties subgroup{
         VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
     VkPhysicalDeviceSubgroupSizeControlProperties size_ctl{
@@ -186,8 +181,8 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
     props.pNext = &subgroup;
     subgroup.pNext = &maint3;
-    if (v12) maint3.pNext = &driver;
-    if (size_control_ext) driver.pNext = &size_ctl;
+    if (chains.v12) maint3.pNext = &driver;
+    if (chains.size_control) driver.pNext = &size_ctl;
     vkGetPhysicalDeviceProperties2(pd, &props);
     const auto& p = props.properties;
     const auto& lim = p.limits;
@@ -199,7 +194,7 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     c.device_id = p.deviceID;
     c.driver_version = p.driverVersion;
     std::memcpy(c.pipeline_cache_uuid.data(), p.pipelineCacheUUID, VK_UUID_SIZE);
-    if (v12) {
+    if (chains.v12) {
         c.driver_name = driver.driverName;
         c.driver_info = driver.driverInfo;
     }
@@ -221,48 +216,36 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
     c.max_uniform_buffer_range = lim.maxUniformBufferRange;
     c.min_uniform_buffer_offset_alignment = lim.minUniformBufferOffsetAlignment;
     c.timestamp_period_ns = lim.timestampPeriod;
+    return size_ctl;
+}
 
-    // Step 2. Features chain.
-    VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-    VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
-    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
-    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
-    KhrCoopMatFeatures fkhr{STYPE_KHR_COOPMAT_FEATURES, nullptr, VK_FALSE, VK_FALSE};
-    VkPhysicalDeviceFeatures2 feats{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-    void** tail = &feats.pNext;
-    auto chain = [&](auto& s) {
-        *tail = &s;
-        tail = &s.pNext;
-    };
-    if (v12) {
-        chain(f11);
-        chain(f12);
-    }
-    if (size_control_ext) chain(fsize);
-    if (has(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME)) chain(fnv);
-    if (has("VK_KHR_cooperative_matrix")) chain(fkhr);
-    vkGetPhysicalDeviceFeatures2(pd, &feats);
+// Step 2. Features chain: arithmetic and storage types, subgroup size control, cooperative matrix.
+void query_features(VkPhysicalDevice pd, FeatureChainParts chains,
+                    const VkPhysicalDeviceSubgroupSizeControlProperties& size_ctl,
+                    Capabilities& c) {
+    FeatureChain f(chains);
+    vkGetPhysicalDeviceFeatures2(pd, &f.feats);
 
-    c.shader_int64 = feats.features.shaderInt64;
-    c.shader_int16 = feats.features.shaderInt16;
-    c.shader_float16 = f12.shaderFloat16;
-    c.shader_int8 = f12.shaderInt8;
-    c.storage_buffer_16bit = f11.storageBuffer16BitAccess;
-    c.storage_buffer_8bit = f12.storageBuffer8BitAccess;
-    c.subgroup_size_control = fsize.subgroupSizeControl;
-    c.compute_full_subgroups = fsize.computeFullSubgroups;
+    c.shader_int64 = f.feats.features.shaderInt64;
+    c.shader_int16 = f.feats.features.shaderInt16;
+    c.shader_float16 = f.f12.shaderFloat16;
+    c.shader_int8 = f.f12.shaderInt8;
+    c.storage_buffer_16bit = f.f11.storageBuffer16BitAccess;
+    c.storage_buffer_8bit = f.f12.storageBuffer8BitAccess;
+    c.subgroup_size_control = f.fsize.subgroupSizeControl;
+    c.compute_full_subgroups = f.fsize.computeFullSubgroups;
     if (c.subgroup_size_control) {
         c.min_subgroup_size = size_ctl.minSubgroupSize;
         c.max_subgroup_size = size_ctl.maxSubgroupSize;
         c.subgroup_size_control_compute =
             (size_ctl.requiredSubgroupSizeStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0;
     }
-    c.nv_cooperative_matrix = fnv.cooperativeMatrix;
-    c.khr_cooperative_matrix = fkhr.cooperativeMatrix;
+    c.nv_cooperative_matrix = f.fnv.cooperativeMatrix;
+    c.khr_cooperative_matrix = f.fkhr.cooperativeMatrix;
+}
 
-    // Step 3. Queue, timestamps, memory, cooperative-matrix shapes.
+// Step 3. The compute queue family and its timestamps.
+void query_compute_queue(VkPhysicalDevice pd, Capabilities& c) {
     uint32_t nq = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(pd, &nq, nullptr);
     std::vector<VkQueueFamilyProperties> qf(nq);
@@ -277,6 +260,29 @@ Capabilities query_capabilities(VkPhysicalDevice pd) {
             break;
         }
     }
+}
+
+}  // namespace
+
+Capabilities query_capabilities(VkPhysicalDevice pd) {
+    Capabilities c;
+    auto exts = device_extensions(pd);
+    auto has = [&](std::string_view e) {
+        return std::find(exts.begin(), exts.end(), e) != exts.end();
+    };
+    VkPhysicalDeviceProperties base{};
+    vkGetPhysicalDeviceProperties(pd, &base);
+    FeatureChainParts chains;
+    chains.v12 = base.apiVersion >= VK_API_VERSION_1_2;
+    chains.size_control =
+        base.apiVersion >= VK_API_VERSION_1_3 || has(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+    chains.nv_coopmat = has(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    chains.khr_coopmat = has("VK_KHR_cooperative_matrix");
+
+    auto size_ctl = query_properties(pd, chains, c);
+    query_features(pd, chains, size_ctl, c);
+    query_compute_queue(pd, c);
+    // Step 4. Memory and cooperative-matrix shapes.
     c.memory_budget = has(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
     query_memory(pd, c);
     query_cooperative_matrix(pd, c);

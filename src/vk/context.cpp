@@ -15,6 +15,7 @@
 #include "vk/buffer.h"
 #include "vk/check.h"
 #include "vk/device_select.h"
+#include "vk/feature_chain.h"
 #include "vk/pipeline.h"
 
 namespace eqvk::vk {
@@ -28,6 +29,32 @@ bool env_flag(const char* name) {
 bool has_extension(VkPhysicalDevice pd, const char* name) {
     auto exts = device_extensions(pd);
     return std::find(exts.begin(), exts.end(), name) != exts.end();
+}
+
+// Turns on in `f` every optional feature the kernels may use and the device has.
+void enable_features(const Capabilities& caps, FeatureChain& f) {
+    f.feats.features.shaderInt64 = caps.shader_int64;
+    f.feats.features.shaderInt16 = caps.shader_int16;
+    f.f11.storageBuffer16BitAccess = caps.storage_buffer_16bit;
+    f.f12.shaderFloat16 = caps.shader_float16;
+    f.f12.shaderInt8 = caps.shader_int8;
+    f.f12.storageBuffer8BitAccess = caps.storage_buffer_8bit;
+    f.fsize.subgroupSizeControl = caps.subgroup_size_control;
+    f.fsize.computeFullSubgroups = caps.compute_full_subgroups;
+    f.fnv.cooperativeMatrix = caps.nv_cooperative_matrix;
+    f.fkhr.cooperativeMatrix = VK_TRUE;  // chained only where the device has it
+}
+
+// The device extensions those features need, plus the portability subset where the driver has it.
+std::vector<const char*> extensions_to_enable(const Capabilities& caps, VkPhysicalDevice pd) {
+    std::vector<const char*> exts;
+    if (caps.subgroup_size_control && caps.api_version < VK_API_VERSION_1_3)
+        exts.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+    if (caps.nv_cooperative_matrix) exts.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    if (caps.khr_cooperative_matrix) exts.push_back("VK_KHR_cooperative_matrix");
+    if (caps.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    if (has_extension(pd, "VK_KHR_portability_subset")) exts.push_back("VK_KHR_portability_subset");
+    return exts;
 }
 
 }  // namespace
@@ -44,8 +71,15 @@ void wait_fence(VkDevice device, VkFence fence, double timeout_s, const char* wh
 }
 
 Context::Context(const ContextOptions& options) : instance_(options.validation) {
-    // Step 1. Choose the physical device.
-    auto selection = select_device(list_devices(instance_), options.device);
+    choose_device(options.device);
+    create_device();
+    create_one_shot_objects();
+    open_pipeline_cache(options.pipeline_cache);
+}
+
+// Step 1. Choose the physical device; the environment may switch features off.
+void Context::choose_device(const std::string& choice) {
+    auto selection = select_device(list_devices(instance_), choice);
     if (!selection.chosen) {
         if (selection.bad_choice) throw InputError(selection.error);
         throw NoDeviceError(selection.error);
@@ -59,62 +93,23 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
     if (env_flag("EQVK_NO_KHR_COOPMAT")) caps_.khr_cooperative_matrix = false;
     if (const char* t = std::getenv("EQVK_SUBMIT_TIMEOUT_S"); t && std::atof(t) > 0)
         submit_timeout_s_ = std::atof(t);
+}
 
-    // Step 2. Enable every optional feature the kernels may use and the device has.
-    VkPhysicalDeviceFeatures2 feats{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
-    feats.features.shaderInt64 = caps_.shader_int64;
-    feats.features.shaderInt16 = caps_.shader_int16;
-    VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
-    f11.storageBuffer16BitAccess = caps_.storage_buffer_16bit;
-    VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
-    f12.shaderFloat16 = caps_.shader_float16;
-    f12.shaderInt8 = caps_.shader_int8;
-    f12.storageBuffer8BitAccess = caps_.storage_buffer_8bit;
-    VkPhysicalDeviceSubgroupSizeControlFeatures fsize{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_FEATURES};
-    fsize.subgroupSizeControl = caps_.subgroup_size_control;
-    fsize.computeFullSubgroups = caps_.compute_full_subgroups;
-    VkPhysicalDeviceCooperativeMatrixFeaturesNV fnv{
-        VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV};
-    fnv.cooperativeMatrix = caps_.nv_cooperative_matrix;
-    struct {
-        VkStructureType sType;
-        void* pNext;
-        VkBool32 cooperativeMatrix, robust;
-    } fkhr{static_cast<VkStructureType>(1000506000), nullptr, VK_TRUE,
-           VK_FALSE};  // VK_KHR_cooperative_matrix
-
-    std::vector<const char*> exts;
-    feats.pNext = &f11;
-    f11.pNext = &f12;
-    void** tail = &f12.pNext;
-    if (caps_.subgroup_size_control) {
-        if (caps_.api_version < VK_API_VERSION_1_3)
-            exts.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
-        *tail = &fsize;
-        tail = &fsize.pNext;
-    }
-    if (caps_.nv_cooperative_matrix) {
-        exts.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
-        *tail = &fnv;
-        tail = &fnv.pNext;
-    }
-    if (caps_.khr_cooperative_matrix) {
-        exts.push_back("VK_KHR_cooperative_matrix");
-        *tail = &fkhr;
-        tail = &fkhr.pNext;
-    }
-    if (caps_.memory_budget) exts.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
-    if (has_extension(physical_device_, "VK_KHR_portability_subset"))
-        exts.push_back("VK_KHR_portability_subset");
-
+// Step 2. The device with every optional feature the kernels may use and the device has.
+void Context::create_device() {
+    FeatureChain features({.v12 = true,
+                           .size_control = caps_.subgroup_size_control,
+                           .nv_coopmat = caps_.nv_cooperative_matrix,
+                           .khr_coopmat = caps_.khr_cooperative_matrix});
+    enable_features(caps_, features);
+    const auto exts = extensions_to_enable(caps_, physical_device_);
     float priority = 1.0f;
     VkDeviceQueueCreateInfo qi{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
     qi.queueFamilyIndex = queue_family_;
     qi.queueCount = 1;
     qi.pQueuePriorities = &priority;
     VkDeviceCreateInfo di{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-    di.pNext = &feats;
+    di.pNext = &features.feats;
     di.queueCreateInfoCount = 1;
     di.pQueueCreateInfos = &qi;
     di.enabledExtensionCount = static_cast<uint32_t>(exts.size());
@@ -123,8 +118,11 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
     VK_CHECK(vkCreateDevice(physical_device_, &di, nullptr, &dev));
     device_ = Handle<VkDevice>(dev, [](VkDevice d) { vkDestroyDevice(d, nullptr); });
     vkGetDeviceQueue(dev, queue_family_, 0, &queue_);
+}
 
-    // Step 3. One-shot command pool and fence; the pipeline cache.
+// Step 3. One-shot command pool and fence.
+void Context::create_one_shot_objects() {
+    VkDevice dev = device_.get();
     VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     pi.flags =
         VK_COMMAND_POOL_CREATE_TRANSIENT_BIT | VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
@@ -137,13 +135,16 @@ Context::Context(const ContextOptions& options) : instance_(options.validation) 
     VkFence fence = VK_NULL_HANDLE;
     VK_CHECK(vkCreateFence(dev, &fi, nullptr, &fence));
     one_shot_fence_ = Handle<VkFence>(fence, [dev](VkFence f) { vkDestroyFence(dev, f, nullptr); });
+}
 
+// Step 4. The pipeline cache: on disk unless switched off, else in memory only.
+void Context::open_pipeline_cache(bool on_disk) {
     std::filesystem::path cache_file;
-    if (options.pipeline_cache && !env_flag("EQVK_NO_PIPELINE_CACHE")) {
+    if (on_disk && !env_flag("EQVK_NO_PIPELINE_CACHE")) {
         auto dir = cache_dir();
         if (!dir.empty()) cache_file = PipelineCache::file_for(dir, caps_);
     }
-    pipeline_cache_ = std::make_unique<PipelineCache>(dev, caps_, cache_file);
+    pipeline_cache_ = std::make_unique<PipelineCache>(device_.get(), caps_, cache_file);
 }
 
 Context::~Context() {

@@ -20,7 +20,7 @@ class PipelineCache;
 struct ContextOptions {
     std::string device;                        // "" automatic, index, or name substring
     bool validation = validation_requested();  // EQVK_VALIDATION=1
-    bool pipeline_cache = true;  // load/save the on-disk cache (EQVK_PIPELINE_CACHE=0 turns off)
+    bool pipeline_cache = true;  // load/save the on-disk cache (EQVK_NO_PIPELINE_CACHE=1 turns off)
 };
 
 class Context {
@@ -73,6 +73,11 @@ public:
 
 private:
     Buffer& staging(size_t bytes);
+    // The constructor's steps, in order.
+    void choose_device(const std::string& choice);
+    void create_device();
+    void create_one_shot_objects();
+    void open_pipeline_cache(bool on_disk);
 
     Instance instance_;
     VkPhysicalDevice physical_device_ = VK_NULL_HANDLE;

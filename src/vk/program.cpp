@@ -24,6 +24,55 @@ uint64_t resource_id(std::vector<VkBuffer>& table, const Buffer& b) {
     return table.size() - 1;
 }
 
+// Points the storage-buffer descriptors 0..n-1 of `set` at `bindings`.
+void write_descriptor_set(VkDevice dev, VkDescriptorSet set, const Pipeline& pipeline,
+                          const std::vector<Binding>& bindings) {
+    std::vector<VkDescriptorBufferInfo> infos(bindings.size());
+    std::vector<VkWriteDescriptorSet> writes(bindings.size());
+    for (size_t i = 0; i < bindings.size(); ++i) {
+        infos[i] = {bindings[i].buffer->get(), bindings[i].offset, bindings[i].bytes};
+        writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+        writes[i].dstSet = set;
+        writes[i].dstBinding = static_cast<uint32_t>(i);
+        writes[i].descriptorCount = 1;
+        writes[i].descriptorType = pipeline.descriptor_type(static_cast<uint32_t>(i));
+        writes[i].pBufferInfo = &infos[i];
+    }
+    vkUpdateDescriptorSets(dev, static_cast<uint32_t>(writes.size()), writes.data(), 0, nullptr);
+}
+
+// One vkCmdPipelineBarrier for a planned batch; resources are indices into `buffers`.
+void record_barrier_batch(VkCommandBuffer cb, const BarrierBatch& batch,
+                          const std::vector<VkBuffer>& buffers) {
+    VkPipelineStageFlags src = 0, dst = 0;
+    std::vector<VkBufferMemoryBarrier> bmb;
+    for (auto& pb : batch.barriers) {
+        src |= pb.src_stage;
+        dst |= pb.dst_stage;
+        VkBufferMemoryBarrier b{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+        b.srcAccessMask = pb.src_access;
+        b.dstAccessMask = pb.dst_access;
+        b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+        b.buffer = buffers[pb.resource];
+        b.offset = 0;
+        b.size = VK_WHOLE_SIZE;
+        bmb.push_back(b);
+    }
+    vkCmdPipelineBarrier(cb, src, dst, 0, 0, nullptr, static_cast<uint32_t>(bmb.size()), bmb.data(),
+                         0, nullptr);
+}
+
+// Closing barrier: every write is visible to the host and to whatever the next submit does.
+void record_closing_barrier(VkCommandBuffer cb) {
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    mb.dstAccessMask =
+        VK_ACCESS_HOST_READ_BIT | VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb,
+                         0, nullptr, 0, nullptr);
+}
+
 }  // namespace
 
 struct Program::Op {
@@ -162,9 +211,17 @@ void Program::finalize() {
 }
 
 void Program::record() {
-    VkDevice dev = ctx_.device();
+    write_descriptor_sets();
+    barriers_ =
+        options_.omit_barriers ? std::vector<BarrierBatch>{} : plan_barriers(resource_uses());
+    const bool timestamps = options_.timestamps && ctx_.caps().timestamps;
+    create_command_buffer(timestamps);
+    record_commands(timestamps);
+}
 
-    // Step 1. Descriptor sets, one per dispatch, written once.
+// Step 1. Descriptor sets, one per dispatch, written once.
+void Program::write_descriptor_sets() {
+    VkDevice dev = ctx_.device();
     uint32_t sets = 0, storage = 0, uniform = 0;
     for (auto& op : ops_)
         if (op.pipeline) {
@@ -172,45 +229,33 @@ void Program::record() {
             for (uint32_t i = 0; i < op.bindings.size(); ++i)
                 ++(op.pipeline->is_uniform(i) ? uniform : storage);
         }
-    if (sets) {
-        std::vector<VkDescriptorPoolSize> ps;
-        if (storage || !uniform)
-            ps.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(storage, 1u)});
-        if (uniform) ps.push_back({VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, uniform});
-        VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-        pi.maxSets = sets;
-        pi.poolSizeCount = static_cast<uint32_t>(ps.size());
-        pi.pPoolSizes = ps.data();
-        VkDescriptorPool pool = VK_NULL_HANDLE;
-        VK_CHECK(vkCreateDescriptorPool(dev, &pi, nullptr, &pool));
-        descriptor_pool_ = Handle<VkDescriptorPool>(
-            pool, [dev](VkDescriptorPool p) { vkDestroyDescriptorPool(dev, p, nullptr); });
-        for (auto& op : ops_) {
-            if (!op.pipeline) continue;
-            VkDescriptorSetLayout layout = op.pipeline->set_layout();
-            VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-            ai.descriptorPool = pool;
-            ai.descriptorSetCount = 1;
-            ai.pSetLayouts = &layout;
-            VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &op.set));
-            std::vector<VkDescriptorBufferInfo> infos(op.bindings.size());
-            std::vector<VkWriteDescriptorSet> writes(op.bindings.size());
-            for (size_t i = 0; i < op.bindings.size(); ++i) {
-                infos[i] = {op.bindings[i].buffer->get(), op.bindings[i].offset,
-                            op.bindings[i].bytes};
-                writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-                writes[i].dstSet = op.set;
-                writes[i].dstBinding = static_cast<uint32_t>(i);
-                writes[i].descriptorCount = 1;
-                writes[i].descriptorType = op.pipeline->descriptor_type(static_cast<uint32_t>(i));
-                writes[i].pBufferInfo = &infos[i];
-            }
-            vkUpdateDescriptorSets(dev, static_cast<uint32_t>(writes.size()), writes.data(), 0,
-                                   nullptr);
-        }
+    if (!sets) return;
+    std::vector<VkDescriptorPoolSize> ps;
+    if (storage || !uniform)
+        ps.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(storage, 1u)});
+    if (uniform) ps.push_back({VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, uniform});
+    VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pi.maxSets = sets;
+    pi.poolSizeCount = static_cast<uint32_t>(ps.size());
+    pi.pPoolSizes = ps.data();
+    VkDescriptorPool pool = VK_NULL_HANDLE;
+    VK_CHECK(vkCreateDescriptorPool(dev, &pi, nullptr, &pool));
+    descriptor_pool_ = Handle<VkDescriptorPool>(
+        pool, [dev](VkDescriptorPool p) { vkDestroyDescriptorPool(dev, p, nullptr); });
+    for (auto& op : ops_) {
+        if (!op.pipeline) continue;
+        VkDescriptorSetLayout layout = op.pipeline->set_layout();
+        VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+        ai.descriptorPool = pool;
+        ai.descriptorSetCount = 1;
+        ai.pSetLayouts = &layout;
+        VK_CHECK(vkAllocateDescriptorSets(dev, &ai, &op.set));
+        write_descriptor_set(dev, op.set, *op.pipeline, op.bindings);
     }
+}
 
-    // Step 2. Plan the barriers from what each operation reads and writes.
+// Step 2. What each operation reads and writes, for the barrier planner (fills buffer_ids_).
+std::vector<std::vector<ResourceUse>> Program::resource_uses() {
     std::vector<std::vector<ResourceUse>> uses(ops_.size());
     std::vector<VkBuffer>& ids = buffer_ids_;
     for (size_t i = 0; i < ops_.size(); ++i) {
@@ -235,9 +280,12 @@ void Program::record() {
                 break;
         }
     }
-    barriers_ = options_.omit_barriers ? std::vector<BarrierBatch>{} : plan_barriers(uses);
+    return uses;
+}
 
-    // Step 3. Command pool, buffer, fence, timestamps.
+// Step 3. Command pool, buffer, fence, timestamps.
+void Program::create_command_buffer(bool timestamps) {
+    VkDevice dev = ctx_.device();
     VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
     pi.queueFamilyIndex = ctx_.queue_family();
     VkCommandPool cpool = VK_NULL_HANDLE;
@@ -253,7 +301,6 @@ void Program::record() {
     VkFence fence = VK_NULL_HANDLE;
     VK_CHECK(vkCreateFence(dev, &fi, nullptr, &fence));
     fence_ = Handle<VkFence>(fence, [dev](VkFence f) { vkDestroyFence(dev, f, nullptr); });
-    const bool timestamps = options_.timestamps && ctx_.caps().timestamps;
     if (timestamps) {
         VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
         qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
@@ -263,8 +310,10 @@ void Program::record() {
         query_pool_ =
             Handle<VkQueryPool>(qp, [dev](VkQueryPool q) { vkDestroyQueryPool(dev, q, nullptr); });
     }
+}
 
-    // Step 4. Record.
+// Step 4. Record: each operation after its barrier batch, a timestamp after it, a closing barrier.
+void Program::record_commands(bool timestamps) {
     VkCommandBuffer cb = command_buffer_;
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     VK_CHECK(vkBeginCommandBuffer(cb, &bi));
@@ -274,65 +323,41 @@ void Program::record() {
     }
     size_t next_batch = 0;
     for (size_t i = 0; i < ops_.size(); ++i) {
-        if (next_batch < barriers_.size() && barriers_[next_batch].before_op == i) {
-            VkPipelineStageFlags src = 0, dst = 0;
-            std::vector<VkBufferMemoryBarrier> bmb;
-            for (auto& pb : barriers_[next_batch].barriers) {
-                src |= pb.src_stage;
-                dst |= pb.dst_stage;
-                VkBufferMemoryBarrier b{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
-                b.srcAccessMask = pb.src_access;
-                b.dstAccessMask = pb.dst_access;
-                b.srcQueueFamilyIndex = b.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
-                b.buffer = buffer_ids_[pb.resource];
-                b.offset = 0;
-                b.size = VK_WHOLE_SIZE;
-                bmb.push_back(b);
-            }
-            vkCmdPipelineBarrier(cb, src, dst, 0, 0, nullptr, static_cast<uint32_t>(bmb.size()),
-                                 bmb.data(), 0, nullptr);
-            ++next_batch;
-        }
-        auto& op = ops_[i];
-        switch (op.kind) {
-            case Op::Kind::Dispatch:
-            case Op::Kind::DispatchIndirect:
-                vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->get());
-                vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->layout(),
-                                        0, 1, &op.set, 0, nullptr);
-                if (!op.push.empty())
-                    vkCmdPushConstants(cb, op.pipeline->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
-                                       static_cast<uint32_t>(op.push.size()), op.push.data());
-                if (op.kind == Op::Kind::Dispatch)
-                    vkCmdDispatch(cb, op.groups[0], op.groups[1], op.groups[2]);
-                else
-                    vkCmdDispatchIndirect(cb, op.src->get(), op.src_offset);
-                break;
-            case Op::Kind::Fill:
-                vkCmdFillBuffer(cb, op.dst->get(), op.dst_offset, op.bytes, op.value);
-                break;
-            case Op::Kind::Copy: {
-                VkBufferCopy region{op.src_offset, op.dst_offset, op.bytes};
-                vkCmdCopyBuffer(cb, op.src->get(), op.dst->get(), 1, &region);
-                break;
-            }
-        }
+        if (next_batch < barriers_.size() && barriers_[next_batch].before_op == i)
+            record_barrier_batch(cb, barriers_[next_batch++], buffer_ids_);
+        record_op(cb, ops_[i]);
         if (timestamps)
             vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, query_pool_.get(),
                                 static_cast<uint32_t>(i + 1));
     }
-    // Closing barrier: every write is visible to the host and to whatever the next submit does.
-    if (!options_.omit_barriers) {
-        VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-        mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-        mb.dstAccessMask =
-            VK_ACCESS_HOST_READ_BIT | VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT;
-        vkCmdPipelineBarrier(cb,
-                             VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                             VK_PIPELINE_STAGE_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                             &mb, 0, nullptr, 0, nullptr);
-    }
+    if (!options_.omit_barriers) record_closing_barrier(cb);
     VK_CHECK(vkEndCommandBuffer(cb));
+}
+
+void Program::record_op(VkCommandBuffer cb, const Op& op) {
+    switch (op.kind) {
+        case Op::Kind::Dispatch:
+        case Op::Kind::DispatchIndirect:
+            vkCmdBindPipeline(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->get());
+            vkCmdBindDescriptorSets(cb, VK_PIPELINE_BIND_POINT_COMPUTE, op.pipeline->layout(), 0, 1,
+                                    &op.set, 0, nullptr);
+            if (!op.push.empty())
+                vkCmdPushConstants(cb, op.pipeline->layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                                   static_cast<uint32_t>(op.push.size()), op.push.data());
+            if (op.kind == Op::Kind::Dispatch)
+                vkCmdDispatch(cb, op.groups[0], op.groups[1], op.groups[2]);
+            else
+                vkCmdDispatchIndirect(cb, op.src->get(), op.src_offset);
+            break;
+        case Op::Kind::Fill:
+            vkCmdFillBuffer(cb, op.dst->get(), op.dst_offset, op.bytes, op.value);
+            break;
+        case Op::Kind::Copy: {
+            VkBufferCopy region{op.src_offset, op.dst_offset, op.bytes};
+            vkCmdCopyBuffer(cb, op.src->get(), op.dst->get(), 1, &region);
+            break;
+        }
+    }
 }
 
 void Program::submit() {

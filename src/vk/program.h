@@ -42,10 +42,10 @@ inline Binding reads_writes(const Buffer& b, size_t offset = 0, size_t bytes = 0
 using Groups = std::array<uint32_t, 3>;
 
 struct ProgramOptions {
-    bool timestamps =
-        false;  // a timestamp after every operation (ignored where the queue has none)
-    bool omit_barriers =
-        false;  // TESTS ONLY: record no barriers, to prove the validation layer sees the races
+    // A timestamp after every operation (ignored where the queue has none).
+    bool timestamps = false;
+    // TESTS ONLY: record no barriers, to prove the validation layer sees the races.
+    bool omit_barriers = false;
 };
 
 /// GPU time of one recorded operation, from timestamps.
@@ -129,7 +129,12 @@ private:
     void add_dispatch(const Pipeline& pipeline, std::vector<Binding> bindings, const void* push,
                       size_t push_bytes, Groups groups, const Buffer* args, size_t args_offset,
                       std::string label);
-    void record();
+    void record();  // Step 1..4 below, once
+    void write_descriptor_sets();
+    std::vector<std::vector<ResourceUse>> resource_uses();
+    void create_command_buffer(bool timestamps);
+    void record_commands(bool timestamps);
+    static void record_op(VkCommandBuffer cb, const Op& op);
 
     Context& ctx_;
     std::string name_;
