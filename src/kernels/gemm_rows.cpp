@@ -137,7 +137,16 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
         const uint32_t ns = std::min(slice, N - n0);
         vk::Binding ws = bw;
         ws.offset += size_t(n0) * K * eb;
-        ws.bytes = size_t(ns) * K * eb;
+        // The shader reads W in 32-bit words (fp16: two halves) and lavapipe zeroes a uniform load
+        // that reaches past the bound range, so the range extends to a 16-byte boundary where the
+        // buffer allows and must reach at least the next 4-byte one.
+        const size_t bytes = size_t(ns) * K * eb, room = w.buffer->size() - ws.offset;
+        ws.bytes = std::min((bytes + 15) & ~size_t(15), room);
+        if (ws.bytes < ((bytes + 3) & ~size_t(3)))
+            throw std::invalid_argument(fmt::format(
+                "gemm_rows: buffer '{}' of operand 'w' must extend to a 4-byte boundary past its "
+                "{} bytes of W",
+                w.buffer->name(), uint64_t(N) * K * eb));
         GemmRowsPush push{M, N, K, n0, ns, plan.alpha};
         prog.dispatch(pipe, {ba, ws, bb, br, bc}, push, {ceil_div(M, t.bm), ceil_div(ns, t.tn), 1},
                       fmt::format("gemm {} {}x{}x{} {} cols {}..{}", t.name, M, N, K,

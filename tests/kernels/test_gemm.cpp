@@ -317,6 +317,12 @@ TEST_SUITE("kernels.gpu") {
                         for (uint32_t K : {3u, 100u})
                             check(ctx, cache,
                                   plan_gemm(dev, M, N, K, dt, {true, true, true}, t.name), seed++);
+            // W of 1 or 3 elements (fp16: 2 or 6 bytes, less than one 32-bit word or not a whole
+            // number of them): the slice's binding must still cover the words the shader reads.
+            for (const auto& t : gemm_rows_table())
+                for (uint32_t N : {1u, 3u})
+                    check(ctx, cache, plan_gemm(dev, 1, N, 1, dt, {true, false, true}, t.name),
+                          seed++);
             // W far over one 64 KiB uniform binding: many slices, with K % 4 = 0 and ≠ 0.
             for (uint32_t K : {256u, 357u, 1000u}) {
                 auto p = plan_gemm(dev, 130, 768, K, dt, {true, false, true}, "rows");
