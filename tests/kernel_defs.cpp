@@ -122,7 +122,8 @@ TEST_SUITE("kernels") {
             }
     }
 
-    TEST_CASE("definitions: docs/kernels.md lists every registered kernel as the registry renders it") {
+    TEST_CASE(
+        "definitions: docs/kernels.md lists every registered kernel as the registry renders it") {
         std::ifstream f(EQVK_SOURCE_DIR "/docs/kernels.md");
         REQUIRE(f.good());
         std::stringstream ss;

@@ -12,13 +12,13 @@
 #include <sstream>
 
 #include "eq/eq_test_util.h"
+#include "eq/gpu/layout.h"
 #include "eq/gpu_state.h"
 #include "eq/rng.h"
 #include "eq/tokens.h"
 #include "eq/worlds.h"
 #include "game/deal.h"
 #include "io/safetensors.h"
-#include "eq/gpu/layout.h"
 #include "util/error.h"
 
 using namespace eqvk;

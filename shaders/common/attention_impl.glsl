@@ -19,14 +19,7 @@ layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint D = 32;
 layout(constant_id = 2) const uint SH_D = 32;
 layout(constant_id = 3) const uint QROWS = 32;
-layout(binding = 0) readonly buffer Qkv { STORE_T qkv_buf[]; };
-layout(binding = 1) readonly buffer Mask { uint mask_buf[]; };
-layout(binding = 2) readonly buffer Actor { int actor_buf[]; };
-layout(binding = 3) writeonly buffer Out { STORE_T out_buf[]; };
-layout(binding = 4) readonly buffer X { STORE_T x_buf[]; };
-layout(binding = 5) writeonly buffer X8 { STORE_T x8_buf[]; };
-layout(binding = 6) readonly buffer Count { uint count_buf[]; };
-layout(push_constant) uniform Push { uint E; uint world_base; float scale; } pc;
+#include "attention_io.glsl"
 
 const uint STAGED = SH_D == D ? 1u : 0u;
 shared float q_sh[QROWS * SH_D];

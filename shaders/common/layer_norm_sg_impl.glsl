@@ -12,13 +12,7 @@
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint RESIDUAL = 1;
 layout(constant_id = 2) const uint VALS = 1;
-layout(binding = 0) readonly buffer X { STORE_T x_buf[]; };
-layout(binding = 1) readonly buffer Res { STORE_T res_buf[]; };
-layout(binding = 2) readonly buffer Gamma { float gamma_buf[]; };
-layout(binding = 3) readonly buffer Beta { float beta_buf[]; };
-layout(binding = 4) writeonly buffer Y { STORE_T y_buf[]; };
-layout(binding = 5) readonly buffer Count { uint count_buf[]; };
-layout(push_constant) uniform Push { uint rows; uint C; uint rows_per_world; uint world_base; float eps; } pc;
+#include "layer_norm_io.glsl"
 
 void main() {
     const uint count = count_buf[0];

@@ -5,8 +5,8 @@
 
 #include <iterator>
 
-#include "game/deal.h"
 #include "eq/gpu/layout.h"
+#include "game/deal.h"
 #include "util/error.h"
 
 namespace eqvk::eq {

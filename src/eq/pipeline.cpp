@@ -7,7 +7,6 @@
 #include <bit>
 #include <stdexcept>
 
-#include "eq/gpu_state.h"
 #include "eq/gpu/eq_apply.h"
 #include "eq/gpu/eq_baseline.h"
 #include "eq/gpu/eq_legal.h"
@@ -19,6 +18,7 @@
 #include "eq/gpu/eq_world_count.h"
 #include "eq/gpu/eq_world_sample.h"
 #include "eq/gpu/layout.h"
+#include "eq/gpu_state.h"
 #include "kernels/registry.h"
 #include "util/error.h"
 #include "util/timer.h"
@@ -28,8 +28,8 @@ namespace eqvk::eq {
 
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     const uint64_t n = games, b = uint64_t(games) * chunk;
-    uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 + 7 * 85 +
-                             1 + 2 + 1 + 28 * gpu::REC_WORDS);
+    uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 +
+                             7 * 85 + 1 + 2 + 1 + 28 * gpu::REC_WORDS);
     uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7);
     return n * per_game + b * per_world + 4 * gpu::R_WORDS + 4;
 }
@@ -117,18 +117,18 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         sample.run_seed = options.run_seed;
         gpu::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
         gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, c,
-                             options.forge_compat ? 1u : 0u);
+                         options.forge_compat ? 1u : 0u);
         oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *counts[c], *q_}, n * c);
         gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, base, c, m);
     }
-    gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_,
-                     n, options.rule);
+    gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
+                     options.rule);
     if (options.baseline_team >= 0)
         gpu::eq_baseline(cache, p, *state_, *rules_, *legal_, *action_, n,
-                             static_cast<uint32_t>(options.baseline_team), options.baseline,
-                             options.run_seed);
+                         static_cast<uint32_t>(options.baseline_team), options.baseline,
+                         options.run_seed);
     gpu::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
-                       *records_, n, m);
+                   *records_, n, m);
     gpu::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
     p.finalize();
 }

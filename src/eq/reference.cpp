@@ -5,9 +5,9 @@
 #include <vector>
 
 #include "eq/baseline.h"
+#include "eq/gpu/ref/eq_reduce_ref.h"
 #include "eq/gpu_state.h"
 #include "eq/worlds.h"
-#include "eq/gpu/ref/eq_reduce_ref.h"
 
 namespace eqvk::eq {
 
@@ -54,7 +54,7 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         int32_t action = -1;
         float unc[2];
         gpu::choose_move_ref(dr.e_q.data(), dr.var.data(), dr.pdf.data(), &legal, &min_bin, 1,
-                                 static_cast<uint32_t>(o.rule), &action, unc);
+                             static_cast<uint32_t>(o.rule), &action, unc);
         if (o.baseline_team == actor % 2)
             action = baseline_action(s, static_cast<Baseline>(o.baseline), key, seed);
         if (chosen) (*chosen)[d] = static_cast<int8_t>(action);

@@ -8,8 +8,8 @@
 #include <span>
 
 #include "eq/dataset.h"
-#include "eq/tokens.h"
 #include "eq/gpu/choose_move.h"
+#include "eq/tokens.h"
 
 namespace eqvk::eq {
 

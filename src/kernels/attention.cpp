@@ -7,12 +7,12 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
-#include <stdexcept>
 
-#include "kernels/binding.h"
 #include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/binding.h"
 #include "kernels/check_util.h"
 #include "kernels/definition.h"
 #include "kernels/ref/attention_ref.h"
@@ -37,7 +37,6 @@ std::vector<int8_t> random_mask(size_t worlds, uint64_t seed) {
 
 }  // namespace
 
-
 uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged) {
     uint32_t sh_d = staged ? D : 1;
     return 4 * ((query_rows + 64) * sh_d + query_rows * 33);
@@ -50,8 +49,8 @@ AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
         throw std::invalid_argument(
             fmt::format("EQVK_ATTENTION='{}': expected 'shared' or 'rows'", forced));
     if (forced == "rows" && D > ATTENTION_ROWS_MAX_D)
-        throw std::invalid_argument(fmt::format(
-            "EQVK_ATTENTION=rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));
+        throw std::invalid_argument(
+            fmt::format("EQVK_ATTENTION=rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));
     if (forced == "rows") return AttentionShape::Rows;
     if (forced == "shared") return AttentionShape::Shared;
     const bool cpu = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
@@ -66,11 +65,12 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
             fmt::format("attention: bad shape worlds={} E={} H={}", a.worlds, a.E, a.H));
     const auto& caps = cache.context().caps();
     const uint32_t D = a.E / a.H, qr = a.query_rows();
-    const AttentionShape shape = a.shape == AttentionShape::Auto ? attention_shape(caps, D) : a.shape;
+    const AttentionShape shape =
+        a.shape == AttentionShape::Auto ? attention_shape(caps, D) : a.shape;
     const bool rows_shape = shape == AttentionShape::Rows;
     if (rows_shape && D > ATTENTION_ROWS_MAX_D)
-        throw std::invalid_argument(fmt::format("attention_rows: head dim {} is over {}", D,
-                                                ATTENTION_ROWS_MAX_D));
+        throw std::invalid_argument(
+            fmt::format("attention_rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));
     const std::string stem = std::string(rows_shape ? "attention_rows" : "attention") +
                              (a.dtype == Dtype::F16 ? "_f16" : "");
     const bool staged = attention_shared_bytes(D, qr, true) <= caps.max_shared_memory;
@@ -92,11 +92,11 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
         throw std::invalid_argument(fmt::format("{}: {} worlds exceed the grid's y limit {}", stem,
                                                 a.worlds, caps.max_workgroup_count[1]));
     AttentionPush push{a.E, a.world_base, 1.0f / std::sqrt(float(D))};
-    const auto spec = rows_shape ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
-                                 : std::vector<vk::SpecConstant>{
-                                       {0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
-    prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec),
-                  {bq, bm, ba, bo, bx, bx8, bc}, push, {a.H, a.worlds, 1},
+    const auto spec =
+        rows_shape ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
+                   : std::vector<vk::SpecConstant>{{0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
+    prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec), {bq, bm, ba, bo, bx, bx8, bc},
+                  push, {a.H, a.worlds, 1},
                   fmt::format("attention {}x{}x{}{} {}{}", a.worlds, a.H, D, a.last ? " last" : "",
                               dtype_name(a.dtype), rows_shape ? " rows" : ""));
 }
@@ -139,8 +139,8 @@ std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
     };
     const auto& def = eqvk_kernel_def_attention();
     std::vector<CheckCase> cases;
-    for (auto [shape, name] : {std::pair{AttentionShape::Shared, "shared"},
-                               std::pair{AttentionShape::Rows, "rows"}})
+    for (auto [shape, name] :
+         {std::pair{AttentionShape::Shared, "shared"}, std::pair{AttentionShape::Rows, "rows"}})
         for (Dtype dt : {Dtype::F32, Dtype::F16}) {
             const std::string stem =
                 std::string(shape == AttentionShape::Rows ? "attention_rows" : "attention") +
@@ -151,9 +151,12 @@ std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
             // counts below capacity.
             std::vector<Shape> shapes;
             for (bool last : {false, true})
-                for (auto [worlds, E, H, base, count] :
-                     {std::array{3u, 2u, 2u, 0u, 3u}, {5u, 9u, 3u, 0u, 4u}, {4u, 24u, 2u, 2u, 5u},
-                      {9u, 256u, 8u, 0u, 9u}, {2u, 128u, 2u, 0u, 2u}, {3u, 160u, 1u, 1u, 3u}})
+                for (auto [worlds, E, H, base, count] : {std::array{3u, 2u, 2u, 0u, 3u},
+                                                         {5u, 9u, 3u, 0u, 4u},
+                                                         {4u, 24u, 2u, 2u, 5u},
+                                                         {9u, 256u, 8u, 0u, 9u},
+                                                         {2u, 128u, 2u, 0u, 2u},
+                                                         {3u, 160u, 1u, 1u, 3u}})
                     if (shape == AttentionShape::Shared || E / H <= ATTENTION_ROWS_MAX_D)
                         shapes.push_back({{worlds, E, H, base, last, dt, shape}, count});
             cases.push_back(check_over(
@@ -197,4 +200,3 @@ EQVK_KERNEL_DEF(attention) {
         attention_checks};
     return def;
 }
-

@@ -74,8 +74,9 @@ size_t round_up(size_t x, size_t a) {
 Ceilings measure_ceilings(vk::Context& ctx, KernelCache& cache, uint32_t runs) {
     Ceilings c;
     auto dev = GemmDevice::from_caps(ctx.caps());
-    {  // FMA: enough workgroups for every compute unit many times over, long enough loops to hide
-       // launch.
+    {
+        // FMA: enough workgroups for every compute unit many times over, loops long enough to
+        // hide the launch.
         uint32_t groups = std::max(64u, dev.compute_units * 16);
         vk::Buffer out(ctx, size_t(groups) * 256 * 4, vk::MemoryKind::DeviceLocal, "bench.fma_out");
         uint32_t iters = 256;

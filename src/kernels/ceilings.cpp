@@ -73,17 +73,17 @@ CheckResult check_ceiling(vk::Context& ctx, KernelCache& cache, bool copy, std::
 }
 
 std::vector<CheckCase> fma_checks(const vk::Capabilities&) {
-    return {{"bench_fma", "-", "fp32",
-             [](vk::Context& ctx, KernelCache& cache, std::string& detail) {
-                 return check_ceiling(ctx, cache, false, detail);
-             }}};
+    return {
+        {"bench_fma", "-", "fp32", [](vk::Context& ctx, KernelCache& cache, std::string& detail) {
+             return check_ceiling(ctx, cache, false, detail);
+         }}};
 }
 
 std::vector<CheckCase> copy_checks(const vk::Capabilities&) {
-    return {{"bench_copy", "-", "fp32",
-             [](vk::Context& ctx, KernelCache& cache, std::string& detail) {
-                 return check_ceiling(ctx, cache, true, detail);
-             }}};
+    return {
+        {"bench_copy", "-", "fp32", [](vk::Context& ctx, KernelCache& cache, std::string& detail) {
+             return check_ceiling(ctx, cache, true, detail);
+         }}};
 }
 
 }  // namespace

@@ -31,9 +31,9 @@ class KernelCache;
 /// One binding of the shader's descriptor set 0, in binding order.
 struct BindingDef {
     std::string_view name;
-    vk::Access access;       // the widest use: readonly → Read, writeonly → Write, else ReadWrite
-    std::string_view type;   // element type and shape, e.g. "dtype [rows][C]", "u32 [1]"
-    bool uniform = false;    // a uniform buffer (else a storage buffer)
+    vk::Access access;  // the widest use: readonly → Read, writeonly → Write, else ReadWrite
+    std::string_view type;  // element type and shape, e.g. "dtype [rows][C]", "u32 [1]"
+    bool uniform = false;   // a uniform buffer (else a storage buffer)
 };
 
 /// One compiled shader of a family (e.g. "layer_norm" and "layer_norm_f16").

@@ -26,10 +26,12 @@ void dispatch_args(KernelCache& cache, vk::Program& prog, const DispatchArgsDesc
     if (n == 0 || n > DISPATCH_ARGS_MAX)
         throw std::invalid_argument(fmt::format("{}: {} entries (1..{})", k, n, DISPATCH_ARGS_MAX));
     if (d.items_per_count == 0 || d.items_per_count >= 65536)
-        throw std::invalid_argument(fmt::format("{}: items_per_count {} not in 1..65535", k,
-                                                d.items_per_count));
-    DispatchArgsPush push{uint32_t(n), d.items_per_count, d.capacity,
-                          cache.context().caps().max_workgroup_count[0], {}, {}, {}};
+        throw std::invalid_argument(
+            fmt::format("{}: items_per_count {} not in 1..65535", k, d.items_per_count));
+    DispatchArgsPush push{uint32_t(n), d.items_per_count,
+                          d.capacity,  cache.context().caps().max_workgroup_count[0],
+                          {},          {},
+                          {}};
     for (size_t i = 0; i < n; ++i) {
         const auto& e = d.entries[i];
         if (e.per_group == 0 || e.per_group >= 65536)

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "kernels/binding.h"
 #include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/binding.h"
 #include "kernels/check_util.h"
 #include "kernels/definition.h"
 #include "kernels/ref/embed_gather_ref.h"
@@ -35,7 +35,8 @@ void embed_gather(KernelCache& cache, vk::Program& prog, const EmbedGatherArgs& 
     EmbedGatherPush push{args.worlds, args.world_base, d_in};
     const auto& caps = cache.context().caps();
     prog.dispatch(
-        cache.get(eqvk_kernel_def_embed_gather(), stem, {{0, WG}}), {bt, btab, bi, bo, bc}, push, {grid_groups(n, WG, caps), 1, 1},
+        cache.get(eqvk_kernel_def_embed_gather(), stem, {{0, WG}}), {bt, btab, bi, bo, bc}, push,
+        {grid_groups(n, WG, caps), 1, 1},
         fmt::format("embed_gather {}x32x{} {}", args.worlds, d_in, dtype_name(args.dtype)));
 }
 
@@ -76,7 +77,8 @@ std::vector<CheckCase> embed_gather_checks(const vk::Capabilities& caps) {
     struct Shape {
         uint32_t worlds, d_in, count;
     };
-    const std::vector<Shape> shapes = {{1, 1, 1}, {3, 85, 3}, {7, 357, 5}, {33, 175, 33}, {5, 13, 0}};
+    const std::vector<Shape> shapes = {
+        {1, 1, 1}, {3, 85, 3}, {7, 357, 5}, {33, 175, 33}, {5, 13, 0}};
     std::vector<CheckCase> cases;
     for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_embed_gather(), caps))
         cases.push_back(check_over(
@@ -111,4 +113,3 @@ EQVK_KERNEL_DEF(embed_gather) {
         embed_gather_checks};
     return def;
 }
-

@@ -14,9 +14,9 @@
 #include "kernels/binding.h"
 #include "kernels/check_util.h"
 #include "kernels/definition.h"
-#include "kernels/ref/gemm_ref.h"
 #include "kernels/gemm_coopmat.h"
 #include "kernels/gemm_rows.h"
+#include "kernels/ref/gemm_ref.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
@@ -237,8 +237,8 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
                br = upload_as(ctx, res, dt, "check.residual");
     vk::Program prog(ctx, "check_gemm");
     vk::Buffer bc = poisoned_buffer(ctx, prog, want.size(), dt, "check.c");
-    vk::Buffer bws = poisoned_buffer(ctx, prog, plan.workspace_bytes() / 4, Dtype::F32,
-                                     "check.workspace");
+    vk::Buffer bws =
+        poisoned_buffer(ctx, prog, plan.workspace_bytes() / 4, Dtype::F32, "check.workspace");
     gemm(cache, prog, plan, ba, bw, bb, br, bc, bws);
     prog.run();
     auto got = download_as(ctx, bc, want.size(), dt);
@@ -336,7 +336,8 @@ std::vector<CheckCase> gemm_checks(const vk::Capabilities& caps) {
     std::vector<CheckCase> cases;
     for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_gemm(), caps)) {
         cases.push_back(gemm_case(dev, dt, "", stem));
-        for (const auto& t : dev.tiles) cases.push_back(gemm_case(dev, dt, std::string(t.name), stem));
+        for (const auto& t : dev.tiles)
+            cases.push_back(gemm_case(dev, dt, std::string(t.name), stem));
         cases.push_back(gemm_case(dev, dt, "medium/sk4", stem));
         cases.push_back(batched_case(dev, dt, stem));
     }

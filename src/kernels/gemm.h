@@ -1,10 +1,9 @@
 // GEMM family host wrappers (shaders/gemm.comp, gemm_f16.comp, common/gemm_impl.glsl):
-//   gemm():         C[M,N] = act(A[M,K]·W[N,K]ᵀ + bias[N]) (+ R[M,N]), W in PyTorch Linear layout
-//   [out, in],
-//                   with the tile and split-K chosen per shape (gemm_tiles.h);
+//   gemm():         C[M,N] = act(A[M,K]·W[N,K]ᵀ + bias[N]) (+ R[M,N]), W in PyTorch Linear
+//                   layout [out, in], with the tile and split-K chosen per shape (gemm_tiles.h);
 //   gemm_batched(): strided-batched C[z] = alpha·opA(A[z])·opB(B[z]) for attention (QKᵀ, P·V).
 // Wrappers record into a caller's Program; they never submit or wait. Pipelines come from a
-// KernelCache.
+// KernelCache. The family's definition and checks are in gemm.cpp.
 #pragma once
 #include <cstddef>
 #include <cstdint>

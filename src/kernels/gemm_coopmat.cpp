@@ -64,8 +64,8 @@ void gemm_nv_coopmat(KernelCache& cache, vk::Program& prog, const GemmPlan& plan
     vk::Binding bc = bind("c", c, uint64_t(M) * N, vk::Access::Write);
     GemmPush push{M, N, K, K, K, N, 0, 0, 0, 1, 0, 0, 0, K, 1, plan.alpha};
     uint32_t sg = caps.subgroup_size == 32 ? 0u : 32u;  // request 32 where it is not the default
-    const vk::Pipeline& pipe =
-        cache.get(eqvk_kernel_def_gemm_nv_coopmat(), "gemm_nv_coopmat", {{0, 128}, {1, plan.epilogue.bits()}}, sg);
+    const vk::Pipeline& pipe = cache.get(eqvk_kernel_def_gemm_nv_coopmat(), "gemm_nv_coopmat",
+                                         {{0, 128}, {1, plan.epilogue.bits()}}, sg);
     prog.dispatch(pipe, {ba, bw, bb, br, bc}, push, {(M + 63) / 64, (N + 63) / 64, 1},
                   fmt::format("gemm nv_coopmat {}x{}x{} fp16", M, N, K));
 }

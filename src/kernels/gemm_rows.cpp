@@ -174,19 +174,19 @@ std::vector<CheckCase> gemm_rows_checks(const vk::Capabilities& caps) {
 EQVK_KERNEL_DEF(gemm_rows) {
     using namespace eqvk::kernels;
     using eqvk::vk::Access;
-    static const KernelDef def{
-        "gemm_rows",
-        "GEMM for CPU devices: lanes on rows, a TMxTN register tile per lane, W slices read through "
-        "a uniform buffer (one dispatch per <= 64 KiB slice)",
-        {{"gemm_rows", nullptr}, {"gemm_rows_f16", has_16bit_storage}},
-        {{"a", Access::Read, "dtype [M][K]"},
-         {"w", Access::Read, "dtype [ns][K] (the slice's W rows)", true},
-         {"bias", Access::Read, "dtype [N]"},
-         {"residual", Access::Read, "dtype [M][N]"},
-         {"c", Access::Write, "dtype [M][N]"}},
-        sizeof(GemmRowsPush),
-        "GemmRowsPush",
-        shaders::spirv,
-        gemm_rows_checks};
+    static const KernelDef def{"gemm_rows",
+                               "GEMM for CPU devices: lanes on rows, a TMxTN register tile per "
+                               "lane, W slices read through "
+                               "a uniform buffer (one dispatch per <= 64 KiB slice)",
+                               {{"gemm_rows", nullptr}, {"gemm_rows_f16", has_16bit_storage}},
+                               {{"a", Access::Read, "dtype [M][K]"},
+                                {"w", Access::Read, "dtype [ns][K] (the slice's W rows)", true},
+                                {"bias", Access::Read, "dtype [N]"},
+                                {"residual", Access::Read, "dtype [M][N]"},
+                                {"c", Access::Write, "dtype [M][N]"}},
+                               sizeof(GemmRowsPush),
+                               "GemmRowsPush",
+                               shaders::spirv,
+                               gemm_rows_checks};
     return def;
 }

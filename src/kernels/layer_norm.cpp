@@ -5,18 +5,18 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <string>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 
+#include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/binding.h"
 #include "kernels/check_util.h"
 #include "kernels/definition.h"
 #include "kernels/ref/layer_norm_ref.h"
 #include "kernels/registry.h"
-#include "eqvk_kernel_shaders_spirv.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
 #include "vk/program.h"
@@ -114,18 +114,20 @@ std::vector<CheckCase> layer_norm_checks(const vk::Capabilities& caps) {
     };
     std::vector<CheckCase> cases;
     const auto& def = eqvk_kernel_def_layer_norm();
-    for (const auto& [shape, name] : {std::pair{LayerNormShape::Tree, "tree"},
-                                      std::pair{LayerNormShape::Subgroup, "subgroup"}})
+    for (const auto& [shape, name] :
+         {std::pair{LayerNormShape::Tree, "tree"}, std::pair{LayerNormShape::Subgroup, "subgroup"}})
         for (Dtype dt : {Dtype::F32, Dtype::F16}) {
-            std::string stem = std::string(shape == LayerNormShape::Subgroup ? "layer_norm_sg"
-                                                                             : "layer_norm") +
-                               (dt == Dtype::F16 ? "_f16" : "");
+            std::string stem =
+                std::string(shape == LayerNormShape::Subgroup ? "layer_norm_sg" : "layer_norm") +
+                (dt == Dtype::F16 ? "_f16" : "");
             if (!def.supported(stem, caps)) continue;
             std::vector<Shape> shapes;
-            for (auto [rows, C, per_world, count, res] :
-                 {std::tuple{32u, 1u, 32u, 1u, true}, {96u, 24u, 32u, 3u, true},
-                  {64u, 100u, 8u, 5u, false}, {256u, 256u, 32u, 5u, true},
-                  {40u, 1000u, 8u, 5u, true}, {64u, 256u, 32u, 1u, false}}) {
+            for (auto [rows, C, per_world, count, res] : {std::tuple{32u, 1u, 32u, 1u, true},
+                                                          {96u, 24u, 32u, 3u, true},
+                                                          {64u, 100u, 8u, 5u, false},
+                                                          {256u, 256u, 32u, 5u, true},
+                                                          {40u, 1000u, 8u, 5u, true},
+                                                          {64u, 256u, 32u, 1u, false}}) {
                 if (shape == LayerNormShape::Subgroup &&
                     C > LAYER_NORM_SG_VALS * std::max(caps.subgroup_size, 1u))
                     continue;
@@ -152,7 +154,8 @@ EQVK_KERNEL_DEF(layer_norm) {
     using namespace eqvk::kernels;
     static const KernelDef def{
         "layer_norm",
-        "LayerNorm with fused residual add, fp32 statistics: a subgroup per row (subgroupAdd) or, without "
+        "LayerNorm with fused residual add, fp32 statistics: a subgroup per row (subgroupAdd) or, "
+        "without "
         "subgroup arithmetic or for C > 32 x subgroup, a workgroup tree per row",
         {{"layer_norm", nullptr},
          {"layer_norm_f16", has_16bit_storage},

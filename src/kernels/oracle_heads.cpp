@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "kernels/binding.h"
 #include "eqvk_kernel_shaders_spirv.h"
+#include "kernels/binding.h"
 #include "kernels/check_util.h"
 #include "kernels/definition.h"
 #include "kernels/ref/oracle_heads_ref.h"
@@ -29,8 +29,8 @@ void oracle_heads(KernelCache& cache, vk::Program& prog, const OracleHeadsArgs& 
     auto bv = bind_view(stem, "value", value, total * 4, vk::Access::Write);
     auto bc = bind_view(stem, "count", count, 4, vk::Access::Read);
     OracleHeadsPush push{a.worlds, a.world_base, a.E};
-    prog.dispatch(cache.get(eqvk_kernel_def_oracle_heads(), stem, {{0, WG}}), {bx, bw, bq, bv, bc}, push,
-                  {grid_groups(uint64_t(a.worlds) * 8, WG, cache.context().caps()), 1, 1},
+    prog.dispatch(cache.get(eqvk_kernel_def_oracle_heads(), stem, {{0, WG}}), {bx, bw, bq, bv, bc},
+                  push, {grid_groups(uint64_t(a.worlds) * 8, WG, cache.context().caps()), 1, 1},
                   fmt::format("oracle_heads {}x{} {}", a.worlds, a.E, dtype_name(a.dtype)));
 }
 
@@ -64,7 +64,8 @@ std::vector<CheckCase> oracle_heads_checks(const vk::Capabilities& caps) {
     struct Shape {
         uint32_t worlds, base, E, count;
     };
-    const std::vector<Shape> shapes = {{1, 0, 1, 1}, {7, 3, 24, 8}, {33, 0, 256, 33}, {5, 0, 1000, 2}};
+    const std::vector<Shape> shapes = {
+        {1, 0, 1, 1}, {7, 3, 24, 8}, {33, 0, 256, 33}, {5, 0, 1000, 2}};
     std::vector<CheckCase> cases;
     for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_oracle_heads(), caps))
         cases.push_back(check_over(
@@ -100,4 +101,3 @@ EQVK_KERNEL_DEF(oracle_heads) {
         oracle_heads_checks};
     return def;
 }
-

@@ -91,6 +91,9 @@ void Context::choose_device(const std::string& choice) {
     vkGetPhysicalDeviceMemoryProperties(physical_device_, &memory_);
     if (env_flag("EQVK_NO_NV_COOPMAT")) caps_.nv_cooperative_matrix = false;
     if (env_flag("EQVK_NO_KHR_COOPMAT")) caps_.khr_cooperative_matrix = false;
+    // A CPU implementation has no watchdog and is never hung, only slow (one large forward on
+    // lavapipe can take minutes): it gets an hour by default.
+    if (caps_.type == VK_PHYSICAL_DEVICE_TYPE_CPU) submit_timeout_s_ = 3600.0;
     if (const char* t = std::getenv("EQVK_SUBMIT_TIMEOUT_S"); t && std::atof(t) > 0)
         submit_timeout_s_ = std::atof(t);
 }

@@ -68,7 +68,7 @@ public:
     void download(const Buffer& src, void* dst, size_t bytes, size_t offset = 0);
 
     /// Seconds a submit may take before wait() gives up with VK_TIMEOUT (EQVK_SUBMIT_TIMEOUT_S,
-    /// default 120).
+    /// default 120; 3600 on CPU implementations such as lavapipe, which are slow but never hang).
     double submit_timeout_s() const { return submit_timeout_s_; }
 
 private:

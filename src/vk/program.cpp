@@ -96,7 +96,12 @@ Program::~Program() {
     if (in_flight_) {
         try {
             wait();
-        } catch (...) {  // destructors must not throw; the device is being torn down anyway
+        } catch (...) {
+            // Destructors must not throw. The submit is still running (a timeout) or the device is
+            // lost: wait for the device before the command buffer and the buffers it uses are
+            // freed (lavapipe would otherwise run the rest of the work on freed memory; a lost
+            // device returns at once).
+            vkDeviceWaitIdle(ctx_.device());
         }
     }
 }

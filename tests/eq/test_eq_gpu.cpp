@@ -10,14 +10,14 @@
 #include <vector>
 
 #include "eq/eq_test_util.h"
-#include "eq/gpu_state.h"
-#include "eq/moves.h"
 #include "eq/gpu/eq_apply.h"
 #include "eq/gpu/eq_legal.h"
 #include "eq/gpu/eq_voids.h"
 #include "eq/gpu/eq_world_count.h"
 #include "eq/gpu/eq_world_sample.h"
 #include "eq/gpu/layout.h"
+#include "eq/gpu_state.h"
+#include "eq/moves.h"
 #include "eq/worlds.h"
 #include "gpu_fixture.h"
 #include "kernels/binding.h"

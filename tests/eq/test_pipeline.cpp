@@ -10,11 +10,11 @@
 
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
+#include "eq/gpu/ref/eq_reduce_ref.h"
 #include "eq/pipeline.h"
 #include "eq/reference.h"
 #include "gpu_fixture.h"
 #include "io/safetensors.h"
-#include "eq/gpu/ref/eq_reduce_ref.h"
 #include "kernels/registry.h"
 #include "model/forward_ref.h"
 #include "model/weights.h"

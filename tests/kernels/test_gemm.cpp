@@ -38,8 +38,8 @@ const uint32_t SUB_K[] = {1, 100, 512};
 
 void check(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed) {
     CheckResult r = check_gemm(ctx, cache, plan, seed);
-    INFO("gemm ", plan.choice.name(), " ", std::string(dtype_name(plan.dtype)), " ", plan.epilogue.name(),
-         " M=", plan.M, " N=", plan.N, " K=", plan.K, ": ", r.summary());
+    INFO("gemm ", plan.choice.name(), " ", std::string(dtype_name(plan.dtype)), " ",
+         plan.epilogue.name(), " M=", plan.M, " N=", plan.N, " K=", plan.K, ": ", r.summary());
     REQUIRE(r.ok);
 }
 
@@ -390,9 +390,9 @@ TEST_SUITE("kernels.gpu") {
         auto run = [&](const BatchedGemmDesc& d, std::string_view cfg) {
             auto plan = plan_gemm_batched(dev, d, cfg);
             CheckResult r = check_gemm_batched(ctx, cache, plan, seed++);
-            INFO("gemm_batched ", plan.choice.name(), " ", std::string(dtype_name(d.dtype)), " batch=", d.batch,
-                 " M=", d.M, " N=", d.N, " K=", d.K, " trans_a=", d.trans_a, " trans_b=", d.trans_b,
-                 " heads=", d.heads, ": ", r.summary());
+            INFO("gemm_batched ", plan.choice.name(), " ", std::string(dtype_name(d.dtype)),
+                 " batch=", d.batch, " M=", d.M, " N=", d.N, " K=", d.K, " trans_a=", d.trans_a,
+                 " trans_b=", d.trans_b, " heads=", d.heads, ": ", r.summary());
             REQUIRE(r.ok);
         };
         for (Dtype dt : dtypes(ctx)) {

@@ -58,8 +58,8 @@ kernels::KernelDef eq_def(std::string_view name, std::string_view what,
                           std::vector<kernels::BindingDef> bindings, uint32_t push_bytes,
                           std::string_view push_type,
                           std::vector<kernels::CheckCase> (*checks)(const vk::Capabilities&)) {
-    return {name,       what,      {{name, nullptr}}, std::move(bindings), push_bytes,
-            push_type, shaders::spirv, checks};
+    return {name,       what,      {{name, nullptr}}, std::move(bindings),
+            push_bytes, push_type, shaders::spirv,    checks};
 }
 
 CheckBatch::CheckBatch(vk::Context& ctx, uint32_t games, uint64_t seed)

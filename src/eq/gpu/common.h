@@ -68,9 +68,8 @@ uint32_t groups_for(KernelCache& cache, const kernels::KernelDef& def, uint64_t 
 
 /// Records one dispatch of def's stem over `items` invocations.
 template <class Push>
-void dispatch(KernelCache& cache, vk::Program& prog, const kernels::KernelDef& def,
-              uint64_t items, const Push& push, std::initializer_list<Operand> ops,
-              bool grid_stride = false) {
+void dispatch(KernelCache& cache, vk::Program& prog, const kernels::KernelDef& def, uint64_t items,
+              const Push& push, std::initializer_list<Operand> ops, bool grid_stride = false) {
     prog.dispatch(pipeline_of(cache, def), bind_operands(def, ops), push,
                   {groups_for(cache, def, items, grid_stride), 1, 1}, std::string(def.name));
 }

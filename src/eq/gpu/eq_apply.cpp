@@ -55,7 +55,8 @@ EQVK_KERNEL_DEF(eq_apply) {
     using namespace eqvk::eq::gpu;
     static const auto def = eq_def(
         "eq_apply", "E[Q]: each game's seat to move plays the chosen slot",
-        {state_binding(eqvk::vk::Access::ReadWrite), rules_binding(),
+        {state_binding(eqvk::vk::Access::ReadWrite),
+         rules_binding(),
          {"action", eqvk::vk::Access::Read, "u32 [n] slot"},
          {"status", eqvk::vk::Access::Write, "u32 [n] ApplyStatus"}},
         sizeof(GamesPush), "GamesPush",

@@ -53,13 +53,14 @@ void check_eq_baseline(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exac
 
 EQVK_KERNEL_DEF(eq_baseline) {
     using namespace eqvk::eq::gpu;
-    static const auto def = eq_def(
-        "eq_baseline", "match: the random or heuristic baseline player's slot",
-        {state_binding(), rules_binding(), {"legal", eqvk::vk::Access::Read, "u32 [n] slot mask"},
-         {"action", eqvk::vk::Access::ReadWrite, "i32 [n] slot"}},
-        sizeof(BaselinePush), "BaselinePush",
-        [](const eqvk::vk::Capabilities&) {
-            return exact_cases("eq_baseline", check_eq_baseline);
-        });
+    static const auto def =
+        eq_def("eq_baseline", "match: the random or heuristic baseline player's slot",
+               {state_binding(),
+                rules_binding(),
+                {"legal", eqvk::vk::Access::Read, "u32 [n] slot mask"},
+                {"action", eqvk::vk::Access::ReadWrite, "i32 [n] slot"}},
+               sizeof(BaselinePush), "BaselinePush", [](const eqvk::vk::Capabilities&) {
+                   return exact_cases("eq_baseline", check_eq_baseline);
+               });
     return def;
 }

@@ -32,8 +32,7 @@ EQVK_KERNEL_DEF(eq_legal) {
     using namespace eqvk::eq::gpu;
     static const auto def = eq_def(
         "eq_legal", "E[Q]: the seat to move's legal slots",
-        {state_binding(), rules_binding(),
-         {"legal", eqvk::vk::Access::Write, "u32 [n] slot mask"}},
+        {state_binding(), rules_binding(), {"legal", eqvk::vk::Access::Write, "u32 [n] slot mask"}},
         sizeof(GamesPush), "GamesPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_legal", check_eq_legal); });
     return def;

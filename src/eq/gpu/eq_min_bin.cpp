@@ -23,8 +23,8 @@ void check_eq_min_bin(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact
         prog.run();
         auto got = kernels::download_vector<int32_t>(ctx, out, b.n());
         for (uint32_t g = 0; g < b.n(); ++g)
-            v.check(got[g] == min_bin_of(b.states[g], b.infos[g].bidder, forge),
-                    "game {}{}: {}", g, forge ? " forge" : "", got[g]);
+            v.check(got[g] == min_bin_of(b.states[g], b.infos[g].bidder, forge), "game {}{}: {}", g,
+                    forge ? " forge" : "", got[g]);
     }
 }
 
@@ -34,8 +34,8 @@ EQVK_KERNEL_DEF(eq_min_bin) {
     using namespace eqvk::eq::gpu;
     static const auto def = eq_def(
         "eq_min_bin", "E[Q]: P(make) threshold bin of each game's decision",
-        {state_binding(), {"min_bin", eqvk::vk::Access::Write, "i32 [n]"}},
-        sizeof(MinBinPush), "MinBinPush",
+        {state_binding(), {"min_bin", eqvk::vk::Access::Write, "i32 [n]"}}, sizeof(MinBinPush),
+        "MinBinPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_min_bin", check_eq_min_bin); });
     return def;
 }

@@ -32,8 +32,12 @@ struct RecordInputs {
     std::vector<float> e_q, var, pdf, unc;
     std::vector<uint32_t> legal, action;
     explicit RecordInputs(uint32_t n)
-        : e_q(n * EQ_SLOTS), var(n * EQ_SLOTS), pdf(n * EQ_SLOTS * EQ_BINS), unc(n * 2),
-          legal(n), action(n) {
+        : e_q(n * EQ_SLOTS),
+          var(n * EQ_SLOTS),
+          pdf(n * EQ_SLOTS * EQ_BINS),
+          unc(n * 2),
+          legal(n),
+          action(n) {
         for (size_t i = 0; i < e_q.size(); ++i)
             e_q[i] = float(i) * 0.5f - 40.0f, var[i] = float(i) * 0.25f;
         for (size_t i = 0; i < pdf.size(); ++i) pdf[i] = float(i % EQ_BINS) / 85.0f;
@@ -46,12 +50,18 @@ struct RecordInputs {
         if (k < REC_PDF) return bits(var[g * EQ_SLOTS + k - REC_VAR]);
         if (k < REC_PLAYER) return bits(pdf[g * EQ_SLOTS * EQ_BINS + k - REC_PDF]);
         switch (k) {
-            case REC_PLAYER: return player;
-            case REC_ACTION: return action[g];
-            case REC_LEGAL: return legal[g];
-            case REC_SAMPLES: return CHECK_WORLDS;
-            case REC_UMEAN: return bits(unc[2 * g]);
-            default: return bits(unc[2 * g + 1]);
+            case REC_PLAYER:
+                return player;
+            case REC_ACTION:
+                return action[g];
+            case REC_LEGAL:
+                return legal[g];
+            case REC_SAMPLES:
+                return CHECK_WORLDS;
+            case REC_UMEAN:
+                return bits(unc[2 * g]);
+            default:
+                return bits(unc[2 * g + 1]);
         }
     }
 };
@@ -91,9 +101,13 @@ EQVK_KERNEL_DEF(eq_record) {
     using eqvk::vk::Access;
     static const auto def = eq_def(
         "eq_record", "E[Q]: stores each game's decision record at its decision index",
-        {state_binding(), {"e_q", Access::Read, "f32 [n][7]"}, {"var", Access::Read, "f32 [n][7]"},
-         {"pdf", Access::Read, "f32 [n][7][85]"}, {"legal", Access::Read, "u32 [n]"},
-         {"action", Access::Read, "i32 [n]"}, {"uncertainty", Access::Read, "f32 [n][2]"},
+        {state_binding(),
+         {"e_q", Access::Read, "f32 [n][7]"},
+         {"var", Access::Read, "f32 [n][7]"},
+         {"pdf", Access::Read, "f32 [n][7][85]"},
+         {"legal", Access::Read, "u32 [n]"},
+         {"action", Access::Read, "i32 [n]"},
+         {"uncertainty", Access::Read, "f32 [n][2]"},
          {"records", Access::Write, "u32 [n][28][REC_WORDS]"}},
         sizeof(RecordPush), "RecordPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_record", check_eq_record); });

@@ -106,12 +106,12 @@ std::vector<kernels::CheckCase> eq_reduce_checks(const vk::Capabilities&) {
 EQVK_KERNEL_DEF(eq_reduce) {
     using namespace eqvk::eq::gpu;
     using eqvk::vk::Access;
-    static const auto def = eq_def(
-        "eq_reduce", "E[Q]: E[Q], Var and the 85-bin PDF per slot over chunks of worlds",
-        {{"q", Access::Read, "f32 [G·chunk][7]"},
-         {"e_q", Access::ReadWrite, "f32 [G][7]"},
-         {"var", Access::ReadWrite, "f32 [G][7]"},
-         {"pdf", Access::ReadWrite, "f32 [G][7][85]"}},
-        sizeof(ReducePush), "ReducePush", eq_reduce_checks);
+    static const auto def =
+        eq_def("eq_reduce", "E[Q]: E[Q], Var and the 85-bin PDF per slot over chunks of worlds",
+               {{"q", Access::Read, "f32 [G·chunk][7]"},
+                {"e_q", Access::ReadWrite, "f32 [G][7]"},
+                {"var", Access::ReadWrite, "f32 [G][7]"},
+                {"pdf", Access::ReadWrite, "f32 [G][7][85]"}},
+               sizeof(ReducePush), "ReducePush", eq_reduce_checks);
     return def;
 }

@@ -23,8 +23,7 @@ struct ReducePush {
 ///   sums between chunks, moments after the last)
 /// Throws std::invalid_argument when a view is too small, a count is 0 or the chunk passes `total`.
 void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e_q, BufferView var,
-               BufferView pdf, uint32_t games, uint32_t world_base, uint32_t chunk,
-               uint32_t total);
+               BufferView pdf, uint32_t games, uint32_t world_base, uint32_t chunk, uint32_t total);
 
 /// eq_reduce on random Q (half-integers, |Q| beyond 42) of `games` × `worlds`, recorded whole and
 /// in chunks of `chunk` worlds, against eq_reduce_ref; the two runs must agree bit for bit.

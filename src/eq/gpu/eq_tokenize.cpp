@@ -47,8 +47,8 @@ void check_eq_tokenize(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exac
             const char* e = enc == Encoding::Forge ? "forge" : "faithful";
             v.check(actor[w] == r.actor, "{} world {} actor", e, w);
             for (size_t k = 0; k < r.tokens.size(); ++k)
-                v.check(tokens[w * r.tokens.size() + k] == r.tokens[k], "{} world {} byte {}", e,
-                        w, k);
+                v.check(tokens[w * r.tokens.size() + k] == r.tokens[k], "{} world {} byte {}", e, w,
+                        k);
             for (size_t k = 0; k < r.mask.size(); ++k)
                 v.check(mask[w * r.mask.size() + k] == r.mask[k], "{} world {} mask {}", e, w, k);
         }
@@ -61,12 +61,14 @@ EQVK_KERNEL_DEF(eq_tokenize) {
     using namespace eqvk::eq::gpu;
     static const auto def = eq_def(
         "eq_tokenize", "E[Q]: oracle input tokens of every world (training or Forge encoding)",
-        {state_binding(), rules_binding(),
+        {state_binding(),
+         rules_binding(),
          {"worlds", eqvk::vk::Access::Read, "u32 [n][M][4]"},
          {"tokens", eqvk::vk::Access::Write, "i8 [n·M][32][12]"},
          {"mask", eqvk::vk::Access::Write, "i8 [n·M][32]"},
          {"actor", eqvk::vk::Access::Write, "i32 [n·M]"}},
-        sizeof(TokenizePush), "TokenizePush",
-        [](const eqvk::vk::Capabilities&) { return exact_cases("eq_tokenize", check_eq_tokenize); });
+        sizeof(TokenizePush), "TokenizePush", [](const eqvk::vk::Capabilities&) {
+            return exact_cases("eq_tokenize", check_eq_tokenize);
+        });
     return def;
 }

@@ -35,7 +35,8 @@ EQVK_KERNEL_DEF(eq_voids) {
     using namespace eqvk::eq::gpu;
     static const auto def = eq_def(
         "eq_voids", "E[Q]: suits each opponent of the seat to move has shown void in",
-        {state_binding(), rules_binding(),
+        {state_binding(),
+         rules_binding(),
          {"voids", eqvk::vk::Access::Write, "u32 [n][3] suit masks"}},
         sizeof(GamesPush), "GamesPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_voids", check_eq_voids); });

@@ -42,11 +42,11 @@ EQVK_KERNEL_DEF(eq_world_count) {
     using namespace eqvk::eq::gpu;
     static const auto def = eq_def(
         "eq_world_count", "E[Q]: count table of the worlds consistent with each game's decision",
-        {state_binding(), rules_binding(),
+        {state_binding(),
+         rules_binding(),
          {"voids", eqvk::vk::Access::Read, "u32 [n][3] (eq_voids)"},
          {"table", eqvk::vk::Access::ReadWrite, "u32 [n][WT_WORDS]"}},
-        sizeof(GamesPush), "GamesPush",
-        [](const eqvk::vk::Capabilities&) {
+        sizeof(GamesPush), "GamesPush", [](const eqvk::vk::Capabilities&) {
             return exact_cases("eq_world_count", check_eq_world_count);
         });
     return def;

@@ -38,7 +38,8 @@ std::vector<uint32_t> reference_worlds(const CheckBatch& b, bool enumerate, uint
                                   uint32_t(b.states[g].num_plays()), base + m);
             const bool any = rank < t.count();
             const World w = any ? unrank_world(t, rank) : World{};
-            out.insert(out.end(), {uint32_t(w[0]), uint32_t(w[1]), uint32_t(w[2]), any ? rank : NONE});
+            out.insert(out.end(),
+                       {uint32_t(w[0]), uint32_t(w[1]), uint32_t(w[2]), any ? rank : NONE});
         }
     }
     return out;
@@ -77,8 +78,7 @@ EQVK_KERNEL_DEF(eq_world_sample) {
         {state_binding(),
          {"table", eqvk::vk::Access::Read, "u32 [n][WT_WORDS] (eq_world_count)"},
          {"worlds", eqvk::vk::Access::Write, "u32 [n][M][4] masks, rank"}},
-        sizeof(WorldSamplePush), "WorldSamplePush",
-        [](const eqvk::vk::Capabilities&) {
+        sizeof(WorldSamplePush), "WorldSamplePush", [](const eqvk::vk::Capabilities&) {
             return exact_cases("eq_world_sample", check_eq_world_sample);
         });
     return def;

@@ -17,10 +17,11 @@ struct WorldSamplePush {
 
 struct WorldSampleArgs {
     uint32_t n_games = 0;
-    uint32_t worlds = 0;      ///< M worlds per game in this dispatch
-    uint32_t world_base = 0;  ///< index of the first world (chunking: same worlds whatever the chunk)
-    bool enumerate = false;   ///< world m = rank world_base + m instead of a random rank
-    uint64_t run_seed = 0;    ///< RNG key (config sampling.seed)
+    uint32_t worlds = 0;  ///< M worlds per game in this dispatch
+    uint32_t world_base =
+        0;  ///< index of the first world (chunking: same worlds whatever the chunk)
+    bool enumerate = false;  ///< world m = rank world_base + m instead of a random rank
+    uint64_t run_seed = 0;   ///< RNG key (config sampling.seed)
 };
 
 /// Records M worlds per game.

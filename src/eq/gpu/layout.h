@@ -15,20 +15,20 @@ namespace eqvk::eq::gpu {
 #endif
 
 // ---- game state [N games]: field F holds WIDTH words per game at word F_OFF·N + g·WIDTH + j.
-EQVK_LAYOUT(ST_HANDS, 0u);        // [4][7] dealt tile id of seat p slot i (sorted)
-EQVK_LAYOUT(ST_SLOTS, 28u);       // [1] bit 7p+i: seat p still holds slot i
-EQVK_LAYOUT(ST_HAND_MASK, 29u);   // [4] tile mask of seat p's remaining tiles
-EQVK_LAYOUT(ST_PLAYED, 33u);      // [1] tile mask of all tiles played
-EQVK_LAYOUT(ST_HISTORY, 34u);     // [28] play k: player | tile<<8 | lead tile<<16
-EQVK_LAYOUT(ST_TRICK, 62u);       // [4] tile of current-trick play i, else NONE
-EQVK_LAYOUT(ST_NPLAYS, 66u);      // [1] plays so far 0..28 = the decision index
-EQVK_LAYOUT(ST_LEADER, 67u);      // [1] leader of the current trick
-EQVK_LAYOUT(ST_DECL, 68u);        // [1] declaration 0..9
-EQVK_LAYOUT(ST_BIDDER, 69u);      // [1] notional bidder seat (spec §1.5)
-EQVK_LAYOUT(ST_POINTS, 70u);      // [2] points banked by team 0 / team 1
-EQVK_LAYOUT(ST_SEED, 72u);        // [2] game (deal) seed lo / hi
-EQVK_LAYOUT(ST_WORDS, 74u);       // words per game
-EQVK_LAYOUT(NONE, 0xFFFFFFFFu);   // empty history / trick entry
+EQVK_LAYOUT(ST_HANDS, 0u);       // [4][7] dealt tile id of seat p slot i (sorted)
+EQVK_LAYOUT(ST_SLOTS, 28u);      // [1] bit 7p+i: seat p still holds slot i
+EQVK_LAYOUT(ST_HAND_MASK, 29u);  // [4] tile mask of seat p's remaining tiles
+EQVK_LAYOUT(ST_PLAYED, 33u);     // [1] tile mask of all tiles played
+EQVK_LAYOUT(ST_HISTORY, 34u);    // [28] play k: player | tile<<8 | lead tile<<16
+EQVK_LAYOUT(ST_TRICK, 62u);      // [4] tile of current-trick play i, else NONE
+EQVK_LAYOUT(ST_NPLAYS, 66u);     // [1] plays so far 0..28 = the decision index
+EQVK_LAYOUT(ST_LEADER, 67u);     // [1] leader of the current trick
+EQVK_LAYOUT(ST_DECL, 68u);       // [1] declaration 0..9
+EQVK_LAYOUT(ST_BIDDER, 69u);     // [1] notional bidder seat (spec §1.5)
+EQVK_LAYOUT(ST_POINTS, 70u);     // [2] points banked by team 0 / team 1
+EQVK_LAYOUT(ST_SEED, 72u);       // [2] game (deal) seed lo / hi
+EQVK_LAYOUT(ST_WORDS, 74u);      // words per game
+EQVK_LAYOUT(NONE, 0xFFFFFFFFu);  // empty history / trick entry
 
 // ---- rule tables (uploaded once from game::RULES by src/eq/gpu_state.h rule_table_words).
 EQVK_LAYOUT(R_FOLLOW, 0u);     // [8 suits][10 decls] follow mask
@@ -107,7 +107,9 @@ static_assert(REC_PDF + EQ_SLOTS * EQ_BINS == REC_PLAYER);
 }  // namespace eqvk::eq::gpu
 #else
 // Word index of element j of the state field at `off` (width w) for game g of n.
-uint st_index(uint off, uint w, uint n, uint g, uint j) { return off * n + g * w + j; }
+uint st_index(uint off, uint w, uint n, uint g, uint j) {
+    return off * n + g * w + j;
+}
 #endif
 
 #endif  // EQVK_EQ_GPU_LAYOUT_H
