@@ -2,10 +2,12 @@
 // pipeline (sampling, tokens, oracle, reduction, move choice, apply) on N games × M worlds per
 // decision, timed on the wall clock and from GPU timestamps: games/s, decisions/s, worlds/s, and
 // the share of the physical limit of the cost model (ARCHITECTURE.md: measured FMA ceiling / FLOPs
-// of 28·M forwards per game).
+// of 28·M forwards per game), and the GPU time split by kernel.
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "cli/commands.h"
 #include "eq/dataset.h"
@@ -85,7 +87,13 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
         const double secs = t.seconds();
         const auto& st = pipe.stats();
         double gpu_ms = 0;
-        for (auto& [label, ms] : st.gpu_ms) gpu_ms += ms;
+        std::map<std::string, double> per_kernel;  // GPU ms by kernel (first word of the label)
+        for (auto& [label, ms] : st.gpu_ms) {
+            gpu_ms += ms;
+            per_kernel[kernels::kernel_of_label(label)] += ms;
+        }
+        nlohmann::json shares = nlohmann::json::object();
+        for (auto& [k, ms] : per_kernel) shares[k] = gpu_ms > 0 ? ms / gpu_ms : 0.0;
         const double games_s = st.games / secs, worlds_s = st.worlds / secs;
         const double gflops = worlds_s * flops_per_world / 1e9;
         const double limit_games_s = ceilings.fma_gflops * 1e9 / (28.0 * m * flops_per_world);
@@ -100,12 +108,19 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
                         {"gflops", gflops},
                         {"percent_of_limit", pct},
                         {"gpu_share", gpu_ms / 1e3 / secs},
-                        {"submits_per_game", double(st.submits) / st.games}});
+                        {"submits_per_game", double(st.submits) / st.games},
+                        {"gpu_share_by_kernel", shares}});
         if (!o.json)
             fmt::print(
                 "{:>6} {:>7} {:>6} {:>9.3f} {:>11.2f} {:>11.1f} {:>9.2f} {:>7.1f}% {:>7.1f}%\n",
                 shape.first, m, shape.second, games_s, st.decisions / secs, worlds_s, gflops, pct,
                 100.0 * gpu_ms / 1e3 / secs);
+        if (!o.json) {
+            std::string line = "       GPU time by kernel:";
+            for (auto& [k, ms] : per_kernel)
+                line += fmt::format(" {} {:.1f}%", k, gpu_ms > 0 ? 100.0 * ms / gpu_ms : 0.0);
+            fmt::print("{}\n", line);
+        }
     }
     if (o.json)
         fmt::print("{}\n", nlohmann::json{{"device", caps.name},

@@ -26,11 +26,6 @@ struct BenchOracleOptions {
     bool json = false;
 };
 
-/// The kernel a recorded operation belongs to: the first word of its label.
-std::string kernel_of(const std::string& label) {
-    return label.substr(0, label.find(' '));
-}
-
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0.0 : v[v.size() / 2];
@@ -66,7 +61,7 @@ int run_bench_oracle(const GlobalOptions& global, const BenchOracleOptions& o) {
         double total = 0.0;
         std::map<std::string, double> sums;
         for (const auto& op : fwd.program().timings()) {
-            sums[kernel_of(op.label)] += op.ms;
+            sums[kernels::kernel_of_label(op.label)] += op.ms;
             total += op.ms;
         }
         for (const auto& [k, ms] : sums) per_kernel[k].push_back(ms);

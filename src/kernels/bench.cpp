@@ -235,4 +235,8 @@ std::vector<GemmBenchRow> bench_gemm_shape(
     return rows;
 }
 
+std::string kernel_of_label(const std::string& label) {
+    return label.substr(0, label.find(' '));
+}
+
 }  // namespace eqvk::kernels

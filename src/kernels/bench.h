@@ -60,4 +60,7 @@ std::vector<GemmBenchRow> bench_gemm_shape(
     vk::Context& ctx, KernelCache& cache, const GemmBenchShape& shape,
     const GemmBenchOptions& options, const std::function<void(const GemmBenchRow&)>& progress = {});
 
+/// The kernel a recorded operation belongs to: the first word of its label ("gemm", "attention").
+std::string kernel_of_label(const std::string& label);
+
 }  // namespace eqvk::kernels
