@@ -46,7 +46,8 @@ TEST_SUITE("kernels") {
                 CHECK(layer_norm_shape(d, C) == LayerNormShape::Subgroup);
             CHECK(layer_norm_shape(old_gpu, C) == LayerNormShape::Tree);
         }
-        CHECK(layer_norm_shape(lavapipe, 8 * 32 + 1) == LayerNormShape::Tree);  // C > 32 lanes' worth
+        CHECK(layer_norm_shape(lavapipe, 8 * 32 + 1) ==
+              LayerNormShape::Tree);  // C > 32 lanes' worth
 
         setenv("EQVK_ATTENTION", "shared", 1);
         setenv("EQVK_LAYER_NORM", "tree", 1);
