@@ -6,7 +6,6 @@
 
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,11 +42,7 @@ uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged) {
 }
 
 AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
-    const char* env = std::getenv("EQVK_ATTENTION");
-    const std::string forced = env ? env : "";
-    if (!forced.empty() && forced != "shared" && forced != "rows")
-        throw std::invalid_argument(
-            fmt::format("EQVK_ATTENTION='{}': expected 'shared' or 'rows'", forced));
+    const std::string forced = forced_shape("EQVK_ATTENTION", "shared", "rows");
     if (forced == "rows" && D > ATTENTION_ROWS_MAX_D)
         throw std::invalid_argument(
             fmt::format("EQVK_ATTENTION=rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "util/half.h"
@@ -27,6 +28,15 @@ vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView
 uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities& caps) {
     uint64_t groups = std::max<uint64_t>(1, (items + per_group - 1) / per_group);
     return static_cast<uint32_t>(std::min<uint64_t>(groups, caps.max_workgroup_count[0]));
+}
+
+std::string forced_shape(const char* variable, std::string_view a, std::string_view b) {
+    const char* env = std::getenv(variable);
+    std::string forced = env ? env : "";
+    if (!forced.empty() && forced != a && forced != b)
+        throw std::invalid_argument(
+            fmt::format("{}='{}': expected '{}' or '{}'", variable, forced, a, b));
+    return forced;
 }
 
 bool has_16bit_storage(const vk::Capabilities& caps) {

@@ -28,6 +28,10 @@ vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView
 /// loops grid-stride over the rest).
 uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities& caps);
 
+/// The kernel shape an environment switch forces: its value ("" when unset), which must be `a` or
+/// `b`; throws std::invalid_argument naming the variable and both choices otherwise.
+std::string forced_shape(const char* variable, std::string_view a, std::string_view b);
+
 /// Stem predicate: the device stores 16-bit values in storage buffers (every *_f16 stem).
 bool has_16bit_storage(const vk::Capabilities& caps);
 /// Stem predicate: subgroup arithmetic (subgroupAdd, ...) in compute shaders.

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -26,11 +25,7 @@ EQVK_KERNEL_DEF(layer_norm);
 namespace eqvk::kernels {
 
 LayerNormShape layer_norm_shape(const vk::Capabilities& caps, uint32_t C) {
-    const char* env = std::getenv("EQVK_LAYER_NORM");
-    const std::string forced = env ? env : "";
-    if (!forced.empty() && forced != "tree" && forced != "subgroup")
-        throw std::invalid_argument(
-            fmt::format("EQVK_LAYER_NORM='{}': expected 'tree' or 'subgroup'", forced));
+    const std::string forced = forced_shape("EQVK_LAYER_NORM", "tree", "subgroup");
     const bool sg_fits = caps.subgroup_arithmetic && caps.subgroup_size > 0 &&
                          (C + caps.subgroup_size - 1) / caps.subgroup_size <= LAYER_NORM_SG_VALS;
     if (forced == "subgroup" && !sg_fits)
