@@ -62,6 +62,9 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     const uint32_t n = options.games_per_batch, m = options.worlds;
     if (n == 0 || m == 0)
         throw std::invalid_argument("Pipeline: games_per_batch and worlds must be > 0");
+    if (options.steps_per_submit == 0 || uint32_t(DECISIONS) % options.steps_per_submit != 0)
+        throw std::invalid_argument(fmt::format("Pipeline: steps_per_submit {} does not divide {}",
+                                                options.steps_per_submit, DECISIONS));
     const uint32_t chunk = options.world_chunk ? std::min(options.world_chunk, m) : m;
     const uint64_t b = uint64_t(n) * chunk;  // worlds in flight
     auto make = [&](uint64_t words, const char* name) {
@@ -94,6 +97,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     // Step 2. The decision step, recorded once.
     vk::ProgramOptions popt;
     popt.timestamps = options.timestamps;
+    popt.repeat = options.steps_per_submit;
     step_ = std::make_unique<vk::Program>(ctx, "E[Q] decision step", popt);
     vk::Program& p = *step_;
     gpu::eq_voids(cache, p, *state_, *rules_, *voids_, n);
@@ -153,8 +157,8 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     auto words = pack_states(states, infos);
     ctx_.upload(*state_, words.data(), words.size() * 4);
 
-    // Step 2. 28 decision steps, one submit each, no read-back.
-    for (int d = 0; d < DECISIONS; ++d) {
+    // Step 2. 28 decision steps, steps_per_submit per submit, no read-back.
+    for (uint32_t d = 0; d < uint32_t(DECISIONS); d += options_.steps_per_submit) {
         step_->submit();
         Timer t;
         step_->wait();
