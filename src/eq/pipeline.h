@@ -84,6 +84,7 @@ private:
     std::vector<std::unique_ptr<vk::Buffer>> buffers_;
     vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
         *actor_, *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_;
+    std::map<uint32_t, vk::Buffer*> counts_;  // chunk size → GPU-side count of live worlds
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;
 };
