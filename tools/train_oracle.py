@@ -9,19 +9,19 @@ evaluates any model file with Forge's metrics (spec §4.3).
   eval:   /usr/bin/python3 tools/train_oracle.py --data data/oracle --eval MODEL.safetensors [--split test]
 
 Needs /usr/bin/python3 with numpy and torch (CPU is enough; CUDA is used when present, with bf16 autocast by
-default, the train split held on the GPU, TF32 and fused AdamW). Data: the .npz (or --packed .packed.npz) files
-of tools/make_oracle_data.py. GPU runs with a fixed time (tools/device/train.sh): --time-budget S fits the schedule
-to the steps that fit, --latest F --save-seconds N keeps a whole model file at F that a cut-off run leaves behind.
-Recipe (Forge's qvalue loss, §4.3): MSE between pred/42 and the solver's Q in the
-actor team's points /42 on legal slots, plus value_weight × MSE of the value head against V/42 (actor team);
-AdamW, linear warm-up then cosine decay per step, gradient clipping 1.0. Deterministic for a given --seed:
-torch.manual_seed, a seeded permutation per epoch, single-process data order (bit-exact on the same machine,
-torch version and thread count). After every epoch it prints train loss and val metrics, and writes
-RUN/epoch_NN.safetensors (eqvk model file, F32, with training provenance) and RUN/epoch_NN.pt (optimizer state).
---ship copies a model file to --out and writes a small golden io file (the shipped model's torch outputs on
-test states) for the C++ parity test. Metrics: Q-MAE = mean |pred - Q| in points over legal slots; Q-gap = mean
-over states of (best legal Q - Q of the model's argmax over legal slots), actor perspective; zero-regret = share
-of states with gap 0; blunder = share with gap > 10; value-MAE in points; all also by trick (depth // 4).
+default, the train split held on the GPU, TF32 and fused AdamW). Data: the .npz (or --packed .packed.npz) files of
+tools/make_oracle_data.py. GPU runs with a fixed time (tools/device/train.sh): --time-budget S (or --deadline T)
+fits the schedule to the steps that fit, --latest F --save-seconds N keeps a whole model file at F that a cut-off
+run leaves behind. Recipe (Forge's qvalue loss, §4.3): MSE between pred/42 and the solver's Q in the actor team's
+points /42 on legal slots, plus value_weight × MSE of the value head against V/42 (actor team); AdamW, linear
+warm-up then cosine decay per step, gradient clipping 1.0. Deterministic for a given --seed: torch.manual_seed, a
+seeded permutation per epoch, single-process data order (bit-exact on the same machine, torch version and thread
+count). After every epoch it prints train loss and val metrics, and writes RUN/epoch_NN.safetensors (eqvk model
+file, F32, with training provenance) and RUN/epoch_NN.pt (optimizer state). --ship copies a model file to --out and
+writes a small golden io file (the shipped model's torch outputs on test states) for the C++ parity test. Metrics:
+Q-MAE = mean |pred - Q| in points over legal slots; Q-gap = mean over states of (best legal Q - Q of the model's
+argmax over legal slots), actor perspective; zero-regret = share of states with gap 0; blunder = share with gap >
+10; value-MAE in points; all also by trick (depth // 4).
 """
 import argparse
 import json
@@ -119,12 +119,16 @@ class Budget:
     """--time-budget: after `calib` steps, the schedule's total steps become what fits before the deadline (the
     cosine then ends when the time does), keeping `reserve` seconds for the last evaluation and files."""
 
-    def __init__(self, seconds, t0, calib=40):
-        self.deadline = t0 + seconds if seconds else None
-        self.calib, self.reserve, self.t_calib = calib, min(20.0, 0.1 * seconds), None
+    def __init__(self, deadline, t0, calib=40):
+        self.deadline = deadline
+        self.calib, self.reserve, self.t_calib = calib, min(20.0, 0.1 * (deadline - t0)) if deadline else 0, None
 
     def fit(self, step, total):
-        if self.deadline is None or step > self.calib:
+        if self.deadline is None:
+            return total
+        if time.time() > self.deadline - self.reserve:  # the estimate was short (slower steps, a loaded machine)
+            return step
+        if step > self.calib:
             return total
         if step in (5, self.calib) and torch.cuda.is_available():
             torch.cuda.synchronize()  # time the GPU's steps, not the host's enqueueing
@@ -176,7 +180,7 @@ def train(a):
     step_model = torch.compile(model) if a.compile else model  # saving always uses `model` (plain names)
     scaler = torch.cuda.amp.GradScaler() if device == "cuda" and a.amp == "fp16" else None
     amp = autocast_for(device, a.amp)
-    budget = Budget(a.time_budget, t_start)
+    budget = Budget(a.deadline or (t_start + a.time_budget if a.time_budget else None), t_start)
     last_save = time.time()
     n_params = sum(p.numel() for p in model.parameters())
     info = json.load(open(os.path.join(a.data, "info.json"))) if os.path.exists(
@@ -337,6 +341,8 @@ def main():
     ap.add_argument("--save-seconds", type=float, default=0, help="with --latest: also save every S seconds")
     ap.add_argument("--time-budget", type=float, default=0, help="training: seconds for the whole run (data "
                     "loading included); the schedule is fitted to the steps that fit (0: --epochs decide)")
+    ap.add_argument("--deadline", type=float, default=0, help="training: as --time-budget, but an absolute time "
+                    "(Unix seconds; the device kit's clock, python's start-up included)")
     ap.add_argument("--amp", default="bf16", choices=["bf16", "fp16", "none"],
                     help="mixed precision on CUDA (autocast; fp16 adds a GradScaler); ignored on the CPU")
     ap.add_argument("--compile", action="store_true", help="torch.compile the training model (torch >= 2)")

@@ -64,7 +64,7 @@ if [ $TORCH = 1 ]; then
     "$PY" "$REPO/tools/make_oracle_data.py" --eqvk "$EQVK" --shards "$TMPD/shards" --out "$TMPD/data" --train 0..1 \
         --val 900..900 --test 952..952 --states 140 --train-states 350 --jobs 1 --per-trick --packed >"$TMPD/data.out" 2>&1
     check "make_oracle_data.py --packed" test -s "$TMPD/data/train.packed.npz" -a ! -e "$TMPD/data/train.npz"
-    bash "$REPO/tools/device/train.sh" --smoke --data "$TMPD/data" --python "$PY" --out "$T" --budget 25 >"$TMPD/train.out" 2>&1
+    bash "$REPO/tools/device/train.sh" --smoke --data "$TMPD/data" --python "$PY" --out "$T" --budget 20 >"$TMPD/train.out" 2>&1
     check "train.sh exits 0" test $? -eq 0
     check "train ok" test "$(status_of "$T" train)" = ok
     check "an epoch in tables.md" grep -Eq '^\| 1 \| [0-9]+ \| 0\.[0-9]+ \|' "$T/tables.md"

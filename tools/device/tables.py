@@ -222,7 +222,8 @@ def section_oracle(r):
             continue
         dims = f"{d['E']}/{d['H']}/{d['L']}/{d['F']}"
         rows.append([f"{m} ({dims})", dt, batch, fmt(d["gpu_ms"]), fmt(d["worlds_per_s"]), fmt(d["gflops"]),
-                     f"{d['pct_fma_ceiling']:.1f}%", peer_cell, ratio(d["worlds_per_s"], prow and prow["worlds_per_s"])])
+                     f"{d['pct_fma_ceiling']:.1f}%", peer_cell,
+                     ratio(d["worlds_per_s"], prow and prow["worlds_per_s"])])
         total = sum(d["kernel_ms"].values()) or 1
         top = sorted(d["kernel_ms"].items(), key=lambda kv: -kv[1])
         shares.append([f"{m} ({dims})", dt, batch, ", ".join(f"{k} {100 * v / total:.1f}%" for k, v in top)])

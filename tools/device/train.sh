@@ -89,11 +89,10 @@ else
     margin=$((BUDGET / 10))
     [ "$margin" -gt 15 ] && margin=15
     [ "$margin" -lt 3 ] && margin=3
-    tb=$(($(kit_left) - margin))
-    [ "$tb" -lt 5 ] && tb=5
+    deadline=$((KIT_SEC_DEADLINE - margin))
     kit_run train "$RES/train-stdout.txt" "$PY" -u "$REPO/tools/train_oracle.py" --data "$DATA" --run "$RUN" \
         --embed "$E" --heads "$H" --layers "$L" --ff "$F" --batch "$BATCH" --lr "$LR" --epochs 200 --seed 0 \
-        --threads "$(nproc)" --time-budget "$tb" --latest "$OUTDIR/model.safetensors" --save-seconds "$SAVE_S" \
+        --threads "$(nproc)" --deadline "$deadline" --latest "$OUTDIR/model.safetensors" --save-seconds "$SAVE_S" \
         --amp bf16 --val-stride 1 --log-every 200
     cat "$RES/train-stdout.txt"
     cp "$RUN/log.jsonl" "$RES/log.jsonl" 2>/dev/null && cp "$RUN/log.jsonl" "$OUTDIR/log.jsonl"
