@@ -135,7 +135,11 @@ def git_commit(d):
                                 capture_output=True, text=True).stdout.splitlines()
         return out.stdout.strip() + ("-modified" if any("M" in line[:2] for line in status) else "")
     except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
+        try:  # a copy without .git, as tools/device/prepare.sh carries it: the commit it recorded
+            with open(os.path.join(d, "COMMIT")) as f:
+                return f.read().strip() + " (copy)"
+        except OSError:
+            return "unknown (not a git checkout)"
 
 
 def cpu_model():

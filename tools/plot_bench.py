@@ -21,7 +21,6 @@ What is drawn depends on what a file holds:
 """
 import argparse
 import glob
-import json
 import os
 import sys
 
@@ -30,14 +29,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-
-def load(path):
-    try:
-        with open(path) as f:
-            text = f.read()
-        return json.loads(text[text.index("{"):])
-    except (OSError, ValueError):
-        return None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "device"))
+from tables import load, read_kv  # noqa: E402
 
 
 def kind(d):
@@ -59,7 +52,7 @@ def plot_gemm(d, peer, path):
     eb = 2 if d.get("dtype") == "fp16" else 4
     cols = min(3, len(shapes))
     rows = (len(shapes) + cols - 1) // cols
-    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.8 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(5 * cols + 2, 3.8 * rows), squeeze=False)
     ceil = d.get("ceilings", {})
     for ax, ((n, k), rs) in zip(axes.flat, sorted(shapes.items())):
         configs = {}
@@ -80,7 +73,7 @@ def plot_gemm(d, peer, path):
             pts = sorted((p["M"], p["gflops"]) for p in (peer or {}).get("results", [])
                          if p["N"] == n and p["K"] == k and p["mode"] == mode and "gflops" in p)
             if pts and (mode == "fp16") == (d.get("dtype") == "fp16"):
-                ax.plot([p[0] for p in pts], [p[1] for p in pts], style, color="0.5", label=f"torch {mode}")
+                ax.plot([p[0] for p in pts], [p[1] for p in pts], style, color="0.5", marker="x", label=f"torch {mode}")
         ax.set_xscale("log", base=2)
         ax.set_yscale("log")
         ax.set_title(f"N={n}, K={k}", fontsize=10)
@@ -90,9 +83,10 @@ def plot_gemm(d, peer, path):
     for ax in list(axes.flat)[len(shapes):]:
         ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower right", fontsize=8, ncol=2)
-    fig.suptitle(f"eqvk bench gemm, {d.get('dtype', '?')}: {d.get('device', '?')}", fontsize=11)
-    fig.tight_layout()
+    device = str(d.get("device", "?")).split(" (")[0]
+    fig.suptitle(f"eqvk bench gemm, {d.get('dtype', '?')} storage: {device}", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1 - 1.6 / (5 * cols + 2), 1))
+    fig.legend(handles, labels, loc="center right", fontsize=8)
     fig.savefig(path, dpi=80)
     plt.close(fig)
 
@@ -113,7 +107,7 @@ def stacked(bars, title, path):
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of GPU time")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.25 if len(bars) < 4 else -0.12))
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
@@ -168,12 +162,7 @@ def plot_peers(folder, path):
     ax.set_xscale("log")
     ax.set_xlabel("throughput (log scale; unit per row)")
     ax.legend(fontsize=8)
-    machine = {}
-    try:
-        with open(os.path.join(folder, "machine.txt")) as fh:
-            machine = dict(line.rstrip("\n").split("=", 1) for line in fh if "=" in line)
-    except OSError:
-        pass
+    machine = read_kv(os.path.join(folder, "machine.txt"))
     ax.set_title(f"eqvk beside its peer ({machine.get('mode', '?')} mode, {machine.get('date', '?')})", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=80)

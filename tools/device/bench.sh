@@ -21,13 +21,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 MODE=device KIT=$REPO/.devkit/bench OUTDIR=${OUT:-} PY="" BUDGET="" SECTIONS="" EQVK="" FORGE=""
 while [ $# -gt 0 ]; do
+    kit_opt "$@"
+    [ "$KIT_USED" -gt 0 ] && { shift "$KIT_USED"; continue; }
     case $1 in
-    --local) MODE=local ;;
-    --smoke) MODE=smoke ;;
-    --kit) KIT=$2; shift ;;
-    --out) OUTDIR=$2; shift ;;
-    --python) PY=$2; shift ;;
-    --budget) BUDGET=$2; shift ;;
     --sections) SECTIONS=$2; shift ;;
     --eqvk) EQVK=$2; shift ;;
     --forge) FORGE=$2; shift ;;
@@ -36,11 +32,11 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case $BUDGET in '' | *[!0-9]*) [ -n "$BUDGET" ] && { echo "bench.sh: --budget $BUDGET: want whole seconds" >&2; exit 2; } ;; esac
 
 # ---- sizes per mode (the GPU sizes are the issue's; local/smoke are the same steps at sizes lavapipe can do)
 E64=$REPO/models/eqvk-oracle-e64.safetensors
 TINY=$REPO/tests/data/golden/tiny_e24_h2_l1_f32.model.safetensors
+# shellcheck disable=SC2034  # EQ_<model> are read through eq_settings
 case $MODE in
 device)
     : "${BUDGET:=360}"
@@ -80,7 +76,10 @@ else
         done
     fi
 fi
-[ -n "$EQVK" ] && [ -x "$EQVK" ] || { echo "bench.sh: no eqvk binary (--eqvk BIN; here: build it; there: prepare.sh)" >&2; exit 2; }
+if [ -z "$EQVK" ] || [ ! -x "$EQVK" ]; then
+    echo "bench.sh: no eqvk binary (--eqvk BIN; here: build it; there: prepare.sh)" >&2
+    exit 2
+fi
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 # Results beside $OUT on the device machine (only 8 files come back: results.tgz carries them), inside it here.
@@ -93,21 +92,13 @@ echo "eqvk device kit, bench.sh, mode $MODE, budget $BUDGET s, sections $SECTION
 echo "eqvk: $EQVK; python: $PY; repo commit $(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || cat "$KIT/COMMIT" 2>/dev/null || echo unknown)"
 
 # ---- what the peers can use
-TORCH=$("$PY" -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu", torch.__version__)' 2>/dev/null)
+TORCH=$(kit_torch "$PY")
 PEER_DEV=${TORCH%% *}
 [ -z "$TORCH" ] && echo "torch: missing for $PY: every peer is reported as 'peer not run: torch missing'"
 [ -n "$TORCH" ] && echo "torch: $TORCH"
 if [ "$MODE" = device ] && [ "$PEER_DEV" != cuda ]; then echo "WARNING: torch sees no CUDA device: peers run on the CPU"; fi
-{
-    echo "mode=$MODE"
-    echo "budget=$BUDGET"
-    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "commit=$(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || cat "$KIT/COMMIT" 2>/dev/null || echo unknown)"
-    echo "torch=${TORCH:-missing}"
-    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
-    command -v nvidia-smi >/dev/null && echo "nvidia_smi=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)"
-    echo "budgets=devices:$B_DEVICES selftest:$B_SELFTEST gemm:$B_GEMM gemm_peer:$B_GEMM_PEER oracle:$B_ORACLE oracle_peer:$B_ORACLE_PEER eq:$B_EQ forge:$B_FORGE"
-} >"$RESD/machine.txt"
+kit_machine "$RESD/machine.txt" "$KIT"
+echo "budgets=devices:$B_DEVICES selftest:$B_SELFTEST gemm:$B_GEMM gemm_peer:$B_GEMM_PEER oracle:$B_ORACLE oracle_peer:$B_ORACLE_PEER eq:$B_EQ forge:$B_FORGE" >>"$RESD/machine.txt"
 peer_skip() { kit_status "$1" "peer not run: torch missing"; }
 
 # ---- 1. devices (and the driver the device README names when none is found)
@@ -180,6 +171,7 @@ if want gemm_peer; then
     else
         src=()
         for f in "$RESD"/gemm-fp32.json "$RESD"/gemm-fp16.json; do grep -qs '"M"' "$f" && src+=(--shapes-from "$f"); done
+        # shellcheck disable=SC2054  # M,N,K is one argument
         [ ${#src[@]} -eq 0 ] && src=(--shape 64,64,64)
         kit_run peer_gemm "$RESD/peer-gemm.json" "$PY" "$REPO/tools/bench_gemm_torch.py" "${src[@]}" --device "$PEER_DEV" --json
     fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # sets variables of the scripts that source it
 # Shared pieces of the device kit's scripts (tools/device/bench.sh, train.sh); sourced, not run.
 # Time budgets: the whole call has a deadline (KIT_DEADLINE, epoch seconds); each section gets its own budget
 # plus whatever earlier sections left unused, never past the call's deadline. Every item a section runs is
@@ -76,3 +77,43 @@ kit_run() {
     fi
     return "$rc"
 }
+
+# kit_opt "$@": the options every kit script takes (--local, --smoke, --kit DIR, --out DIR, --python PY,
+# --budget S) set MODE, KIT, OUTDIR, PY, BUDGET; KIT_USED = the words it used (0: not one of these).
+kit_opt() {
+    KIT_USED=1
+    case $1 in
+    --local) MODE=local ;;
+    --smoke) MODE=smoke ;;
+    --kit | --out | --python | --budget)
+        [ $# -ge 2 ] || { echo "$(basename "$0"): $1 needs a value" >&2; exit 2; }
+        case $1 in
+        --kit) KIT=$2 ;;
+        --out) OUTDIR=$2 ;;
+        --python) PY=$2 ;;
+        --budget)
+            case $2 in '' | *[!0-9]*) echo "$(basename "$0"): --budget $2: want whole seconds" >&2; exit 2 ;; esac
+            BUDGET=$2 ;;
+        esac
+        KIT_USED=2 ;;
+    *) KIT_USED=0 ;;
+    esac
+}
+
+# kit_machine FILE [KIT]: what the tables' header says about the run (mode, budget, date, commit, torch, CPU,
+# GPU); needs MODE, BUDGET, TORCH, REPO.
+kit_machine() {
+    {
+        echo "mode=$MODE"
+        echo "budget=$BUDGET"
+        echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo "commit=$(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || cat "${2:-/nonexistent}/COMMIT" 2>/dev/null || echo unknown)"
+        echo "torch=${TORCH:-missing}"
+        echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
+        command -v nvidia-smi >/dev/null &&
+            echo "nvidia_smi=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)"
+    } >"$1"
+}
+
+# kit_torch PY: "cuda 2.11.0" / "cpu 1.13.0" when PY imports torch, else empty.
+kit_torch() { "$1" -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu", torch.__version__)' 2>/dev/null; }

@@ -76,14 +76,14 @@ EOF
 chmod +x "$KIT/bench/bin/eqvk"
 "$KIT/bench/bin/eqvk" --help >/dev/null || { echo "prepare.sh: the carried eqvk does not start here" >&2; exit 1; }
 echo "$COMMIT" >"$KIT/bench/COMMIT"
-echo "eqvk: $EQVK -> .devkit/bench/bin (libs: $(ls "$KIT/bench/lib" | tr '\n' ' '))"
+echo "eqvk: $EQVK -> .devkit/bench/bin (libs: $(cd "$KIT/bench/lib" && echo *))"
 
 # ---- 2. the Vulkan loader as Debian packages (the device README: unpacked with dpkg -x there)
 echo "== Vulkan loader packages"
 mkdir -p /tmp/eqvk-devkit-apt/partial
 o=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/eqvk-devkit-apt)
 apt-get "${o[@]}" update -qq
-(cd "$KIT/bench/gl" && apt-get "${o[@]}" download libvulkan1 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+(cd "$KIT/bench/gl" && { apt-get "${o[@]}" download libvulkan1 2>&1 | grep -v '^W: Download is performed unsandboxed'; true; })
 ls "$KIT/bench/gl"/libvulkan1_*.deb >/dev/null || { echo "prepare.sh: could not download libvulkan1" >&2; exit 1; }
 
 # ---- 3. Forge's Python sources (the peer of the E[Q] pipeline): forge/**/*.py at its commit

@@ -19,13 +19,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 MODE=device KIT=$REPO/.devkit/train OUTDIR=${OUT:-} PY="" BUDGET="" DATA="" DIMS="" BATCH="" LR="" SAVE_S=""
 while [ $# -gt 0 ]; do
+    kit_opt "$@"
+    [ "$KIT_USED" -gt 0 ] && { shift "$KIT_USED"; continue; }
     case $1 in
-    --local) MODE=local ;;
-    --smoke) MODE=smoke ;;
-    --kit) KIT=$2; shift ;;
-    --out) OUTDIR=$2; shift ;;
-    --python) PY=$2; shift ;;
-    --budget) BUDGET=$2; shift ;;
     --data) DATA=$2; shift ;;
     --dims) DIMS=$2; shift ;;
     --batch) BATCH=$2; shift ;;
@@ -36,7 +32,6 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-case $BUDGET in '' | *[!0-9]*) [ -n "$BUDGET" ] && { echo "train.sh: --budget $BUDGET: want whole seconds" >&2; exit 2; } ;; esac
 
 # Recipe per mode. GPU: Forge's 256/8/6/512 (3.2M parameters), batch 4096, lr 1e-3 (AdamW, 5% warm-up, cosine
 # fitted to the time budget), bf16 autocast, data on the GPU; model file every 90 s.
@@ -61,16 +56,8 @@ RESD=$OUTDIR/results  # beside $OUT on the device machine: only 8 files come bac
 [ "$MODE" = device ] && RESD=${TMPDIR:-/tmp}/eqvk-kit/train-results
 rm -rf "$RESD"
 kit_init "$RESD" "$BUDGET"
-TORCH=$("$PY" -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu", torch.__version__)' 2>/dev/null)
-{
-    echo "mode=$MODE"
-    echo "budget=$BUDGET"
-    echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "commit=$(git -C "$REPO" rev-parse --short=12 HEAD 2>/dev/null || cat "$KIT/COMMIT" 2>/dev/null || echo unknown)"
-    echo "torch=${TORCH:-missing}"
-    echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
-    command -v nvidia-smi >/dev/null && echo "nvidia_smi=$(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null | head -1)"
-} >"$RES/machine.txt"
+TORCH=$(kit_torch "$PY")
+kit_machine "$RES/machine.txt" "$KIT"
 {
     echo "architecture=$E/$H/$L/$F"
     echo "batch=$BATCH"
