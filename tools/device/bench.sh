@@ -40,14 +40,14 @@ TINY=$REPO/tests/data/golden/tiny_e24_h2_l1_f32.model.safetensors
 case $MODE in
 device)
     : "${BUDGET:=360}"
-    MODELS="e64 e256" BATCHES="1024,4096,16384,65536" ORACLE_RUNS=5
+    MODELS="e64 e256" BATCHES="1024,4096,16384,65536" ORACLE_RUNS=3
     GEMM_ARGS="--suite oracle --max-m 131072" EQ_e64="32x50 1000x1024" EQ_e256="32x50 256x256"
     B_DEVICES=15 B_SELFTEST=40 B_GEMM=90 B_GEMM_PEER=25 B_ORACLE=55 B_ORACLE_PEER=35 B_EQ=65 B_FORGE=35 ;;
 local)
-    : "${BUDGET:=900}"
+    : "${BUDGET:=1200}"
     MODELS="e64 e256" BATCHES="8,32" ORACLE_RUNS=2
     GEMM_ARGS="--suite oracle --max-m 128" EQ_e64="4x8 8x16" EQ_e256="2x4"
-    B_DEVICES=15 B_SELFTEST=120 B_GEMM=240 B_GEMM_PEER=30 B_ORACLE=200 B_ORACLE_PEER=60 B_EQ=150 B_FORGE=80 ;;
+    B_DEVICES=15 B_SELFTEST=120 B_GEMM=480 B_GEMM_PEER=30 B_ORACLE=200 B_ORACLE_PEER=60 B_EQ=150 B_FORGE=80 ;;
 smoke)
     : "${BUDGET:=120}"
     MODELS="tiny" BATCHES="8" ORACLE_RUNS=1
@@ -210,14 +210,18 @@ if want oracle_peer; then
     kit_section_end
 fi
 
-# ---- 5. the E[Q] pipeline: the seeds' setting and a large one, per model size
+# ---- 5. the E[Q] pipeline: the seeds' setting for every size first, then the large ones (the likeliest to be cut)
 if want eq; then
     kit_section eq "$B_EQ"
-    for m in $MODELS; do
-        for gw in $(eq_settings "$m"); do
-            args=(bench eq --games "${gw%x*}" --worlds "${gw#*x}" --json)
-            [ -n "$(model_file "$m")" ] && args+=(--model "$(model_file "$m")")
-            kit_run "eq_${m}_$gw" "$RESD/eq-$m-$gw.json" "$EQVK" "${args[@]}"
+    for first in yes no; do
+        for m in $MODELS; do
+            read -r -a settings <<<"$(eq_settings "$m")"
+            if [ "$first" = yes ]; then settings=("${settings[0]}"); else settings=("${settings[@]:1}"); fi
+            for gw in "${settings[@]}"; do
+                args=(bench eq --games "${gw%x*}" --worlds "${gw#*x}" --json)
+                [ -n "$(model_file "$m")" ] && args+=(--model "$(model_file "$m")")
+                kit_run "eq_${m}_$gw" "$RESD/eq-$m-$gw.json" "$EQVK" "${args[@]}"
+            done
         done
     done
     kit_section_end
