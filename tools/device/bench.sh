@@ -159,7 +159,7 @@ if want gemm; then
     if [ "$NV_COOPMAT" = yes ]; then
         gemm_item gemm_fp16_nv_coopmat gemm-fp16-nv-coopmat --dtype fp16 --configs nv_coopmat
     else
-        kit_status gemm_fp16_nv_coopmat "not run: no usable NV cooperative matrix on this device"
+        kit_status gemm_fp16_nv_coopmat "not run: no NV coopmat on this device"
     fi
     kit_section_end
 fi
