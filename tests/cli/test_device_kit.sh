@@ -64,6 +64,16 @@ if [ $TORCH = 1 ]; then
     "$PY" "$REPO/tools/make_oracle_data.py" --eqvk "$EQVK" --shards "$TMPD/shards" --out "$TMPD/data" --train 0..1 \
         --val 900..900 --test 952..952 --states 140 --train-states 350 --jobs 1 --per-trick --packed >"$TMPD/data.out" 2>&1
     check "make_oracle_data.py --packed" test -s "$TMPD/data/train.packed.npz" -a ! -e "$TMPD/data/train.npz"
+    # The same shards tokenised the usual way (no new solving): the packed rows must expand to the same arrays.
+    "$PY" "$REPO/tools/make_oracle_data.py" --eqvk "$EQVK" --shards "$TMPD/shards" --out "$TMPD/npz" --train 0..1 \
+        --val 900..900 --test 952..952 --states 140 --train-states 350 --jobs 1 --per-trick >>"$TMPD/data.out" 2>&1
+    check "packed rows expand to the tokenised .npz" "$PY" -c "
+import sys; sys.path.insert(0, '$REPO/tools')
+import numpy as np
+from make_oracle_data import expand_packed
+for s in ('train', 'val'):
+    a, b = np.load('$TMPD/npz/%s.npz' % s), expand_packed('$TMPD/data/%s.packed.npz' % s)
+    assert sorted(a.files) == sorted(b) and all((a[k] == b[k]).all() for k in a.files), s"
     bash "$REPO/tools/device/train.sh" --smoke --data "$TMPD/data" --python "$PY" --out "$T" --budget 20 >"$TMPD/train.out" 2>&1
     check "train.sh exits 0" test $? -eq 0
     check "train ok" test "$(status_of "$T" train)" = ok
