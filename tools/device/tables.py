@@ -252,7 +252,8 @@ def section_eq(r):
         forge_cells = [fmt(fg["games_per_s"]), fmt(fg["worlds_per_s"])] if fg else [
             r.why(fitem) if fitem in r.status else "not paired", ""]
         if d is None or not d.get("rows"):
-            rows.append([m, gw.replace("x", " × "), r.why(item), "", "", "", "", *forge_cells, "—"])
+            why = "no row: does not fit the device (bench.log)" if d is not None else r.why(item)
+            rows.append([m, gw.replace("x", " × "), why, "", "", "", "", *forge_cells, "—"])
             continue
         row = d["rows"][0]
         rows.append([m, f"{row['games']} × {row['worlds']}", fmt(row["games_per_s"]), fmt(row["decisions_per_s"]),
