@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
         if (std::filesystem::is_directory(p, ec)) {
             for (const auto& e : std::filesystem::recursive_directory_iterator(p))
                 if (e.is_regular_file()) {
-                    if (!replay(e.path())) return std::fprintf(stderr, "cannot read %s\n", e.path().c_str()), 1;
+                    if (!replay(e.path()))
+                        return std::fprintf(stderr, "cannot read %s\n", e.path().c_str()), 1;
                     ++n;
                 }
         } else if (replay(p)) {
