@@ -19,9 +19,9 @@ class PipelineCache;
 
 struct ContextOptions {
     std::string device;                        // "" automatic, index, or name substring
-    std::string device_source = "--device";    // where `device` came from, for its errors
     bool validation = validation_requested();  // EQVK_VALIDATION=1
     bool pipeline_cache = true;  // load/save the on-disk cache (EQVK_NO_PIPELINE_CACHE=1 turns off)
+    std::string device_source = "--device";  // where `device` came from, named in its errors
 };
 
 class Context {
