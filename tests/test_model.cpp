@@ -2,6 +2,7 @@
 // loader must name, input validation, structural properties of the forward (padding, permutation),
 // and parity of the double CPU reference with PyTorch on the golden files of tools/make_golden.py.
 #include <doctest/doctest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,13 @@ using namespace eqvk::model;
 namespace fs = std::filesystem;
 
 namespace {
+
+// Peak resident set size of this process so far (KiB).
+long peak_rss_kib() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
 
 const fs::path GOLDEN = fs::path(EQVK_TEST_DATA_DIR) / "golden";
 const char* SIZES[] = {"tiny_e24_h2_l1_f32", "e64_h4_l2_f128", "e128_h4_l2_f256",
@@ -263,6 +271,18 @@ TEST_SUITE("model") {
             check_rejects(
                 p.bytes(),
                 {"'transformer.layers.0.linear1.weight' has shape [32, 24], expected [64, 24]"});
+        }
+        SUBCASE("metadata claiming a huge model is refused before anything is allocated") {
+            // 1536/1/64/6144 in a 25 KB file: zero-filling its tensors first took 7.1 GB (issue
+            // 14, item 2). The error must come from the shape check with the peak RSS unchanged.
+            auto p = tiny_parts();
+            p.meta["embed_dim"] = "1536", p.meta["n_heads"] = "1", p.meta["n_layers"] = "64",
+            p.meta["ff_dim"] = "6144";
+            const auto bytes = p.bytes();
+            const long before = peak_rss_kib();
+            check_rejects(bytes, {"(E=1536, H=1, L=64, F=6144)", "784 problems",
+                                  "'high_pip_embed.weight' has shape [7, 4], expected [7, 256]"});
+            CHECK(peak_rss_kib() - before < 64 * 1024);
         }
         SUBCASE("file that does not exist") {
             CHECK_THROWS_WITH_AS(load_weights("/nonexistent/m.safetensors"),

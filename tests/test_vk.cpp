@@ -437,6 +437,8 @@ TEST_SUITE("vk.gpu") {
         }
         CHECK_THROWS_WITH_AS(Context(ContextOptions{"77", true, false}),
                              doctest::Contains("--device 77: no such device"), InputError);
+        CHECK_THROWS_WITH_AS(Context(ContextOptions{"77", true, false, "device.select"}),
+                             doctest::Contains("device.select 77: no such device"), InputError);
         CHECK_THROWS_WITH_AS(Context(ContextOptions{"no-such-gpu-name", true, false}),
                              doctest::Contains("no device name contains it"), InputError);
     }

@@ -11,6 +11,7 @@ PACKAGES=(
   mesa-vulkan-drivers vulkan-validationlayers vulkan-tools  # lavapipe, validation layer, vulkaninfo
   libspirv-cross-c-shared-dev                    # SPIR-V reflection in the kernel-registry tests
   python3-numpy                                  # tools/ scripts and test-data checks (/usr/bin/python3)
+  clang libclang-rt-14-dev                       # libFuzzer harnesses (tests/fuzz, tools/fuzz.sh)
 )
 
 missing=()

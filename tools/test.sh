@@ -3,7 +3,8 @@
 #   1. tools/setup.sh (installs what is missing); tools/format.sh --check (clang-format 14);
 #   2. Release build with -Werror and invariant checks on, every test through ctest — GPU suites on the
 #      first usable Vulkan device (lavapipe in CI) with the Khronos validation layer on;
-#   3. ASan + UBSan build of every module and every test, GPU suites included (on lavapipe the
+#   3. the libFuzzer harnesses of the parsers for 15 s each when clang is installed (tools/fuzz.sh);
+#   4. ASan + UBSan build of every module and every test, GPU suites included (on lavapipe the
 #      driver runs inside the sanitized process). GPU tests run with ASAN_OPTIONS=detect_leaks=0
 #      (tests/CMakeLists.txt: lavapipe's teardown leaks cannot be suppressed by module); the CPU
 #      tests keep leak detection on.
@@ -17,6 +18,11 @@ jobs=$(nproc)
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DEQVK_WERROR=ON -DEQVK_ASSERTS=ON >/dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
+
+# The libFuzzer harnesses of the parsers, 15 s each (tests/fuzz; build/fuzz, CPU modules only).
+if command -v clang++ >/dev/null; then
+  tools/fuzz.sh 15
+fi
 
 if [ "${1:-}" != "--no-sanitizers" ]; then
   cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DEQVK_SANITIZE=ON -DEQVK_WERROR=ON \

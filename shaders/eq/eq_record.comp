@@ -1,6 +1,8 @@
 #version 450
 // Stores each game's decision (before the move is applied) at its decision index d = plays so far:
-// records[g][d] = E[Q] [7], Var [7], PDF [7][85], player, action, legal mask, worlds, u_mean, u_max.
+// records[g][d] = E[Q] [7], Var [7], PDF [7][85], player, action, legal mask, worlds, u_mean, u_max, and the
+// non-finite guard: how many of the 14 E[Q] and Var values are NaN or ±Inf (a model that overflows, e.g. fp16
+// activations; the host refuses the label). A non-finite Q in any world makes its slot's E[Q] non-finite.
 // Games whose hand is over (d = 28) write nothing.
 // Bindings: 0 state u32 [ST_WORDS·n], 1 e_q f32 [n][7], 2 var f32 [n][7], 3 pdf f32 [n][7][85],
 //           4 legal u32 [n], 5 action i32 [n], 6 uncertainty f32 [n][2] (all read),
@@ -26,9 +28,13 @@ void main() {
     if (d >= 28u) return;
     uint leader = st[st_index(ST_LEADER, 1u, n, g, 0u)];
     uint base = (g * 28u + d) * REC_WORDS;
+    uint nonfinite = 0u;
     for (uint s = 0u; s < 7u; ++s) {
-        rec[base + REC_EQ + s] = floatBitsToUint(e_q[g * 7u + s]);
-        rec[base + REC_VAR + s] = floatBitsToUint(var_q[g * 7u + s]);
+        uint e = floatBitsToUint(e_q[g * 7u + s]), v = floatBitsToUint(var_q[g * 7u + s]);
+        rec[base + REC_EQ + s] = e;
+        rec[base + REC_VAR + s] = v;
+        // Exponent all ones = NaN or ±Inf; tested on the bits so no float mode can fold it away.
+        nonfinite += uint((e & 0x7f800000u) == 0x7f800000u) + uint((v & 0x7f800000u) == 0x7f800000u);
     }
     for (uint i = 0u; i < 7u * 85u; ++i) rec[base + REC_PDF + i] = floatBitsToUint(pdf[g * 595u + i]);
     rec[base + REC_PLAYER] = (leader + d % 4u) % 4u;
@@ -37,4 +43,5 @@ void main() {
     rec[base + REC_SAMPLES] = pc.worlds;
     rec[base + REC_UMEAN] = floatBitsToUint(uncertainty[2u * g]);
     rec[base + REC_UMAX] = floatBitsToUint(uncertainty[2u * g + 1u]);
+    rec[base + REC_NONFINITE] = nonfinite;
 }

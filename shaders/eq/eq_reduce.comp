@@ -5,6 +5,8 @@
 // smaller than G·M): between chunks e_q, var and pdf hold the running sum, sum of squares and counts, and the
 // last chunk turns them into moments. Worlds are summed in index order with the same float operations
 // however they are chunked, so results are bit-identical for every chunking; `precise` forbids FMA fusion.
+// A non-finite Q (NaN, ±Inf: an overflowing model) makes the slot's sums non-finite, which eq_record counts;
+// it adds to no PDF bin (converting NaN to a bin index is undefined and could write outside the slot).
 // Bindings: 0 q f32 [G·Mc][7] (this chunk, read), 1 e_q f32 [G][7], 2 var f32 [G][7],
 //           3 pdf f32 [G][7][85] (all three read-write).
 // Push: games G, worlds Mc in this chunk, first (1 = start from zero), total_worlds M (> 0 = last chunk:
@@ -35,6 +37,7 @@ void main() {
         sum += v;
         precise float sq = v * v;
         sum_sq += sq;
+        if ((floatBitsToUint(v) & 0x7f800000u) == 0x7f800000u) continue;  // NaN or ±Inf
         uint bin = uint(clamp(roundEven(v + 42.0), 0.0, 84.0));
         pdf[pdf_base + bin] += 1.0;  // counts are exact in fp32 up to 2^24 worlds
     }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
 #include "eq/pipeline.h"
@@ -66,7 +67,7 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
         uint64_t budget = caps.device_local_budget() / 2;
         std::pair<uint32_t, uint32_t> shape;
         try {
-            shape = eq::plan_batch(n, n, m, budget, caps.max_storage_buffer_range);
+            shape = eq::plan_batch(n, n, m, budget, caps.max_storage_buffer_range, *oracle);
         } catch (const InputError&) {
             fmt::print(stderr, "bench eq: {}x{} does not fit this device, skipped\n", n, m);
             continue;
@@ -142,8 +143,9 @@ void add_bench_eq_command(CLI::App& bench, const GlobalOptions& global, Action& 
         "eq", "The whole E[Q] pipeline: games/s, worlds/s, % of the cost-model limit");
     auto o = std::make_shared<BenchEqOptions>();
     sub->add_option("--games", o->games,
-                    "Games per batch (with --worlds; default: the seeds' configurations)");
-    sub->add_option("--worlds", o->worlds, "Worlds per decision");
+                    "Games per batch (with --worlds; default: the seeds' configurations)")
+        ->check(uint_in(1, 1u << 20));
+    sub->add_option("--worlds", o->worlds, "Worlds per decision")->check(uint_in(1, 65536));
     sub->add_option("--model", o->model, "Model file (default: random weights at 256/8/6/512)");
     sub->add_option("--dtype", o->dtype, "fp16 or fp32")->check(CLI::IsMember({"fp16", "fp32"}));
     sub->add_flag("--json", o->json, "One JSON object");

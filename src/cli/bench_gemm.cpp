@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "kernels/bench.h"
 #include "kernels/registry.h"
 #include "util/error.h"
@@ -113,14 +114,16 @@ void add_bench_gemm_command(CLI::App& bench, const GlobalOptions& global, Action
     auto* sub = bench.add_subcommand(
         "gemm", "GEMM GFLOP/s per tile configuration and auto, with device ceilings");
     auto o = std::make_shared<BenchGemmOptions>();
-    sub->add_option("--m", o->m, "Rows of A and C");
-    sub->add_option("--n", o->n, "Columns of C (rows of W)");
-    sub->add_option("--k", o->k, "Reduction length");
+    sub->add_option("--m", o->m, "Rows of A and C")->check(uint_in(1, 1u << 24));
+    sub->add_option("--n", o->n, "Columns of C (rows of W)")->check(uint_in(1, 1u << 24));
+    sub->add_option("--k", o->k, "Reduction length")->check(uint_in(1, 1u << 24));
     sub->add_option("--suite", o->suite, "A named shape set: oracle");
     sub->add_option("--dtype", o->dtype, "Storage type")->check(CLI::IsMember({"fp32", "fp16"}));
-    sub->add_option("--runs", o->runs, "Timed runs per configuration (at least 20)");
+    sub->add_option("--runs", o->runs, "Timed runs per configuration (at least 20)")
+        ->check(uint_in(1, 1u << 20));
     sub->add_option("--max-m", o->max_m,
-                    "Largest M of a suite (default 512 on CPU devices, else no cap)");
+                    "Largest M of a suite (default 512 on CPU devices, else no cap)")
+        ->check(uint_in(0, 1u << 24));
     sub->add_flag("--auto-only", o->auto_only, "Time only the automatic choice");
     sub->add_option("--configs", o->configs,
                     "Time these configurations (comma-separated, as in EQVK_GEMM_TILE) and auto")

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "kernels/bench.h"
 #include "kernels/registry.h"
 #include "model/forward.h"
@@ -125,9 +126,9 @@ void add_bench_oracle_command(CLI::App& bench, const GlobalOptions& global, Acti
     auto o = std::make_shared<BenchOracleOptions>();
     sub->add_option("--model", o->model, "Model file (default: random 256/8/6/512 weights)");
     sub->add_option("--batch", o->batch, "Worlds per forward (default 4096; 256 on CPU devices)")
-        ->check(CLI::Range(1u, 1u << 20));
+        ->check(uint_in(1, 1u << 20));
     sub->add_option("--dtype", o->dtype, "Storage type")->check(CLI::IsMember({"fp32", "fp16"}));
-    sub->add_option("--runs", o->runs, "Timed forwards (median)");
+    sub->add_option("--runs", o->runs, "Timed forwards (median)")->check(uint_in(1, 1u << 20));
     sub->add_flag("--json", o->json, "Print one JSON object");
     sub->callback(
         [&global, &action, o] { action = [&global, o] { return run_bench_oracle(global, *o); }; });

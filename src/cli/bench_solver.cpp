@@ -3,11 +3,12 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "solver/bench.h"
 
 namespace eqvk::cli {
 
-void add_bench_solver_command(CLI::App& bench, const GlobalOptions& /*global*/, Action& action) {
+void add_bench_solver_command(CLI::App& bench, const GlobalOptions& global, Action& action) {
     struct Args {
         int seeds = 10;
         bool json = false;
@@ -16,10 +17,11 @@ void add_bench_solver_command(CLI::App& bench, const GlobalOptions& /*global*/, 
     CLI::App* cmd = bench.add_subcommand(
         "solver", "Exhaustive solver: seconds, states/s, memory per full deal");
     cmd->add_option("--seeds", args->seeds, "Deals: seeds 0..N-1 with decl = seed % 10")
-        ->check(CLI::Range(1, 1000));
+        ->check(uint_in(1, 1000));
     cmd->add_flag("--json", args->json, "Print the report as JSON");
-    cmd->callback([args, &action] {
-        action = [args] {
+    cmd->callback([args, &global, &action] {
+        action = [args, &global] {
+            require_no_device(global, "bench solver");
             auto report = solver::bench_solver(args->seeds, {}, [&](const solver::BenchDeal& d) {
                 if (!args->json)
                     fmt::print(stderr, "seed {} decl {}: {} states in {:.2f} s\n", d.seed, d.decl,

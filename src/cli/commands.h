@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace eqvk::cli {
@@ -17,6 +18,9 @@ struct GlobalOptions {
 /// The chosen command's work; returns the process exit code. Throwing is fine: main() maps errors.
 using Action = std::function<int()>;
 
+/// For the CPU-only commands: InputError when --device was given (it would be silently ignored).
+void require_no_device(const GlobalOptions& global, std::string_view command);
+
 /// `eqvk` with no command: opens the chosen device and prints one line about it.
 int run_default(const GlobalOptions& global);
 
@@ -26,8 +30,6 @@ void add_devices_command(CLI::App& app, const GlobalOptions& global, Action& act
 void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action);
 /// `eqvk eval-oracle`: a model's Q against exact solver Q on sampled states (Forge's metrics).
 void add_eval_oracle_command(CLI::App& app, const GlobalOptions& global, Action& action);
-/// "A..B" (A <= B, both included) → {A, B}; InputError naming --seeds otherwise.
-std::pair<uint64_t, uint64_t> parse_range(const std::string& text);
 /// `bench` is the `eqvk bench` subcommand; each benchmark adds its own sub-subcommand to it.
 void add_bench_eq_command(CLI::App& bench, const GlobalOptions& global, Action& action);
 void add_bench_solver_command(CLI::App& bench, const GlobalOptions& global, Action& action);

@@ -133,6 +133,7 @@ void print_text(const vk::DeviceCandidate& d, bool selected) {
 int run_devices(const GlobalOptions& global, bool json) {
     vk::Instance instance(vk::validation_requested());
     auto sel = vk::select_device(vk::list_devices(instance), global.device);
+    if (sel.bad_choice) throw InputError(sel.error);  // before any output, in both formats
     if (json) {
         nlohmann::json out = {{"eqvk_version", EQVK_VERSION_STRING},
                               {"devices", nlohmann::json::array()}};
@@ -151,6 +152,13 @@ int run_devices(const GlobalOptions& global, bool json) {
 }
 
 }  // namespace
+
+void require_no_device(const GlobalOptions& global, std::string_view command) {
+    if (!global.device.empty())
+        throw InputError(
+            fmt::format("--device {}: eqvk {} runs on the CPU and uses no device; drop --device",
+                        global.device, command));
+}
 
 int run_default(const GlobalOptions& global) {
     vk::ContextOptions opt;

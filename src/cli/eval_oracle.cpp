@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
+#include "cli/run_setup.h"
 #include "eq/oracle_eval.h"
 #include "eq/tokens.h"
 #include "kernels/registry.h"
@@ -38,7 +40,7 @@ nlohmann::json metrics_json(const eq::OracleMetrics& m) {
 
 /// One seed: its sampled non-terminal states tokenised, the forward, the metrics added to `acc`.
 void eval_seed(uint64_t seed, const EvalOracleOptions& o, model::GpuForward& fwd,
-               eq::OracleEval& acc, double& solve_s, double& forward_s) {
+               kernels::Dtype dtype, eq::OracleEval& acc, double& solve_s, double& forward_s) {
     const int decl = static_cast<int>(seed % 10);
     Timer ts;
     solver::SolveOptions opt{.memory_budget_bytes = static_cast<size_t>(o.memory_mib) << 20};
@@ -64,12 +66,17 @@ void eval_seed(uint64_t seed, const EvalOracleOptions& o, model::GpuForward& fwd
     const model::ForwardOutputs out =
         fwd.run({static_cast<int64_t>(actor.size()), tokens, mask, actor});
     forward_s += tf.seconds();
+    model::require_finite(out, dtype, "--dtype fp32", [&](size_t r) {
+        return fmt::format("seed {} (decl {}), sampled state {} with {} tiles played", seed, decl,
+                           r, plays[r]);
+    });
     eq::accumulate_oracle_eval(acc, solver_q, actor, plays, out.q);
 }
 
 int run_eval_oracle(const GlobalOptions& global, const EvalOracleOptions& o) {
-    const auto [first, last] = parse_range(o.seeds);
-    const model::Weights w = model::load_weights(o.model);
+    const auto [first, last] = parse_seed_range(o.seeds);
+    const ModelBytes file = load_model_bytes(o.model, "--model");
+    const model::Weights w = model::decode_weights(file.bytes, file.name);
     vk::ContextOptions opt;
     opt.device = global.device;
     vk::Context ctx(opt);
@@ -83,7 +90,7 @@ int run_eval_oracle(const GlobalOptions& global, const EvalOracleOptions& o) {
     double solve_s = 0.0, forward_s = 0.0;
     Timer total;
     for (uint64_t seed = first;; ++seed) {
-        eval_seed(seed, o, fwd, acc, solve_s, forward_s);
+        eval_seed(seed, o, fwd, dt, acc, solve_s, forward_s);
         if (seed == last) break;
     }
     const auto& c = w.config;
@@ -93,7 +100,7 @@ int run_eval_oracle(const GlobalOptions& global, const EvalOracleOptions& o) {
         for (size_t t = 0; t < acc.by_trick.size(); ++t)
             if (acc.by_trick[t].states) by[std::to_string(t + 1)] = metrics_json(acc.by_trick[t]);
         out["by_trick"] = by;
-        out["model"] = o.model;
+        out["model"] = file.name;
         out["seeds"] = o.seeds;
         out["states_per_seed"] = o.states;
         out["sampling"] = o.per_trick ? "per-trick" : "uniform";
@@ -107,7 +114,7 @@ int run_eval_oracle(const GlobalOptions& global, const EvalOracleOptions& o) {
     }
     fmt::print(
         "model {} ({}/{}/{}/{}, {}) on {}: seeds {} (decl = seed % 10), {} states per seed ({})\n",
-        o.model, c.embed_dim, c.n_heads, c.n_layers, c.ff_dim, o.dtype, ctx.caps().name, o.seeds,
+        file.name, c.embed_dim, c.n_heads, c.n_layers, c.ff_dim, o.dtype, ctx.caps().name, o.seeds,
         o.states, o.per_trick ? "per trick" : "uniform");
     fmt::print("{:<6} {:>7} {:>7} {:>7} {:>12} {:>8}\n", "trick", "states", "Q-MAE", "Q-gap",
                "zero-regret", "blunder");
@@ -129,16 +136,18 @@ void add_eval_oracle_command(CLI::App& app, const GlobalOptions& global, Action&
     auto* sub = app.add_subcommand(
         "eval-oracle", "A model's Q against exact solver Q: Q-MAE, Q-gap, zero-regret, blunders");
     auto o = std::make_shared<EvalOracleOptions>();
-    sub->add_option("--model", o->model, "Model file (eqvk safetensors)")->required();
+    sub->add_option("--model", o->model,
+                    "Model file (eqvk safetensors; default: the model embedded in eqvk)");
     sub->add_option("--seeds", o->seeds, "Seed range A..B (both included); decl = seed % 10")
         ->required();
     sub->add_option("--states", o->states, "States sampled per seed (terminal ones skipped)")
-        ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 24));
+        ->check(uint_in(1, uint64_t{1} << 24));
     sub->add_flag("--per-trick", o->per_trick,
                   "Sample --states evenly over the 7 tricks (as eqvk solve --per-trick) instead of "
                   "uniformly over all states, most of which lie late in the hand");
     sub->add_option("--dtype", o->dtype, "Storage type")->check(CLI::IsMember({"fp32", "fp16"}));
-    sub->add_option("--memory-mib", o->memory_mib, "Solver memory budget per deal in MiB");
+    sub->add_option("--memory-mib", o->memory_mib, "Solver memory budget per deal in MiB")
+        ->check(uint_in(1, 1u << 24));
     sub->add_flag("--json", o->json, "Print one JSON object");
     sub->callback(
         [&global, &action, o] { action = [&global, o] { return run_eval_oracle(global, *o); }; });

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "io/safetensors.h"
 #include "kernels/registry.h"
 #include "model/weights.h"
@@ -38,6 +39,9 @@ int run_forward(const GlobalOptions& global, const ForwardOptions& o) {
         model::GpuForward fwd(ctx, cache, gw,
                               static_cast<uint32_t>(std::min<int64_t>(b, o.capacity)));
         const model::ForwardOutputs out = fwd.run(in.view());
+        model::require_finite(out, dt, "--dtype fp32", [&](size_t r) {
+            return fmt::format("{} row {}; {} is not written", o.input, r, o.out);
+        });
         std::copy(out.q.begin(), out.q.end(), q.begin());
         std::copy(out.value.begin(), out.value.end(), value.begin());
     }
@@ -60,7 +64,7 @@ void add_forward_command(CLI::App& app, const GlobalOptions& global, Action& act
     sub->add_option("--out", o->out, "Output file: q [B,7] and value [B], fp32")->required();
     sub->add_option("--dtype", o->dtype, "Storage type")->check(CLI::IsMember({"fp32", "fp16"}));
     sub->add_option("--capacity", o->capacity, "Worlds per submit (larger batches are chunked)")
-        ->check(CLI::Range(1u, 1u << 20));
+        ->check(uint_in(1, 1u << 20));
     sub->callback(
         [&global, &action, o] { action = [&global, o] { return run_forward(global, *o); }; });
 }

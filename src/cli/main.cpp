@@ -1,6 +1,7 @@
 // eqvk's entry point: parses the command line (CLI11), runs the chosen command and maps every error
 // to a one-line message on stderr and an exit code: 0 ok, 1 other, 2 bad input, 3 Vulkan or no
-// usable device, 4 out of device memory, 5 device lost. Nothing else in eqvk calls exit().
+// usable device, 4 out of device memory, 5 device lost, 6 non-finite results (an overflowing
+// model), 130 interrupted. Nothing else in eqvk calls exit().
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -39,9 +40,12 @@ int main(int argc, char** argv) {
                  " — E[Q] training data for Texas 42 on any Vulkan GPU.\n"
                  "Exit codes: 0 ok, 1 other error, 2 bad input, 3 Vulkan/no usable device, 4 out "
                  "of device memory, "
-                 "5 device lost."};
+                 "5 device lost, 6 non-finite results (the model overflows), 130 interrupted."};
     app.set_version_flag("--version", std::string(EQVK_VERSION_STRING));
     cli::GlobalOptions global;
+    // Global options may also follow the subcommand (`eqvk run config.toml --device 0`); set
+    // before the subcommands are added, which inherit it.
+    app.fallthrough();
     app.add_option(
         "--device", global.device,
         "GPU to use: an index from `eqvk devices`, or a case-insensitive name substring (default: "
@@ -68,14 +72,23 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {  // one line, like every other error
+        return report("", e.what(), 2);
+    } catch (const InputError& e) {  // a parse-time check of ours
+        return report("", e.what(), 2);
     }
     try {
         return action ? action() : 0;
     } catch (const InputError& e) {
         return report("", e.what(), 2);
+    } catch (const NonFiniteError& e) {
+        return report("", e.what(), 6);
     } catch (const vk::NoDeviceError& e) {
         return report("", e.what(), 3);
     } catch (const vk::VulkanError& e) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "cli/run_setup.h"
 #include "eq/baseline.h"
 #include "eq/dataset.h"
@@ -58,7 +59,7 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
     std::vector<double> margins;
     double eq_made = 0, base_made = 0;
     for (int eq_team : {0, 1}) {
-        eq::PipelineOptions po = pipeline_options(config, ctx.caps(), a.games);
+        eq::PipelineOptions po = pipeline_options(config, ctx.caps(), a.games, *oracle);
         po.baseline_team = 1 - eq_team;
         po.baseline = static_cast<uint32_t>(baseline);
         eq::Pipeline pipe(ctx, cache, *oracle, po);
@@ -121,7 +122,8 @@ void add_match_command(CLI::App& app, const GlobalOptions& global, Action& actio
         "match", "The config's E[Q] player against a baseline (random or heuristic)");
     auto a = std::make_shared<MatchArgs>();
     sub->add_option("config", a->config, "config.toml (model, worlds, policy, seeds)")->required();
-    sub->add_option("--games", a->games, "Deals; each is played twice, seats swapped (default 20)");
+    sub->add_option("--games", a->games, "Deals; each is played twice, seats swapped (default 20)")
+        ->check(uint_in(1, 1u << 20));
     sub->add_option("--against", a->against, "random or heuristic (docs/match.md)");
     sub->add_option("--set", a->sets, "Override a config key: section.key=value (repeatable)");
     sub->add_flag("--json", a->json, "One JSON object");

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "cli/run_setup.h"
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
@@ -19,6 +20,7 @@
 #include "eqvk_build_config.h"
 #include "io/config.h"
 #include "kernels/registry.h"
+#include "model/forward.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/timer.h"
@@ -39,19 +41,15 @@ struct RunArgs {
     std::string shard = "0/1";
 };
 
-std::pair<uint32_t, uint32_t> parse_part(const std::string& s) {
-    unsigned i = 0, n = 0;
-    char slash = 0;
-    if (std::sscanf(s.c_str(), "%u%c%u", &i, &slash, &n) != 3 || slash != '/' || n == 0 || i >= n)
-        throw InputError(fmt::format("--shard {}: expected i/n with 0 <= i < n", s));
-    return {i, n};
-}
-
 class Progress {
 public:
     Progress(uint64_t total) : total_(total), tty_(::isatty(2)) {}
+    /// Prints the line every 0.5 s on a terminal (5 s otherwise), or now when `force`d; a count
+    /// already shown is not printed again.
     void update(uint64_t done, bool force = false) {
         if (!force && last_.seconds() < (tty_ ? 0.5 : 5.0)) return;
+        if (done == shown_) return;
+        shown_ = done;
         last_.reset();
         double s = start_.seconds(), rate = s > 0 ? done / s : 0.0;
         double eta = rate > 0 ? (total_ - done) / rate : 0.0;
@@ -68,7 +66,7 @@ public:
     }
 
 private:
-    uint64_t total_;
+    uint64_t total_, shown_ = UINT64_MAX;
     bool tty_;
     Timer start_, last_;
 };
@@ -150,8 +148,8 @@ void print_summary(const eq::PipelineStats& st, double secs) {
 int run_main(const GlobalOptions& global, const RunArgs& a) {
     // Step 1. Config, shards, model; everything that can fail on bad input fails before the GPU.
     io::RunConfig config = io::load_run_config(a.config, a.sets);
-    auto [part, parts] = parse_part(a.shard);
-    auto shards = eq::plan_shards(config, part, parts);
+    const ShardPart part = parse_shard_spec(a.shard);
+    auto shards = eq::plan_shards(config, part.index, part.count);
     for (uint64_t s = config.games.start_seed;
          s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10); ++s)
         eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
@@ -171,7 +169,8 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     auto oracle =
         eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
     const eq::PipelineOptions po = pipeline_options(
-        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard));
+        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard),
+        *oracle);
     eq::Pipeline pipeline(ctx, cache, *oracle, po);
     std::fprintf(stderr,
                  "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "
@@ -190,7 +189,16 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                          {"compat", io::compat_mode_name(config.output.compat)},
                          {"precision", io::precision_name(config.model.precision)}};
     Timer wall;
-    if (!play_shards(pipeline, po, config, todo, meta)) return 130;
+    try {
+        if (!play_shards(pipeline, po, config, todo, meta)) return 130;
+        std::fprintf(stderr, "eqvk run: wrote %zu shard(s) into %s: %s .. %s\n", todo.size(),
+                     config.output.dir.c_str(), todo.front().path.filename().c_str(),
+                     todo.back().path.filename().c_str());
+    } catch (const NonFiniteError& e) {  // the pipeline's guard: no shard holds such a label
+        throw NonFiniteError(fmt::format("{}; {}", e.what(),
+                                         model::overflow_advice(oracle_dtype(config, ctx.caps()),
+                                                                "--set model.precision=fp32")));
+    }
     print_summary(pipeline.stats(), wall.seconds());
     return 0;
 }

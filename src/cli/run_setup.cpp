@@ -18,17 +18,18 @@ namespace eqvk::cli {
 vk::ContextOptions context_options(const GlobalOptions& global, const io::RunConfig& config) {
     vk::ContextOptions opt;
     opt.device = global.device.empty() ? config.device.select : global.device;
+    if (global.device.empty()) opt.device_source = "device.select";
     return opt;
 }
 
-ModelBytes load_model_bytes(const io::RunConfig& config) {
+ModelBytes load_model_bytes(const std::string& path, std::string_view what) {
     ModelBytes m;
-    if (!config.model.path.empty()) {
-        auto data = read_file(config.model.path);
-        if (!data) throw InputError(fmt::format("model.path: cannot read {}", config.model.path));
+    if (!path.empty()) {
+        auto data = read_file(path);
+        if (!data) throw InputError(fmt::format("{}: cannot read {}", what, path));
         m.owned = std::move(*data);
         m.bytes = m.owned;
-        m.name = config.model.path;
+        m.name = path;
         return m;
     }
 #if EQVK_HAS_DEFAULT_MODEL
@@ -36,8 +37,13 @@ ModelBytes load_model_bytes(const io::RunConfig& config) {
     m.name = std::string("embedded:") + EQVK_DEFAULT_MODEL_NAME;
     return m;
 #else
-    throw InputError("model.path is empty and this build embeds no default model; set model.path");
+    throw InputError(
+        fmt::format("no {} given and this build embeds no default model; give one", what));
 #endif
+}
+
+ModelBytes load_model_bytes(const io::RunConfig& config) {
+    return load_model_bytes(config.model.path, "model.path");
 }
 
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps) {
@@ -49,7 +55,7 @@ kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities&
 }
 
 eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capabilities& caps,
-                                     uint64_t max_games) {
+                                     uint64_t max_games, const eq::Evaluator& oracle) {
     eq::PipelineOptions po;
     po.worlds = config.sampling.worlds;
     po.run_seed = config.sampling.seed;
@@ -58,8 +64,13 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
                                                               : eq::gpu::MoveRule::EQ;
     const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
                                                            : caps.device_local_budget() / 2;
-    std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
-        max_games, config.device.games_per_batch, po.worlds, budget, caps.max_storage_buffer_range);
+    if (budget > caps.device_local_bytes())
+        throw InputError(fmt::format(
+            "device.memory_budget_mb = {} is more than {} has ({} MiB of device-local memory)",
+            config.device.memory_budget_mb, caps.name, caps.device_local_bytes() >> 20));
+    std::tie(po.games_per_batch, po.world_chunk) =
+        eq::plan_batch(max_games, config.device.games_per_batch, po.worlds, budget,
+                       caps.max_storage_buffer_range, oracle);
     return po;
 }
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "eq/pipeline.h"
@@ -29,8 +30,10 @@ struct ModelBytes {
     std::string name;  // the path, or "embedded:<file>"
 };
 
-/// model.path's bytes, or the embedded default. Throws InputError naming model.path when it cannot
-/// be read or when the build embeds no default.
+/// The model file at `path`, or the embedded default when `path` is empty. Throws InputError naming
+/// `what` (the option or key) when it cannot be read or when the build embeds no default.
+ModelBytes load_model_bytes(const std::string& path, std::string_view what);
+/// load_model_bytes(model.path, "model.path").
 ModelBytes load_model_bytes(const io::RunConfig& config);
 
 /// F16 or F32 from model.precision; throws InputError when fp16 is asked for and the device has no
@@ -39,8 +42,10 @@ kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities&
 
 /// Worlds, run seed, compat mode and move rule from the config; games per batch (≤ max_games, or
 /// device.games_per_batch) and world chunk planned by eq::plan_batch from device.memory_budget_mb
-/// (default: half the device-local budget) and the device's binding limit.
+/// (everything eqvk allocates on the device: pipeline buffers, `oracle`'s weights and activations;
+/// default: half the device-local budget) and the device's binding limit. InputError when the
+/// budget exceeds the device's memory or fits no plan.
 eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capabilities& caps,
-                                     uint64_t max_games);
+                                     uint64_t max_games, const eq::Evaluator& oracle);
 
 }  // namespace eqvk::cli

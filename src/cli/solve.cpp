@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/numbers.h"
 #include "eqvk_build_config.h"
 #include "game/rules.h"
 #include "io/safetensors.h"
@@ -15,19 +16,6 @@
 #include "util/error.h"
 
 namespace eqvk::cli {
-
-std::pair<uint64_t, uint64_t> parse_range(const std::string& text) {
-    auto dots = text.find("..");
-    try {
-        if (dots == std::string::npos) throw std::invalid_argument("no ..");
-        uint64_t a = std::stoull(text.substr(0, dots)), b = std::stoull(text.substr(dots + 2));
-        if (b < a) throw std::invalid_argument("empty");
-        return {a, b};
-    } catch (const std::exception&) {
-        throw InputError(
-            fmt::format("--seeds '{}': expected A..B with A <= B (both included)", text));
-    }
-}
 
 namespace {
 
@@ -90,7 +78,7 @@ int run_solve(const SolveArgs& a) {
                    a.states ? std::min(a.states, st.num_states) : st.num_states, a.out);
         return 0;
     }
-    auto [first, last] = parse_range(a.seeds);
+    auto [first, last] = parse_seed_range(a.seeds);
     fs::create_directories(a.out);
     const uint64_t total = last - first + 1;
     for (uint64_t seed = first;; ++seed) {
@@ -110,23 +98,31 @@ int run_solve(const SolveArgs& a) {
 
 }  // namespace
 
-void add_solve_command(CLI::App& app, const GlobalOptions& /*global*/, Action& action) {
+void add_solve_command(CLI::App& app, const GlobalOptions& global, Action& action) {
     auto args = std::make_shared<SolveArgs>();
     CLI::App* cmd = app.add_subcommand(
         "solve", "Perfect-information V/Q shards for deals (oracle training data)");
-    auto* seed = cmd->add_option("--seed", args->seed, "Deal seed (Forge deal_from_seed)");
+    auto* seed = cmd->add_option("--seed", args->seed, "Deal seed (Forge deal_from_seed)")
+                     ->check(uint_in(0, UINT64_MAX));
     auto* seeds = cmd->add_option("--seeds", args->seeds,
                                   "Seed range A..B (both included); --out is a directory");
     seed->excludes(seeds);
     cmd->add_option("--decl", args->decl, "Declaration 0..9 or name (default: seed % 10)");
-    cmd->add_option("--states", args->states, "States sampled uniformly per deal (0 = all)");
+    cmd->add_option("--states", args->states, "States sampled uniformly per deal (0 = all)")
+        ->check(uint_in(0, uint64_t{1} << 40));
     cmd->add_flag("--per-trick", args->per_trick,
                   "Sample --states evenly over the 7 tricks instead of uniformly over all states");
     cmd->add_option("--out", args->out, "Output .safetensors file (or directory with --seeds)")
         ->required();
     cmd->add_flag("--force", args->force, "Overwrite existing outputs");
-    cmd->add_option("--memory-mib", args->memory_mib, "Solver memory budget per deal in MiB");
-    cmd->callback([args, &action] { action = [args] { return run_solve(*args); }; });
+    cmd->add_option("--memory-mib", args->memory_mib, "Solver memory budget per deal in MiB")
+        ->check(uint_in(1, 1u << 24));
+    cmd->callback([args, &global, &action] {
+        action = [args, &global] {
+            require_no_device(global, "solve");
+            return run_solve(*args);
+        };
+    });
 }
 
 }  // namespace eqvk::cli

@@ -33,9 +33,15 @@ class Evaluator {
 public:
     virtual ~Evaluator() = default;
     /// Records the evaluation of worlds 0..count−1 into `prog`; whatever it allocates lives as long
-    /// as the Evaluator, which must outlive every submit of `prog`.
+    /// as the Evaluator, which must outlive every submit of `prog`. Evaluations recorded one after
+    /// another at the same capacity may share their scratch memory.
     virtual void record(kernels::KernelCache& cache, vk::Program& prog, const EvalIo& io,
                         uint32_t capacity) = 0;
+    /// Device bytes the evaluator holds whatever is recorded (the oracle's weights).
+    virtual uint64_t weight_bytes() const { return 0; }
+    /// Device bytes the first record() at `capacity` allocates (activations; later records at the
+    /// same capacity reuse them).
+    virtual uint64_t record_bytes(uint32_t /*capacity*/) const { return 0; }
     /// One line for logs: architecture and precision.
     virtual std::string describe() const = 0;
 };

@@ -34,12 +34,22 @@ uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     return n * per_game + b * per_world + 4 * gpu::R_WORDS + 4;
 }
 
+uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t worlds,
+                              uint32_t chunk) {
+    const uint32_t rest = worlds % chunk;
+    return pipeline_bytes(games, chunk) + oracle.weight_bytes() +
+           oracle.record_bytes(games * chunk) + (rest ? oracle.record_bytes(games * rest) : 0);
+}
+
 std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
-                                         uint64_t budget_bytes, uint64_t max_binding_bytes) {
+                                         uint64_t budget_bytes, uint64_t max_binding_bytes,
+                                         const Evaluator& oracle) {
     const uint64_t tokens_per_binding = max_binding_bytes / (gpu::TOKEN_WORDS * 4);
+    // The smallest chunk: at most MAX_WORLD_CHUNKS chunks per decision step.
+    const uint32_t min_chunk = (worlds + MAX_WORLD_CHUNKS - 1) / MAX_WORLD_CHUNKS;
     auto fits = [&](uint32_t n, uint32_t chunk) {
-        return pipeline_bytes(n, chunk) <= budget_bytes &&
-               uint64_t(n) * chunk <= tokens_per_binding;
+        return uint64_t(n) * chunk <= tokens_per_binding &&
+               pipeline_total_bytes(oracle, n, worlds, chunk) <= budget_bytes;
     };
     uint32_t n = static_cast<uint32_t>(std::max<uint64_t>(1, std::min<uint64_t>(256, max_games)));
     if (fixed_games)
@@ -47,12 +57,15 @@ std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_game
     else
         while (n > 1 && !fits(n, worlds)) n /= 2;
     uint32_t chunk = worlds;
-    while (chunk > 1 && !fits(n, chunk)) chunk = (chunk + 1) / 2;
+    while (chunk > min_chunk && !fits(n, chunk)) chunk = std::max(min_chunk, (chunk + 1) / 2);
     if (!fits(n, chunk))
-        throw InputError(
-            fmt::format("device.memory_budget_mb: {} games per batch need {:.0f} MiB even one "
-                        "world at a time",
-                        n, pipeline_bytes(n, 1) / 1048576.0));
+        throw InputError(fmt::format(
+            "device.memory_budget_mb: {:.0f} MiB is too small: {} game(s) per batch with {} of "
+            "the {} worlds at a time (at most {} chunks) need {:.0f} MiB, the oracle's weights "
+            "{:.1f} MiB of it",
+            budget_bytes / 1048576.0, n, chunk, worlds, MAX_WORLD_CHUNKS,
+            pipeline_total_bytes(oracle, n, worlds, chunk) / 1048576.0,
+            oracle.weight_bytes() / 1048576.0));
     return {n, chunk};
 }
 
@@ -192,6 +205,11 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
         r.bidder = bidder;
         for (int d = 0; d < DECISIONS; ++d) {
             const uint32_t* w = &rec[(g * 28 + d) * gpu::REC_WORDS];
+            if (w[gpu::REC_NONFINITE] != 0)  // the GPU-side guard (eq_record): refuse the label
+                throw NonFiniteError(fmt::format(
+                    "non-finite label in game seed {}, decision {}: {} of its 7 E[Q] and 7 Var "
+                    "values are NaN or infinite (the oracle's output overflowed)",
+                    seeds[g], d, w[gpu::REC_NONFINITE]));
             DecisionRecord& dr = r.decisions[d];
             auto f = [&](uint32_t i) { return std::bit_cast<float>(w[i]); };
             for (int s = 0; s < SLOTS; ++s) {

@@ -52,13 +52,25 @@ struct PipelineStats {
 /// worlds per game in flight at once.
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk);
 
+/// Most chunks of worlds one decision step is recorded with: each chunk is another sample,
+/// tokenise, oracle and reduce in the command buffer, so a budget that needs more is refused.
+inline constexpr uint32_t MAX_WORLD_CHUNKS = 64;
+
+/// All the device memory a Pipeline of N = `games` with `chunk` of the M = `worlds` in flight
+/// needs: its own buffers (pipeline_bytes), the oracle's weights and one recording per distinct
+/// chunk size (M / chunk full chunks share one; a shorter last chunk has its own).
+uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t worlds,
+                              uint32_t chunk);
+
 /// Games per batch N (≤ max_games) and worlds in flight per game (≤ M): the most games whose
-/// buffers fit `budget_bytes` and whose tokens fit one storage-buffer binding
-/// (`max_binding_bytes`), halving N down to 1, then chunking the worlds when even one game's M do
-/// not fit. `fixed_games` > 0 fixes N. Throws InputError naming device.memory_budget_mb when
-/// nothing fits.
+/// memory (pipeline_total_bytes: pipeline buffers, oracle weights and activations) fits
+/// `budget_bytes` and whose tokens fit one storage-buffer binding (`max_binding_bytes`), halving
+/// N down to 1, then chunking the worlds (at most MAX_WORLD_CHUNKS chunks) when even one game's M
+/// do not fit. `fixed_games` > 0 fixes N. Throws InputError naming device.memory_budget_mb and
+/// the MiB the smallest plan needs when nothing fits.
 std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
-                                         uint64_t budget_bytes, uint64_t max_binding_bytes);
+                                         uint64_t budget_bytes, uint64_t max_binding_bytes,
+                                         const Evaluator& oracle);
 
 class Pipeline {
 public:

@@ -40,9 +40,36 @@ uint64_t read_uint(const Where& w, uint64_t lo, uint64_t hi) {
     return static_cast<uint64_t>(*v);
 }
 
+// Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s) {
+    for (size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const size_t len = c < 0x80           ? 1
+                           : (c >> 5) == 0x6  ? 2
+                           : (c >> 4) == 0xe  ? 3
+                           : (c >> 3) == 0x1e ? 4
+                                              : 0;
+        if (len == 0 || i + len > s.size()) return false;
+        uint32_t cp = len == 1 ? c : c & (0x7f >> len);
+        for (size_t k = 1; k < len; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if ((b & 0xc0) != 0x80) return false;
+            cp = cp << 6 | (b & 0x3f);
+        }
+        static constexpr uint32_t MIN[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < MIN[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+        i += len;
+    }
+    return true;
+}
+
 std::string read_string(const Where& w) {
     if (!w.node->is_string()) fail(w, "expected a string");
-    return *w.node->value<std::string>();
+    std::string s = *w.node->value<std::string>();
+    // A bare `--set` value is not parsed as TOML, so nothing else checks its encoding; the
+    // canonical config (to_toml) written into every shard must read back the same.
+    if (!valid_utf8(s)) fail(w, "not valid UTF-8");
+    return s;
 }
 
 template <class E>
@@ -106,7 +133,12 @@ const std::vector<Key>& keys() {
          }},
         {"device", "memory_budget_mb",
          [](RunConfig& c, const Where& w) {
-             c.device.memory_budget_mb = read_uint(w, 0, 1ull << 30);
+             // 0 (automatic) or 16 MiB .. 4 TiB: a smaller budget holds no oracle, a larger
+             // one no device.
+             c.device.memory_budget_mb = read_uint(w, 0, 1ull << 22);
+             if (c.device.memory_budget_mb && c.device.memory_budget_mb < 16)
+                 fail(w, fmt::format("{} MiB is below the 16 MiB minimum (0 = automatic)",
+                                     c.device.memory_budget_mb));
          }},
         {"device", "games_per_batch",
          [](RunConfig& c, const Where& w) {
@@ -209,6 +241,12 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
             k->read(config, w);
         }
     }
+    // Game seeds are stored as int64 (dataset column game_seed): the last one must fit.
+    if (config.games.start_seed > uint64_t(INT64_MAX) - (config.games.count - 1))
+        throw InputError(fmt::format(
+            "{}: games.start_seed {} + games.count {} passes the largest game seed 2^63 - 1 "
+            "(game_seed is stored as int64)",
+            source, config.games.start_seed, config.games.count));
     return config;
 }
 

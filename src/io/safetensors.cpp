@@ -180,8 +180,9 @@ SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string
             }
             continue;
         }
+        const std::string& tensor = name;  // clang 14 cannot capture a structured binding
         auto where = [&](std::string_view what) {
-            bad(source, fmt::format("tensor '{}': {}", name, what));
+            bad(source, fmt::format("tensor '{}': {}", tensor, what));
         };
         if (!entry.is_object()) where("entry is not an object");
         if (!entry.contains("dtype") || !entry["dtype"].is_string())

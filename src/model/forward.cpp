@@ -121,6 +121,50 @@ uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, Dt
     return static_cast<uint32_t>(s);
 }
 
+uint64_t GpuWeights::bytes() const {
+    uint64_t n = tables.size() + embed_info.size() + head_w.size() + input_proj.weight.size() +
+                 input_proj.bias.size();
+    for (const Layer& l : layers) {
+        for (const Linear* lin : {&l.in_proj, &l.out_proj, &l.linear1, &l.linear2})
+            n += lin->weight.size() + lin->bias.size();
+        n += l.norm1_weight.size() + l.norm1_bias.size() + l.norm2_weight.size() +
+             l.norm2_bias.size();
+    }
+    return n;
+}
+
+ForwardRecording::Sizes ForwardRecording::sizes(const vk::Capabilities& caps, const ModelConfig& c,
+                                                Dtype dtype, uint32_t capacity,
+                                                uint32_t max_slice) {
+    if (capacity == 0) throw std::invalid_argument("forward: capacity 0");
+    Sizes s;
+    s.slice = std::min(capacity, max_slice_worlds(caps, c, dtype));
+    if (max_slice) s.slice = std::min(s.slice, max_slice);
+    const uint64_t rows = uint64_t(s.slice) * N_TOKENS, eb = kernels::dtype_bytes(dtype);
+    auto act = [&](uint64_t cols) { return std::max<uint64_t>(4, (rows * cols * eb + 3) & ~3ull); };
+    const uint64_t E = c.embed_dim;
+    s.emb = act(c.input_dim());
+    s.x = s.att = s.tmp = s.h = act(E);
+    s.qkv = act(3 * E);
+    s.f = act(c.ff_dim);
+    // Split-K scratch: the largest any GEMM of a full slice or the remainder slice asks for.
+    auto dev = kernels::GemmDevice::from_caps(caps);
+    s.workspace = 4;
+    for (uint32_t worlds : {s.slice, capacity % s.slice})
+        for (const LinearShape& l : slice_linear_shapes(c))
+            if (worlds)
+                s.workspace = std::max<uint64_t>(
+                    s.workspace, kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k,
+                                                    dtype, l.epi)
+                                     .workspace_bytes());
+    return s;
+}
+
+uint64_t ForwardRecording::device_bytes(const vk::Capabilities& caps, const ModelConfig& c,
+                                        Dtype dtype, uint32_t capacity, uint32_t max_slice) {
+    return sizes(caps, c, dtype, capacity, max_slice).total();
+}
+
 ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights& weights,
                                    vk::Program& prog, const ForwardIo& io, uint32_t capacity,
                                    uint32_t max_slice)
@@ -135,46 +179,36 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
       h_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.h"),
       f_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.f"),
       workspace_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.workspace") {
-    if (capacity == 0) throw std::invalid_argument("forward: capacity 0");
     vk::Context& ctx = cache.context();
-    const ModelConfig& c = w_.config();
-    slice_ = std::min(capacity, max_slice_worlds(ctx.caps(), c, w_.dtype()));
-    if (max_slice) slice_ = std::min(slice_, max_slice);
-    const uint64_t rows = uint64_t(slice_) * N_TOKENS, eb = kernels::dtype_bytes(w_.dtype());
-    auto act = [&](uint64_t cols, const char* name) {
-        return vk::Buffer(ctx, std::max<uint64_t>(4, (rows * cols * eb + 3) & ~3ull),
-                          vk::MemoryKind::DeviceLocal, name);
+    const Sizes s = sizes(ctx.caps(), w_.config(), w_.dtype(), capacity, max_slice);
+    slice_ = s.slice;
+    auto make = [&](uint64_t bytes, const char* name) {
+        return vk::Buffer(ctx, bytes, vk::MemoryKind::DeviceLocal, name);
     };
-    const uint64_t E = c.embed_dim;
-    emb_ = act(c.input_dim(), "fwd.emb");
-    x_ = act(E, "fwd.x");
-    qkv_ = act(3 * E, "fwd.qkv");
-    att_ = act(E, "fwd.att");
-    tmp_ = act(E, "fwd.tmp");
-    h_ = act(E, "fwd.h");
-    f_ = act(c.ff_dim, "fwd.f");
-    // Split-K scratch: the largest any GEMM of a full slice or the remainder slice asks for.
-    auto dev = kernels::GemmDevice::from_caps(ctx.caps());
-    size_t ws = 4;
-    for (uint32_t worlds : {slice_, capacity % slice_})
-        for (const LinearShape& l : slice_linear_shapes(c))
-            if (worlds)
-                ws = std::max(ws, kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k,
-                                                     w_.dtype(), l.epi)
-                                      .workspace_bytes());
-    workspace_ = vk::Buffer(ctx, ws, vk::MemoryKind::DeviceLocal, "fwd.workspace");
+    emb_ = make(s.emb, "fwd.emb");
+    x_ = make(s.x, "fwd.x");
+    qkv_ = make(s.qkv, "fwd.qkv");
+    att_ = make(s.att, "fwd.att");
+    tmp_ = make(s.tmp, "fwd.tmp");
+    h_ = make(s.h, "fwd.h");
+    f_ = make(s.f, "fwd.f");
+    workspace_ = make(s.workspace, "fwd.workspace");
     // Count-aware GEMM grids: at most two distinct dispatches per GEMM shape and slice (split-K's
     // reduce, the rows family's last column slice), each slice's entries in whole groups of 8.
     const uint32_t slices = (capacity + slice_ - 1) / slice_;
-    const auto per_slice = static_cast<uint32_t>(2 * slice_linear_shapes(c).size());
+    const auto per_slice = static_cast<uint32_t>(2 * slice_linear_shapes(w_.config()).size());
     grids_ = std::make_unique<kernels::CountGrids>(
         ctx, slices * (per_slice + kernels::DISPATCH_ARGS_MAX), "fwd.grids");
     // Rows past the count are computed by the GEMMs: start them at zero so they stay finite.
     vk::Program init(ctx, "forward init");
     for (vk::Buffer* b : {&emb_, &x_, &qkv_, &att_, &tmp_, &h_, &f_}) init.fill(*b, 0);
     init.run();
-    for (uint32_t base = 0; base < capacity; base += slice_)
-        record_slice(cache, prog, io, base, std::min(slice_, capacity - base));
+    record(cache, prog, io);
+}
+
+void ForwardRecording::record(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io) {
+    for (uint32_t base = 0; base < capacity_; base += slice_)
+        record_slice(cache, prog, io, base, std::min(slice_, capacity_ - base));
 }
 
 ForwardRecording::~ForwardRecording() = default;
@@ -328,6 +362,27 @@ kernels::SelftestLine forward_selftest(vk::Context& ctx, Dtype dtype) {
     }
     if (line.ok) line.detail = "24/2/1/32 and 64/4/2/128, B=19 in chunks of 8, error rel. to range";
     return line;
+}
+
+std::string overflow_advice(kernels::Dtype dtype, std::string_view how_fp32) {
+    if (dtype == kernels::Dtype::F16)
+        return fmt::format(
+            "the model overflows fp16 activations (|x| > 65504): run it in fp32 ({})", how_fp32);
+    return "the model's weights or activations overflow fp32: the model file is unusable";
+}
+
+void require_finite(const ForwardOutputs& out, kernels::Dtype dtype, std::string_view how_fp32,
+                    const std::function<std::string(size_t)>& row_name) {
+    const size_t rows = out.value.size();
+    for (size_t r = 0; r < rows; ++r) {
+        size_t bad = !std::isfinite(out.value[r]);
+        for (size_t s = 0; s < size_t(N_SLOTS); ++s) bad += !std::isfinite(out.q[r * N_SLOTS + s]);
+        if (bad)
+            throw NonFiniteError(fmt::format(
+                "non-finite oracle output: {}: {} of its 8 outputs (7 Q, value) are NaN or "
+                "infinite; {}",
+                row_name(r), bad, overflow_advice(dtype, how_fp32)));
+    }
 }
 
 }  // namespace eqvk::model

@@ -6,7 +6,10 @@
 // batch up to its capacity (docs/model.md, "GPU forward").
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "kernels/gemm.h"
@@ -30,6 +33,8 @@ public:
     GpuWeights(vk::Context& ctx, const Weights& w, kernels::Dtype dtype);
     const ModelConfig& config() const { return config_; }
     kernels::Dtype dtype() const { return dtype_; }
+    /// Device bytes of every weight buffer.
+    uint64_t bytes() const;
 
     struct Linear {
         vk::Buffer weight;  // [out][in] dtype
@@ -83,8 +88,24 @@ public:
     ~ForwardRecording();
     uint32_t capacity() const { return capacity_; }
     uint32_t slice_worlds() const { return slice_; }
+    /// Records one more forward of `capacity` worlds into `prog` (the same or another program) on
+    /// these activations: forwards recorded one after another share one set of scratch buffers.
+    void record(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io);
+    /// Device bytes a recording of `capacity` worlds allocates (activations of one slice and the
+    /// split-K workspace), as the constructor sizes them.
+    static uint64_t device_bytes(const vk::Capabilities& caps, const ModelConfig& c,
+                                 kernels::Dtype dtype, uint32_t capacity, uint32_t max_slice = 0);
 
 private:
+    /// Buffer sizes in bytes for `capacity` worlds: slice, then emb, x, qkv, att, tmp, h, f,
+    /// workspace.
+    struct Sizes {
+        uint32_t slice = 0;
+        uint64_t emb = 0, x = 0, qkv = 0, att = 0, tmp = 0, h = 0, f = 0, workspace = 0;
+        uint64_t total() const { return emb + x + qkv + att + tmp + h + f + workspace; }
+    };
+    static Sizes sizes(const vk::Capabilities& caps, const ModelConfig& c, kernels::Dtype dtype,
+                       uint32_t capacity, uint32_t max_slice);
     void record_slice(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io,
                       uint32_t world_base, uint32_t worlds);
     const GpuWeights& w_;
@@ -114,6 +135,17 @@ private:
     std::unique_ptr<ForwardRecording> rec_;
     std::unique_ptr<vk::Program> prog_;  // destroyed before the buffers it uses
 };
+
+/// One clause on what a non-finite oracle output means at `dtype`: in fp16 the model overflows
+/// fp16 activations (use fp32: `how_fp32` says how, e.g. "--dtype fp32"); in fp32 its weights or
+/// activations overflow fp32.
+std::string overflow_advice(kernels::Dtype dtype, std::string_view how_fp32);
+
+/// Throws NonFiniteError when any q or value of `out` is NaN or ±Inf, naming `row_name(r)` of the
+/// first such row and overflow_advice(dtype, how_fp32): forward results are never printed or
+/// written non-finite.
+void require_finite(const ForwardOutputs& out, kernels::Dtype dtype, std::string_view how_fp32,
+                    const std::function<std::string(size_t)>& row_name);
 
 /// `eqvk selftest`'s forward line: random weights at two sizes (24/2/1/32, 64/4/2/128), random
 /// inputs in chunks and slices, GPU vs forward_ref (fp32: 1e-4 of the output range; fp16: 2e-2).

@@ -173,7 +173,11 @@ ModelConfig config_from_metadata(const io::Metadata& metadata, std::string_view 
 }
 
 Weights weights_from_safetensors(const io::SafetensorsFile& file, std::string_view source) {
-    Weights w = zero_weights(config_from_metadata(file.metadata(), source));
+    // Nothing is allocated until the file's tensors match the metadata's shapes: the metadata may
+    // claim a model far larger than the file (8192/1/64/65536 would be hundreds of GB).
+    Weights w;
+    w.config = config_from_metadata(file.metadata(), source);
+    w.layers.resize(static_cast<size_t>(w.config.n_layers));  // empty vectors: names and shapes
     w.metadata = file.metadata();
     // Step 1. Names, shapes and dtypes, every problem collected.
     std::vector<std::string> problems;

@@ -1,5 +1,6 @@
 // Error types shared by every module, and EQVK_ASSERT for invariants.
-// cli maps them to exit codes (docs/architecture.md): InputError → 2, anything else → 1;
+// cli maps them to exit codes (docs/architecture.md): InputError → 2, NonFiniteError → 6, anything
+// else → 1;
 // Vulkan errors (vk/check.h) derive from Error and map to 3..5.
 #pragma once
 #include <stdexcept>
@@ -16,6 +17,13 @@ public:
 /// Bad input from the user: config key, model or dataset file, device choice, CLI argument.
 /// The message names what is wrong and where (file, key, line, index).
 class InputError : public Error {
+public:
+    using Error::Error;
+};
+
+/// A computed result that is NaN or ±Inf (a model whose activations overflow, e.g. in fp16): the
+/// result is refused, never printed or written. The message names the game/decision or row.
+class NonFiniteError : public Error {
 public:
     using Error::Error;
 };

@@ -71,15 +71,15 @@ void wait_fence(VkDevice device, VkFence fence, double timeout_s, const char* wh
 }
 
 Context::Context(const ContextOptions& options) : instance_(options.validation) {
-    choose_device(options.device);
+    choose_device(options.device, options.device_source);
     create_device();
     create_one_shot_objects();
     open_pipeline_cache(options.pipeline_cache);
 }
 
 // Step 1. Choose the physical device; the environment may switch features off.
-void Context::choose_device(const std::string& choice) {
-    auto selection = select_device(list_devices(instance_), choice);
+void Context::choose_device(const std::string& choice, const std::string& source) {
+    auto selection = select_device(list_devices(instance_), choice, source);
     if (!selection.chosen) {
         if (selection.bad_choice) throw InputError(selection.error);
         throw NoDeviceError(selection.error);

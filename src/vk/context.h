@@ -21,6 +21,7 @@ struct ContextOptions {
     std::string device;                        // "" automatic, index, or name substring
     bool validation = validation_requested();  // EQVK_VALIDATION=1
     bool pipeline_cache = true;  // load/save the on-disk cache (EQVK_NO_PIPELINE_CACHE=1 turns off)
+    std::string device_source = "--device";  // where `device` came from, named in its errors
 };
 
 class Context {
@@ -74,7 +75,7 @@ public:
 private:
     Buffer& staging(size_t bytes);
     // The constructor's steps, in order.
-    void choose_device(const std::string& choice);
+    void choose_device(const std::string& choice, const std::string& source);
     void create_device();
     void create_one_shot_objects();
     void open_pipeline_cache(bool on_disk);

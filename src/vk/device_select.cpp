@@ -73,7 +73,8 @@ std::vector<DeviceCandidate> list_devices(const Instance& instance) {
     return out;
 }
 
-DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::string_view choice) {
+DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::string_view choice,
+                              std::string_view source) {
     DeviceSelection sel;
     sel.candidates = std::move(candidates);
     const auto& cs = sel.candidates;
@@ -101,15 +102,15 @@ DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::stri
     if (std::all_of(choice.begin(), choice.end(),
                     [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
         if (choice.size() > 9)
-            return fail_choice(fmt::format("--device {}: no such device index", choice));
+            return fail_choice(fmt::format("{} {}: no such device index", source, choice));
         uint32_t idx = static_cast<uint32_t>(std::stoul(std::string(choice)));
         if (idx >= cs.size())
             return fail_choice(
-                fmt::format("--device {}: no such device (this machine has {} device{}, indices "
+                fmt::format("{} {}: no such device (this machine has {} device{}, indices "
                             "0..{})",
-                            idx, cs.size(), cs.size() == 1 ? "" : "s", cs.size() - 1));
+                            source, idx, cs.size(), cs.size() == 1 ? "" : "s", cs.size() - 1));
         if (!cs[idx].usable)
-            return fail_choice(fmt::format("--device {}: unusable: {}", idx, cs[idx].reason));
+            return fail_choice(fmt::format("{} {}: unusable: {}", source, idx, cs[idx].reason));
         sel.chosen = idx;
         return sel;
     }
@@ -117,16 +118,16 @@ DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::stri
     for (uint32_t i = 0; i < cs.size(); ++i)
         if (lower(cs[i].caps.name).find(lower(choice)) != std::string::npos) matches.push_back(i);
     if (matches.empty())
-        return fail_choice(fmt::format("--device '{}': no device name contains it", choice));
+        return fail_choice(fmt::format("{} '{}': no device name contains it", source, choice));
     std::vector<uint32_t> usable;
     for (auto i : matches)
         if (cs[i].usable) usable.push_back(i);
     if (usable.empty())
-        return fail_choice(fmt::format("--device '{}': matching device {} is unusable: {}", choice,
-                                       matches[0], cs[matches[0]].reason));
+        return fail_choice(fmt::format("{} '{}': matching device {} is unusable: {}", source,
+                                       choice, matches[0], cs[matches[0]].reason));
     if (usable.size() > 1)
-        return fail_choice(fmt::format(
-            "--device '{}' matches {} usable devices; choose one by index", choice, usable.size()));
+        return fail_choice(fmt::format("{} '{}' matches {} usable devices; choose one by index",
+                                       source, choice, usable.size()));
     sel.chosen = usable[0];
     return sel;
 }

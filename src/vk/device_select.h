@@ -39,7 +39,9 @@ std::string unusable_reason(const Capabilities& caps);
 std::vector<DeviceCandidate> list_devices(const Instance& instance);
 
 /// Chooses among `candidates`. `choice`: "" = automatic, digits = index, else a name substring
-/// (case-insensitive; several usable matches is an error asking for an index). Never throws.
-DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::string_view choice);
+/// (case-insensitive; several usable matches is an error asking for an index). `source` names
+/// where the choice came from in errors ("--device", "device.select"). Never throws.
+DeviceSelection select_device(std::vector<DeviceCandidate> candidates, std::string_view choice,
+                              std::string_view source = "--device");
 
 }  // namespace eqvk::vk

@@ -81,10 +81,56 @@ print('e_q_mean', t['e_q_mean'].shape)"
   fi
 fi
 MODEL=$(dirname "$0")/../../models/eqvk-oracle-e64.safetensors
-expect "eval-oracle needs --model" 2 "model" -- "$EQVK" eval-oracle --seeds 950..950
+expect "eval-oracle defaults to the embedded model" 0 "model embedded:eqvk-oracle-e64" -- "$EQVK" eval-oracle --seeds 950..950 --states 5
 expect "eval-oracle: unreadable model is an input error" 2 "nope.safetensors" -- "$EQVK" eval-oracle --model "$TMPD/nope.safetensors" --seeds 950..950
 expect "eval-oracle: bad seed range" 2 "expected A..B" -- "$EQVK" eval-oracle --model "$MODEL" --seeds 9..3
 expect "eval-oracle, shipped model, JSON" 0 '"q_gap"' -- "$EQVK" eval-oracle --model "$MODEL" --seeds 950..950 --states 20 --json
 expect "eval-oracle --per-trick (JSON names the sampling)" 0 '"sampling": "per-trick"' -- "$EQVK" eval-oracle --model "$MODEL" --seeds 950..950 --states 14 --per-trick --json
+
+# Issue 14, item 1: models that overflow (fp16: the FFN weights x 1000; fp32: weights near 3e38) stop
+# with exit 6 naming the game and decision, and write nothing.
+TINY="$GOLD/tiny_e24_h2_l1_f32.model.safetensors"
+python3 "$(dirname "$0")/../../tools/scale_model.py" "$TINY" "$TMPD/ffn1000.safetensors" linear --times 1000
+python3 "$(dirname "$0")/../../tools/scale_model.py" "$TINY" "$TMPD/huge.safetensors" linear1.weight --set 3e38
+mkdir -p "$TMPD/nan16" "$TMPD/nan32"
+NAN=(--set games.count=2 --set sampling.worlds=2 --set output.games_per_shard=1 --set output.dir=out)
+expect "run: fp16 overflow stops with exit 6, names game, decision and fp32" 6 "non-finite label in game seed 0, decision 0: .*overflows fp16 activations.*model.precision=fp32" -- bash -c "cd '$TMPD/nan16' && '$EQVK' run '$CONFIG' ${NAN[*]} --set model.path='$TMPD/ffn1000.safetensors' --set model.precision=fp16"
+expect "run: no shard after the fp16 overflow" 0 "" -- bash -c "[ -z \"\$(ls '$TMPD/nan16/out' 2>/dev/null)\" ]"
+expect "run: the same model in fp32 runs" 0 "games 2 " -- bash -c "cd '$TMPD/nan16' && '$EQVK' run '$CONFIG' ${NAN[*]} --set model.path='$TMPD/ffn1000.safetensors' --set model.precision=fp32"
+expect "run: fp32 overflow stops with exit 6" 6 "non-finite label in game seed 0, decision 0: .*overflow fp32" -- bash -c "cd '$TMPD/nan32' && '$EQVK' run '$CONFIG' ${NAN[*]} --set model.path='$TMPD/huge.safetensors' --set model.precision=fp32"
+expect "run: no shard after the fp32 overflow" 0 "" -- bash -c "[ -z \"\$(ls '$TMPD/nan32/out' 2>/dev/null)\" ]"
+expect "forward: fp16 overflow is refused, nothing written" 6 "non-finite oracle output: .* row 0; .*overflows fp16.*--dtype fp32" -- "$EQVK" forward --model "$TMPD/ffn1000.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/nan.safetensors" --dtype fp16
+expect "forward: no output file after the refusal" 0 "" -- bash -c "[ ! -e '$TMPD/nan.safetensors' ]"
+expect "eval-oracle: fp32 overflow is refused" 6 "non-finite oracle output: seed 950 .*overflow fp32" -- "$EQVK" eval-oracle --model "$TMPD/huge.safetensors" --seeds 950..950 --states 5
+
+# Issue 14, item 7: numbers never wrap; trailing garbage is refused (exit 2, one line).
+expect "solve --seeds 0..-1" 2 "^eqvk: --seeds '0..-1': expected A..B" -- "$EQVK" solve --seeds 0..-1 --out "$TMPD/s"
+expect "solve --seeds B<A" 2 "expected A..B with 0 <= A <= B" -- "$EQVK" solve --seeds 5..3 --out "$TMPD/s"
+expect "solve --seeds trailing garbage" 2 "'1..2x'" -- "$EQVK" solve --seeds 1..2x --out "$TMPD/s"
+expect "eval-oracle --seeds 0..-1" 2 "'0..-1'" -- "$EQVK" eval-oracle --seeds 0..-1 --states 1
+expect "solve --states -5" 2 "--states: '-5': expected an integer" -- "$EQVK" solve --seed 1 --states -5 --out "$TMPD/s.safetensors"
+expect "solve --seed -1" 2 "--seed: '-1': expected an integer" -- "$EQVK" solve --seed -1 --out "$TMPD/s.safetensors"
+expect "solve --seed 0x10 (hex is not decimal)" 2 "'0x10'" -- "$EQVK" solve --seed 0x10 --out "$TMPD/s.safetensors"
+expect "eval-oracle --states 3x" 2 "'3x'" -- "$EQVK" eval-oracle --seeds 1..1 --states 3x
+expect "run --shard 1/-3" 2 "^eqvk: --shard '1/-3': expected i/n" -- "$EQVK" run "$CONFIG" --shard 1/-3
+expect "run --shard 0/1x" 2 "--shard '0/1x'" -- "$EQVK" run "$CONFIG" --shard 0/1x
+expect "run --shard 3/3" 2 "--shard '3/3'" -- "$EQVK" run "$CONFIG" --shard 3/3
+expect "run: game seeds past 2^63 - 1" 2 "games.start_seed 9223372036854775807 \+ games.count 2" -- "$EQVK" run "$CONFIG" --set games.start_seed=9223372036854775807 --set games.count=2
+expect "parse errors are one line" 0 "" -- bash -c "[ \$('$EQVK' --bogus 2>&1 | wc -l) -eq 1 ] && [ \$('$EQVK' solve --seed -1 --out x 2>&1 | wc -l) -eq 1 ]"
+
+# Issue 14, item 6: device.memory_budget_mb covers the oracle too; too small or too large fails before any work.
+expect "budget below 16 MiB is refused at parse" 2 "device.memory_budget_mb: 1 MiB is below the 16 MiB minimum" -- "$EQVK" run "$CONFIG" --set device.memory_budget_mb=1
+expect "budget too small for one chunk" 2 "device.memory_budget_mb: 16 MiB is too small: 1 game\(s\) per batch with 1024 of the 65536 worlds" -- "$EQVK" run "$CONFIG" --set device.memory_budget_mb=16 --set sampling.worlds=65536 --set output.dir="$TMPD/budget"
+expect "budget beyond the device" 2 "device.memory_budget_mb = 4194304 is more than" -- "$EQVK" run "$CONFIG" --set device.memory_budget_mb=4194304 --set output.dir="$TMPD/budget"
+expect "nothing written by the refused budgets" 0 "" -- bash -c "[ ! -e '$TMPD/budget' ]"
+
+# Issue 14, item 9: --device after the subcommand, refused by the CPU-only commands, device.select named.
+expect "--device after the subcommand" 0 "usable +: yes" -- "$EQVK" devices --device 0
+expect "--device after run's arguments is honoured" 2 "^eqvk: --device 7: no such device" -- "$EQVK" run "$CONFIG" --device 7
+expect "--device 7 devices fails" 2 "^eqvk: --device 7: no such device" -- "$EQVK" --device 7 devices
+expect "--device 7 devices prints no list" 0 "" -- bash -c "! '$EQVK' --device 7 devices 2>&1 | grep -q 'usable'"
+expect "solve refuses --device" 2 "eqvk solve runs on the CPU" -- "$EQVK" solve --seed 1 --states 1 --out "$TMPD/d.safetensors" --device 0
+expect "device.select errors name the key" 2 "^eqvk: device.select 7: no such device" -- "$EQVK" run "$CONFIG" --set device.select=7
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -18,6 +18,7 @@
 #include "kernels/registry.h"
 #include "model/forward_ref.h"
 #include "model/weights.h"
+#include "util/error.h"
 
 using namespace eqvk;
 using namespace eqvk::eq;
@@ -62,7 +63,44 @@ bool same_bits(const std::vector<GameRecord>& a, const std::vector<GameRecord>& 
     return true;
 }
 
+/// An oracle for the memory planner only: 1 MiB of weights, 10 KiB of activations per world.
+class SizedOracle final : public Evaluator {
+public:
+    void record(kernels::KernelCache&, vk::Program&, const EvalIo&, uint32_t) override {}
+    std::string describe() const override { return "sized"; }
+    uint64_t weight_bytes() const override { return 1 << 20; }
+    uint64_t record_bytes(uint32_t capacity) const override { return uint64_t(capacity) * 10240; }
+};
+
 }  // namespace
+
+TEST_SUITE("eq") {
+    TEST_CASE("plan_batch: the budget holds the oracle's weights and activations (issue 14, 6)") {
+        const SizedOracle oracle;
+        const uint64_t binding = 1ull << 31, MiB = 1 << 20;
+        // Every plan fits its budget, and a larger budget never plans less work in flight.
+        uint64_t last_in_flight = 0;
+        for (uint64_t mib : {16, 32, 64, 256, 1024}) {
+            CAPTURE(mib);
+            auto [n, chunk] = plan_batch(64, 0, 4096, mib * MiB, binding, oracle);
+            CHECK(pipeline_total_bytes(oracle, n, 4096, chunk) <= mib * MiB);
+            CHECK(uint64_t(n) * chunk >= last_in_flight);
+            CHECK(chunk * MAX_WORLD_CHUNKS >= 4096);
+            last_in_flight = uint64_t(n) * chunk;
+        }
+        // 4096 worlds in at most 64 chunks: 64 worlds of one game need 1 MiB + 640 KiB + buffers;
+        // 1 MiB cannot hold them, and the error says what the smallest plan needs.
+        CHECK_THROWS_WITH_AS(plan_batch(64, 0, 4096, 1 * MiB, binding, oracle),
+                             doctest::Contains("device.memory_budget_mb: 1 MiB is too small"),
+                             InputError);
+        // The weights alone decide: a budget below them fails whatever the shape.
+        CHECK_THROWS_AS(plan_batch(1, 1, 1, MiB / 2, binding, oracle), InputError);
+        // Without a limit the planner keeps every world of every game in flight.
+        auto [n, chunk] = plan_batch(16, 0, 100, 1ull << 40, binding, oracle);
+        CHECK(n == 16);
+        CHECK(chunk == 100);
+    }
+}
 
 TEST_SUITE("eq.gpu") {
     TEST_CASE(
@@ -180,5 +218,52 @@ TEST_SUITE("eq.gpu") {
         for (int d = 0; d < DECISIONS; ++d)
             CHECK(gpu[0].decisions[d].e_q[0] ==
                   doctest::Approx(ref.decisions[d].e_q[0]).epsilon(1e-4).scale(1));
+    }
+
+    TEST_CASE("pipeline: the non-finite guard stops an overflowing model at its first decision") {
+        // Issue 14, item 1: a model that overflows fp16 activations (the FFN's weights × 1000) and
+        // one that overflows fp32 (weights near 3e38) made every E[Q] NaN without a word. The
+        // GPU-side count in the records makes play() refuse the batch, naming the game and
+        // decision; the unmodified model in fp16 plays through.
+        GPU_TEST(ctx);
+        if (!ctx.caps().storage_buffer_16bit) return;
+        kernels::KernelCache cache(ctx);
+        model::Weights fp16_overflow = tiny_model(), fp32_overflow = tiny_model();
+        for (auto& l : fp16_overflow.layers) {
+            for (float& x : l.linear1_weight) x *= 1000.0f;
+            for (float& x : l.linear2_weight) x *= 1000.0f;
+        }
+        for (float& x : fp32_overflow.layers[0].linear1_weight) x = x < 0 ? -3e38f : 3e38f;
+        struct Case {
+            const model::Weights* w;
+            kernels::Dtype dtype;
+            bool finite;
+        };
+        const model::Weights good = tiny_model();
+        for (const Case& c : {Case{&good, kernels::Dtype::F16, true},
+                              Case{&fp16_overflow, kernels::Dtype::F32, true},
+                              Case{&fp16_overflow, kernels::Dtype::F16, false},
+                              Case{&fp32_overflow, kernels::Dtype::F32, false}}) {
+            CAPTURE(c.finite);
+            CAPTURE(c.dtype == kernels::Dtype::F16);
+            auto bytes = model_bytes(*c.w);
+            auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", c.dtype);
+            PipelineOptions po;
+            po.games_per_batch = 2;
+            po.worlds = 4;
+            Pipeline pipe(ctx, cache, *oracle, po);
+            const std::vector<uint64_t> seeds = {950, 951};
+            const std::vector<int> decls = {0, 1};
+            if (c.finite) {
+                auto games = pipe.play(seeds, decls, 0);
+                for (const auto& g : games)
+                    for (const auto& d : g.decisions)
+                        for (float e : d.e_q) CHECK(std::isfinite(e));
+            } else {
+                CHECK_THROWS_WITH_AS(pipe.play(seeds, decls, 0),
+                                     doctest::Contains("game seed 950, decision 0:"),
+                                     NonFiniteError);
+            }
+        }
     }
 }

@@ -103,6 +103,20 @@ compat = "forge"
               "--set sampling.worlds: 0 is out of range [1, 65536]");
         CHECK(err("", {"sampling.nope=1"}).find("--set sampling.nope: unknown key") == 0);
         CHECK(err("", {"worlds=1"}).find("expected section.key=value") != std::string::npos);
+        // Issue 14: found by tests/fuzz/fuzz_config (tests/data/fuzz-regressions/config).
+        CHECK(err("", {"output.dir=x\x9a"}) == "--set output.dir: not valid UTF-8");
+        CHECK(err("", {"model.path=\xc0\xaf"}) == "--set model.path: not valid UTF-8");  // overlong
+        CHECK(err("", {"output.dir=caf\xc3\xa9"}) == "no error");
+        // Game seeds are stored as int64: the last seed must fit.
+        CHECK(err("[games]\nstart_seed = 9223372036854775807\ncount = 2\n")
+                  .find("games.start_seed 9223372036854775807 + games.count 2 passes") !=
+              std::string::npos);
+        CHECK(err("[games]\nstart_seed = 9223372036854775806\ncount = 2\n") == "no error");
+        // device.memory_budget_mb: 0 or 16 MiB .. 4 TiB.
+        CHECK(err("", {"device.memory_budget_mb=8"}) ==
+              "--set device.memory_budget_mb: 8 MiB is below the 16 MiB minimum (0 = automatic)");
+        CHECK(err("", {"device.memory_budget_mb=4194305"}).find("out of range [0, 4194304]") !=
+              std::string::npos);
         CHECK_THROWS_WITH_AS(load_run_config("/nonexistent/config.toml"),
                              "cannot read config /nonexistent/config.toml", InputError);
     }

@@ -2,6 +2,7 @@
 #include "eq/gpu/eq_record.h"
 
 #include <bit>
+#include <cmath>
 
 #include "kernels/binding.h"
 #include "kernels/check_util.h"
@@ -27,7 +28,7 @@ void eq_record(KernelCache& cache, vk::Program& prog, BufferView state, BufferVi
 namespace {
 
 /// eq_record's inputs, distinct per game so that a misplaced word shows, and word k of the record
-/// they make for game g.
+/// they make for game g. Some games carry NaN and ±Inf in E[Q] or Var for the non-finite count.
 struct RecordInputs {
     std::vector<float> e_q, var, pdf, unc;
     std::vector<uint32_t> legal, action;
@@ -40,6 +41,10 @@ struct RecordInputs {
           action(n) {
         for (size_t i = 0; i < e_q.size(); ++i)
             e_q[i] = float(i) * 0.5f - 40.0f, var[i] = float(i) * 0.25f;
+        const float nan = std::bit_cast<float>(0x7fc00000u), inf = INFINITY;
+        for (uint32_t g = 1; g < n; g += 4)
+            e_q[g * EQ_SLOTS + 2] = nan, var[g * EQ_SLOTS + 5] = inf;
+        for (uint32_t g = 3; g < n; g += 4) e_q[g * EQ_SLOTS] = -inf;
         for (size_t i = 0; i < pdf.size(); ++i) pdf[i] = float(i % EQ_BINS) / 85.0f;
         for (size_t i = 0; i < unc.size(); ++i) unc[i] = float(i) + 0.125f;
         for (uint32_t g = 0; g < n; ++g) legal[g] = (g * 37u) & 0x7Fu, action[g] = g % 7;
@@ -60,8 +65,15 @@ struct RecordInputs {
                 return CHECK_WORLDS;
             case REC_UMEAN:
                 return bits(unc[2 * g]);
-            default:
+            case REC_UMAX:
                 return bits(unc[2 * g + 1]);
+            default: {  // REC_NONFINITE
+                uint32_t bad = 0;
+                for (uint32_t s = 0; s < EQ_SLOTS; ++s)
+                    bad += !std::isfinite(e_q[g * EQ_SLOTS + s]) +
+                           !std::isfinite(var[g * EQ_SLOTS + s]);
+                return bad;
+            }
         }
     }
 };

@@ -74,7 +74,8 @@ EQVK_LAYOUT(EQ_SLOTS, 7u);
 EQVK_LAYOUT(EQ_BINS, 85u);
 
 // ---- decision records [N][28][REC_WORDS] (eq_record; floats as their bits): E[Q] [7], Var [7],
-// PDF [7][85], player, action, legal mask, worlds, u_mean, u_max.
+// PDF [7][85], player, action, legal mask, worlds, u_mean, u_max, and the count of non-finite
+// values among this decision's E[Q] and Var (0 for a good label; the host refuses any other).
 EQVK_LAYOUT(REC_EQ, 0u);
 EQVK_LAYOUT(REC_VAR, 7u);
 EQVK_LAYOUT(REC_PDF, 14u);
@@ -84,7 +85,8 @@ EQVK_LAYOUT(REC_LEGAL, 611u);
 EQVK_LAYOUT(REC_SAMPLES, 612u);
 EQVK_LAYOUT(REC_UMEAN, 613u);
 EQVK_LAYOUT(REC_UMAX, 614u);
-EQVK_LAYOUT(REC_WORDS, 615u);
+EQVK_LAYOUT(REC_NONFINITE, 615u);
+EQVK_LAYOUT(REC_WORDS, 616u);
 
 #undef EQVK_LAYOUT
 

@@ -19,6 +19,7 @@ void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, 
             float v = q[(size_t(g) * worlds + m) * EQ_SLOTS + slot];
             sum += v;
             sum_sq += v * v;
+            if (!std::isfinite(v)) continue;  // no PDF bin, as in the shader
             float b = std::clamp(std::nearbyint(v + 42.0f), 0.0f, 84.0f);  // round half to even
             p[static_cast<uint32_t>(b)] += 1.0f;
         }
