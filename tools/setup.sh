@@ -9,6 +9,7 @@ PACKAGES=(
   libvulkan-dev libvulkan-volk-dev glslang-tools # Vulkan headers, volk (run-time loader), GLSL → SPIR-V
   libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev doctest-dev
   mesa-vulkan-drivers vulkan-validationlayers vulkan-tools  # lavapipe, validation layer, vulkaninfo
+  libxxhash-dev                                  # XXH3 content hashes (dataset manifests, model identity)
   libspirv-cross-c-shared-dev                    # SPIR-V reflection in the kernel-registry tests
   python3-numpy                                  # tools/ scripts and test-data checks (/usr/bin/python3)
 )
