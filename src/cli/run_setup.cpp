@@ -25,7 +25,9 @@ ModelBytes load_model_bytes(const io::RunConfig& config) {
     ModelBytes m;
     if (!config.model.path.empty()) {
         auto data = read_file(config.model.path);
-        if (!data) throw InputError(fmt::format("model.path: cannot read {}", config.model.path));
+        if (!data)
+            throw InputError(fmt::format("model.path: cannot read {} ({})", config.model.path,
+                                         unreadable_reason(config.model.path)));
         m.owned = std::move(*data);
         m.bytes = m.owned;
         m.name = config.model.path;
@@ -38,6 +40,20 @@ ModelBytes load_model_bytes(const io::RunConfig& config) {
 #else
     throw InputError("model.path is empty and this build embeds no default model; set model.path");
 #endif
+}
+
+void require_writable_dir(const std::filesystem::path& dir, bool create, const std::string& what) {
+    const std::filesystem::path d = dir.empty() ? "." : dir;
+    const std::string why = unwritable_reason(d, create);
+    if (!why.empty())
+        throw InputError(fmt::format("{}: cannot write into {} ({})", what, d.string(), why));
+}
+
+void require_writable_file(const std::filesystem::path& file, const std::string& what) {
+    if (std::filesystem::is_directory(file))
+        throw InputError(
+            fmt::format("{} {}: is a directory; give a file name", what, file.string()));
+    require_writable_dir(file.parent_path(), false, what);
 }
 
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps) {
