@@ -11,6 +11,7 @@ PACKAGES=(
   mesa-vulkan-drivers vulkan-validationlayers vulkan-tools  # lavapipe, validation layer, vulkaninfo
   libxxhash-dev                                  # XXH3 content hashes (dataset manifests, model identity)
   libspirv-cross-c-shared-dev                    # SPIR-V reflection in the kernel-registry tests
+  slurm-wlm munge                                # tools/slurm_local.sh: a real job array in CI (daemons started by the script)
   python3-numpy                                  # tools/ scripts and test-data checks (/usr/bin/python3)
 )
 

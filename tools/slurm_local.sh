@@ -24,7 +24,7 @@ chmod 755 "$WORK"
 HOST=$(hostname -s)
 PORT_BASE=$((17000 + RANDOM % 2000))
 mkdir -p "$WORK"/{state,spool,log,munge,array,single}
-chmod 700 "$WORK/munge"
+chmod 755 "$WORK/munge"  # munged wants its socket directory searchable
 started=()
 cleanup() {
   local rc=$?
@@ -105,14 +105,22 @@ cat >"$WORK/array.sh" <<EOF
 #SBATCH --array=0-2
 #SBATCH --cpus-per-task=1
 #SBATCH --output=$WORK/log/task-%a.out
-exec "$EQVK" run "$CONFIG" ${SETS[*]} --set output.dir="$WORK/array" --shard auto
+"$EQVK" run "$CONFIG" ${SETS[*]} --set output.dir="$WORK/array" --shard auto
+echo \$? >"$WORK/log/rc-\$SLURM_ARRAY_TASK_ID"
 EOF
 t0=$SECONDS
-sbatch --wait "$WORK/array.sh"
+job=$(sbatch --parsable "$WORK/array.sh")
+echo "slurm_local: submitted array job $job (3 tasks)"
+# Poll once a second (sbatch --wait backs off to 30 s polls); 10 minutes at most.
+for _ in $(seq 600); do
+  [ -z "$(squeue -h -j "$job" 2>/dev/null)" ] && break
+  sleep 1
+done
 echo "slurm_local: array finished in $((SECONDS - t0)) s"
-for f in "$WORK"/log/task-*.out; do
-  echo "--- $(basename "$f")"
-  cat "$f"
+for i in 0 1 2; do
+  echo "--- task $i (exit $(cat "$WORK/log/rc-$i" 2>/dev/null || echo none))"
+  cat "$WORK/log/task-$i.out"
+  [ "$(cat "$WORK/log/rc-$i" 2>/dev/null)" = 0 ] || { echo "slurm_local: task $i failed" >&2; exit 1; }
 done
 
 # Step 5. The array's directory verifies, and equals a single run byte for byte.

@@ -256,8 +256,10 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                  static_cast<unsigned long long>(po.run_seed));
 
     // Step 3. Play and write the shards, then the summary.
+    io::RunConfig described = config;
+    described.output.dir.clear();  // shards are byte-identical whichever directory holds them
     io::Metadata meta = {{"results_key", manifest.results_key},
-                         {"config", io::to_toml(config)},
+                         {"config", io::to_toml(described)},
                          {"model", model.name},
                          {"model_hash", model_hash},
                          {"eqvk_version", EQVK_VERSION_STRING},

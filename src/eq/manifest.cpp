@@ -96,6 +96,7 @@ Manifest run_manifest(const io::RunConfig& config, const std::string& model_hash
     for (auto& [key, value] : io::config_entries(config))
         if (identity_key(key)) m.identity.emplace_back(key, value);
     m.identity.emplace_back(MODEL_HASH_KEY, model_hash);
+    std::sort(m.identity.begin(), m.identity.end());  // the JSON object's order
     m.model_name = model_name;
     m.results_key = results_key(config, model_hash);
     m.eqvk_version = EQVK_VERSION_STRING;

@@ -36,7 +36,7 @@ struct ShardRecord {
 
 struct Manifest {
     /// What two runs must share to write one directory: every config key except device.*,
-    /// output.dir and model.path (io::config_entries text), plus "model.content_hash".
+    /// output.dir and model.path (io::config_entries text), plus "model.content_hash"; sorted.
     std::vector<std::pair<std::string, std::string>> identity;
     std::string results_key;   // eq::results_key: the canonical TOML every shard's metadata holds
     std::string model_name;    // informational: model.path or "embedded:<file>"
