@@ -1,7 +1,8 @@
 // Advisory locks between processes on byte ranges of one lock file (Linux open-file-description
 // locks, F_OFD_SETLK): slot k locks byte k. They conflict between any two opens of the file, in
 // one process or several, and the kernel drops them when the holder exits or is killed, so a
-// crashed run never leaves a stale lock. Work on local file systems and on NFS (via lockd).
+// crashed run never leaves a stale lock. Local file systems; NFS passes them to its lock manager
+// (not tested here).
 #pragma once
 #include <cstdint>
 #include <filesystem>

@@ -103,9 +103,9 @@ compat = "forge"
               "--set sampling.worlds: 0 is out of range [1, 65536]");
         CHECK(err("", {"sampling.nope=1"}).find("--set sampling.nope: unknown key") == 0);
         CHECK(err("", {"worlds=1"}).find("expected section.key=value") != std::string::npos);
-        CHECK_THROWS_WITH_AS(load_run_config("/nonexistent/config.toml"),
-                             "cannot read config /nonexistent/config.toml (No such file or directory)",
-                             InputError);
+        CHECK_THROWS_WITH_AS(
+            load_run_config("/nonexistent/config.toml"),
+            "cannot read config /nonexistent/config.toml (No such file or directory)", InputError);
         // Issue 14 item 4: a directory used to read as an empty config, i.e. the default job.
         CHECK_THROWS_WITH_AS(load_run_config("/tmp"), "cannot read config /tmp (is a directory)",
                              InputError);
