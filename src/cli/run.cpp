@@ -1,7 +1,7 @@
 // `eqvk run config.toml [--set key=value]… [--shard i/n|auto[/N]]`: the main job. Opens the output
 // directory against its manifest (eq/manifest.h: one directory, one configuration), skips the
 // shards finished or held by another run, plays each shard's games through the GPU pipeline in
-// batches and writes the shard atomically. Ctrl-C (or SIGTERM) stops before the next decision step
+// batches and writes the shard atomically. Ctrl-C (or SIGTERM) stops before the next GPU submit
 // and keeps every shard already complete; a second one exits at once (130). Prints progress and a
 // summary.
 #include <fmt/format.h>
@@ -42,7 +42,7 @@ extern "C" void on_stop_signal(int) {
         ::_exit(130);  // the second Ctrl-C: at once (temp files are
                        // removed by the next run, eq/manifest.h)
     static const char msg[] =
-        "\neqvk run: stopping before the next decision step; complete shards are kept (Ctrl-C "
+        "\neqvk run: stopping before the next GPU submit; complete shards are kept (Ctrl-C "
         "again to quit at once)\n";
     [[maybe_unused]] ssize_t n = ::write(2, msg, sizeof msg - 1);
 }
