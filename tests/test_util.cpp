@@ -1,15 +1,19 @@
-// util: atomic file writes and the cache directory.
+// util: atomic file writes, read/write checks, content hashes, lock files and the cache directory.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/half.h"
+#include "util/hash.h"
+#include "util/lock.h"
 
 using namespace eqvk;
 namespace fs = std::filesystem;
@@ -70,5 +74,71 @@ TEST_SUITE("util") {
         CHECK(f32_to_bf16(1.01171875f) == 0x3f82);  // 1 + 3·2^-8: tie → even (up)
         CHECK(bf16_to_f32(0xc020) == -2.5f);
         CHECK(std::isnan(bf16_to_f32(f32_to_bf16(std::nanf("")))));
+    }
+
+    TEST_CASE("read_file and unreadable_reason: a directory is not a file (was: out of memory)") {
+        fs::path dir = fs::temp_directory_path() / ("eqvk_test_dir_" + std::to_string(::getpid()));
+        fs::create_directories(dir);
+        CHECK_FALSE(read_file(dir));
+        CHECK(unreadable_reason(dir) == "is a directory");
+        CHECK(unreadable_reason(dir / "none") == "No such file or directory");
+        std::string x = "x";
+        write_file_atomic(dir / "f", std::as_bytes(std::span(x)));
+        CHECK(unreadable_reason(dir / "f").empty());
+        fs::remove_all(dir);
+    }
+
+    TEST_CASE("unwritable_reason: a file, a missing parent, a read-only directory") {
+        fs::path dir = fs::temp_directory_path() / ("eqvk_test_wr_" + std::to_string(::getpid()));
+        fs::remove_all(dir);
+        CHECK(unwritable_reason(dir / "a" / "b", true).empty());  // created
+        CHECK(fs::is_directory(dir / "a" / "b"));
+        CHECK(fs::is_empty(dir / "a" / "b"));  // the probe file is gone
+        CHECK(unwritable_reason(dir / "c", false) == "No such file or directory");
+        std::string x = "x";
+        write_file_atomic(dir / "file", std::as_bytes(std::span(x)));
+        CHECK(unwritable_reason(dir / "file", true) != "");
+        fs::create_directories(dir / "ro");
+        fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+        if (::geteuid() != 0)  // root writes anyway
+            CHECK(unwritable_reason(dir / "ro", false) == "Permission denied");
+        fs::permissions(dir / "ro", fs::perms::owner_all);
+        fs::remove_all(dir);
+    }
+
+    TEST_CASE("content_hash: XXH3-128 known value, files hash like their bytes, one flipped bit") {
+        CHECK(content_hash({}) == "99aa06d3014798d86001c324468d497f");  // XXH3_128bits("", 0)
+        fs::path p = fs::temp_directory_path() / ("eqvk_test_hash_" + std::to_string(::getpid()));
+        std::vector<std::byte> bytes(3 << 20);  // more than one 1 MiB block
+        for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = std::byte(i * 131 >> 3);
+        write_file_atomic(p, bytes);
+        auto h = hash_file(p);
+        REQUIRE(h);
+        CHECK(h->bytes == bytes.size());
+        CHECK(h->hash == content_hash(bytes));
+        bytes[(2 << 20) + 17] ^= std::byte{4};
+        CHECK(content_hash(bytes) != h->hash);
+        CHECK_FALSE(hash_file(p.parent_path()));  // a directory
+        fs::remove(p);
+    }
+
+    TEST_CASE("LockFile: slots conflict between two opens, free after unlock or close") {
+        fs::path p = fs::temp_directory_path() / ("eqvk_test_lock_" + std::to_string(::getpid()));
+        auto a = std::make_unique<LockFile>(p);
+        LockFile b(p);
+        CHECK(a->try_lock(3));
+        CHECK_FALSE(b.try_lock(3));
+        CHECK(b.try_lock(4));
+        a->unlock(3);
+        CHECK(b.try_lock(3));
+        CHECK(b.try_lock(3));  // re-taking one's own slot succeeds (same open)
+        {
+            SlotLock held(b, 3);
+            CHECK_FALSE(a->try_lock(3));
+        }
+        CHECK(a->try_lock(3));
+        a.reset();  // closing drops its locks, as a killed process's are
+        CHECK(b.try_lock(3));
+        fs::remove(p);
     }
 }

@@ -2,6 +2,7 @@
 # Third-party dependencies: all from Debian packages (tools/setup.sh). CMake glue only, no copied code.
 #   volk      : /usr/include/volk.c compiled as one unit; loads the Vulkan loader at run time (no link to libvulkan).
 #   fmt, tomlplusplus, nlohmann_json, CLI11, doctest: their packages' CMake configs.
+#   xxhash    : libxxhash's pkg-config file (Debian ships no CMake config for it).
 find_package(fmt REQUIRED)
 find_package(Threads REQUIRED)
 if(NOT EQVK_CPU_ONLY)
@@ -15,6 +16,8 @@ if(NOT EQVK_CPU_ONLY)
 endif()
 find_package(tomlplusplus REQUIRED)
 find_package(nlohmann_json REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 if(EQVK_BUILD_TESTS)
   find_package(doctest REQUIRED)
 endif()

@@ -9,7 +9,9 @@ PACKAGES=(
   libvulkan-dev libvulkan-volk-dev glslang-tools # Vulkan headers, volk (run-time loader), GLSL → SPIR-V
   libfmt-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev doctest-dev
   mesa-vulkan-drivers vulkan-validationlayers vulkan-tools  # lavapipe, validation layer, vulkaninfo
+  libxxhash-dev                                  # XXH3 content hashes (dataset manifests, model identity)
   libspirv-cross-c-shared-dev                    # SPIR-V reflection in the kernel-registry tests
+  slurm-wlm munge                                # tools/slurm_local.sh: a real job array in CI (daemons started by the script)
   python3-numpy                                  # tools/ scripts and test-data checks (/usr/bin/python3)
   clang libclang-rt-14-dev                       # libFuzzer harnesses (tests/fuzz, tools/fuzz.sh)
 )

@@ -3,6 +3,9 @@
 #   1. tools/setup.sh (installs what is missing); tools/format.sh --check (clang-format 14);
 #   2. Release build with -Werror and invariant checks on, every test through ctest — GPU suites on the
 #      first usable Vulkan device (lavapipe in CI) with the Khronos validation layer on;
+#   2b. tools/slurm_local.sh: a 3-task Slurm job array of `eqvk run --shard auto` on a single-node Slurm
+#      started for the purpose (~20 s), checked with `eqvk dataset verify` and byte for byte against
+#      one run; skipped with a message unless root with slurm-wlm and munge installed;
 #   3. the libFuzzer harnesses of the parsers for 15 s each when clang is installed (tools/fuzz.sh);
 #   4. ASan + UBSan build of every module and every test, GPU suites included (on lavapipe the
 #      driver runs inside the sanitized process). GPU tests run with ASAN_OPTIONS=detect_leaks=0
@@ -18,6 +21,11 @@ jobs=$(nproc)
 cmake -S . -B build/test -G Ninja -DCMAKE_BUILD_TYPE=Release -DEQVK_WERROR=ON -DEQVK_ASSERTS=ON >/dev/null
 cmake --build build/test -j "$jobs"
 ctest --test-dir build/test --output-on-failure -j "$jobs"
+if [ "$(id -u)" -eq 0 ] && command -v slurmctld >/dev/null && command -v munged >/dev/null; then
+  tools/slurm_local.sh build/test/eqvk
+else
+  echo "test.sh: tools/slurm_local.sh skipped (needs root, slurm-wlm and munge)" >&2
+fi
 
 # The libFuzzer harnesses of the parsers, 15 s each (tests/fuzz; build/fuzz, CPU modules only).
 if command -v clang++ >/dev/null; then

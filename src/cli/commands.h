@@ -1,6 +1,7 @@
 // The subcommands of `eqvk`. Each command file adds its CLI11 subcommand and, when the user picks
 // it, stores the work to run in `action`; main() runs it and maps exceptions to exit codes
-// (0 ok, 1 other, 2 bad input, 3 Vulkan/no device, 4 out of device memory, 5 device lost).
+// (0 ok, 1 other, 2 bad input, 3 Vulkan/no device, 4 out of device memory, 5 device lost, 130
+// interrupted).
 #pragma once
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -39,6 +40,9 @@ void add_selftest_command(CLI::App& app, const GlobalOptions& global, Action& ac
 /// `eqvk bench gemm`: GEMM GFLOP/s per configuration and for the automatic choice, with device
 /// ceilings.
 void add_bench_gemm_command(CLI::App& bench, const GlobalOptions& global, Action& action);
+
+/// `eqvk dataset verify DIR`: an output directory against its manifest (docs/dataset.md).
+void add_dataset_command(CLI::App& app, const GlobalOptions& global, Action& action);
 
 /// `eqvk forward`: the GPU oracle forward on inputs from a safetensors file, outputs to another.
 void add_forward_command(CLI::App& app, const GlobalOptions& global, Action& action);

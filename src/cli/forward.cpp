@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/numbers.h"
+#include "cli/run_setup.h"
 #include "io/safetensors.h"
 #include "kernels/registry.h"
 #include "model/weights.h"
@@ -27,6 +28,7 @@ int run_forward(const GlobalOptions& global, const ForwardOptions& o) {
     const model::Weights w = model::load_weights(o.model);
     const auto file = io::read_safetensors(o.input);
     const model::InputBatch in = model::inputs_from_safetensors(file, o.input);
+    require_writable_file(o.out, "--out");
     const int64_t b = in.batch;
     std::vector<float> q(static_cast<size_t>(b) * model::N_SLOTS), value(static_cast<size_t>(b));
     if (b > 0) {

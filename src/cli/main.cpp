@@ -1,7 +1,8 @@
 // eqvk's entry point: parses the command line (CLI11), runs the chosen command and maps every error
 // to a one-line message on stderr and an exit code: 0 ok, 1 other, 2 bad input, 3 Vulkan or no
 // usable device, 4 out of device memory, 5 device lost, 6 non-finite results (an overflowing
-// model), 130 interrupted. Nothing else in eqvk calls exit().
+// model), 130 interrupted (SIGINT/SIGTERM). Nothing else in eqvk calls exit() (`eqvk run`'s
+// second-Ctrl-C handler calls _exit(130)).
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -40,7 +41,8 @@ int main(int argc, char** argv) {
                  " — E[Q] training data for Texas 42 on any Vulkan GPU.\n"
                  "Exit codes: 0 ok, 1 other error, 2 bad input, 3 Vulkan/no usable device, 4 out "
                  "of device memory, "
-                 "5 device lost, 6 non-finite results (the model overflows), 130 interrupted."};
+                 "5 device lost, 6 non-finite results (the model overflows), 130 interrupted "
+                 "(Ctrl-C/SIGTERM)."};
     app.set_version_flag("--version", std::string(EQVK_VERSION_STRING));
     cli::GlobalOptions global;
     // Global options may also follow the subcommand (`eqvk run config.toml --device 0`); set
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
     cli::add_eval_oracle_command(app, global, action);
     cli::add_selftest_command(app, global, action);
     cli::add_forward_command(app, global, action);
+    cli::add_dataset_command(app, global, action);
     auto* bench = app.add_subcommand("bench", "Shader-level and end-to-end benchmarks");
     bench->require_subcommand(1);
     cli::add_bench_gemm_command(*bench, global, action);
@@ -89,6 +92,8 @@ int main(int argc, char** argv) {
         return report("", e.what(), 2);
     } catch (const NonFiniteError& e) {
         return report("", e.what(), 6);
+    } catch (const Interrupted&) {
+        return 130;
     } catch (const vk::NoDeviceError& e) {
         return report("", e.what(), 3);
     } catch (const vk::VulkanError& e) {

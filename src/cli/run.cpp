@@ -1,7 +1,9 @@
-// `eqvk run config.toml [--set key=value]… [--shard i/n]`: the main job. Plans the shards, skips
-// the ones a previous run finished, plays each shard's games through the GPU pipeline in batches
-// and writes the shard atomically; Ctrl-C discards the shard in flight (a re-run resumes there).
-// Prints progress and a summary.
+// `eqvk run config.toml [--set key=value]… [--shard i/n|auto[/N]]`: the main job. Opens the output
+// directory against its manifest (eq/manifest.h: one directory, one configuration), skips the
+// shards finished or held by another run, plays each shard's games through the GPU pipeline in
+// batches and writes the shard atomically. Ctrl-C (or SIGTERM) stops before the next GPU submit
+// and keeps every shard already complete; a second one exits at once (130). Prints progress and a
+// summary.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -9,13 +11,16 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/numbers.h"
 #include "cli/run_setup.h"
+#include "cli/shard_auto.h"
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
+#include "eq/manifest.h"
 #include "eq/pipeline.h"
 #include "eqvk_build_config.h"
 #include "io/config.h"
@@ -23,6 +28,7 @@
 #include "model/forward.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/timer.h"
 #include "vk/capabilities.h"
 #include "vk/context.h"
@@ -30,16 +36,54 @@
 namespace eqvk::cli {
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-extern "C" void on_sigint(int) {
-    g_interrupted = true;
+std::atomic<bool> g_stop{false};  // set by the first SIGINT/SIGTERM; the pipeline polls it
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int) {
+    if (g_stop.exchange(true))
+        ::_exit(130);  // the second Ctrl-C: at once (temp files are
+                       // removed by the next run, eq/manifest.h)
+    static const char msg[] =
+        "\neqvk run: stopping before the next GPU submit; complete shards are kept (Ctrl-C "
+        "again to quit at once)\n";
+    [[maybe_unused]] ssize_t n = ::write(2, msg, sizeof msg - 1);
 }
+
+// SIGINT and SIGTERM go to on_stop_signal while it lives; the previous handlers come back after.
+class StopSignals {
+public:
+    StopSignals() {
+        struct sigaction sa {};
+        sa.sa_handler = on_stop_signal;
+        sigemptyset(&sa.sa_mask);
+        ::sigaction(SIGINT, &sa, &old_int_);
+        ::sigaction(SIGTERM, &sa, &old_term_);
+    }
+    ~StopSignals() {
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+private:
+    struct sigaction old_int_ {};
+    struct sigaction old_term_ {};
+};
 
 struct RunArgs {
     std::string config;
     std::vector<std::string> sets;
     std::string shard = "0/1";
 };
+
+// --shard i/n (parse_shard_spec), or auto[/N] from the job array's environment (cli/shard_auto.h).
+ShardPart shard_part(const std::string& spec) {
+    if (!is_shard_auto(spec)) return parse_shard_spec(spec);
+    auto [i, n] = resolve_shard_auto(spec, [](const char* name) { return std::getenv(name); });
+    std::fprintf(stderr, "eqvk run: --shard %s is part %u/%u\n", spec.c_str(), i, n);
+    return {i, n};
+}
 
 class Progress {
 public:
@@ -71,12 +115,12 @@ private:
     Timer start_, last_;
 };
 
-// The shards a previous run has not finished with the same results key; says which it skips.
-std::vector<eq::ShardSpec> unfinished_shards(const std::vector<eq::ShardSpec>& shards,
-                                             const std::string& key) {
+// The shards no run has finished yet; says which it skips.
+std::vector<eq::ShardSpec> unfinished_shards(eq::DatasetDir& ds,
+                                             const std::vector<eq::ShardSpec>& shards) {
     std::vector<eq::ShardSpec> todo;
     for (const auto& s : shards) {
-        if (eq::shard_finished(s, key))
+        if (ds.finished(s))
             std::fprintf(stderr, "eqvk run: %s already done, skipped\n", s.path.c_str());
         else
             todo.push_back(s);
@@ -84,46 +128,74 @@ std::vector<eq::ShardSpec> unfinished_shards(const std::vector<eq::ShardSpec>& s
     return todo;
 }
 
-// Plays every shard's games through the pipeline in batches and writes each shard whole. Returns
-// false when Ctrl-C stopped it: the shard in flight is discarded, a re-run resumes there.
-bool play_shards(eq::Pipeline& pipeline, const eq::PipelineOptions& po, const io::RunConfig& config,
-                 const std::vector<eq::ShardSpec>& todo, const io::Metadata& meta) {
+struct PlayResult {
+    bool stopped = false;         // SIGINT/SIGTERM
+    uint64_t held_elsewhere = 0;  // shards another run was writing
+    std::vector<std::string> written;  // file names of the shards this run wrote
+};
+
+// One shard's games through the pipeline in batches. Throws Interrupted (the games are dropped).
+std::vector<eq::GameRecord> play_shard(eq::Pipeline& pipeline, const io::RunConfig& config,
+                                       const eq::ShardSpec& shard, Progress& progress,
+                                       uint64_t& done) {
+    const uint32_t per_batch = pipeline.options().games_per_batch;
+    std::vector<eq::GameRecord> records;
+    for (uint64_t first = shard.first_seed; first < shard.first_seed + shard.games;
+         first += per_batch) {
+        uint64_t end = std::min<uint64_t>(first + per_batch, shard.first_seed + shard.games);
+        std::vector<uint64_t> seeds;
+        std::vector<int> decls;
+        for (uint64_t s = first; s < end; ++s) {
+            seeds.push_back(s);
+            decls.push_back(eq::decl_for_seed(config, s));
+        }
+        auto batch = pipeline.play(seeds, decls, static_cast<int>(config.games.bidder));
+        records.insert(records.end(), batch.begin(), batch.end());
+        done += seeds.size();
+        progress.update(done);
+    }
+    return records;
+}
+
+// Plays and writes every shard of `todo` that no other run holds, recording each in the manifest.
+// Stops at the first SIGINT/SIGTERM: the shard in flight is dropped (a re-run resumes there), the
+// ones complete before it are written.
+PlayResult play_shards(eq::Pipeline& pipeline, const io::RunConfig& config, eq::DatasetDir& ds,
+                       const std::vector<eq::ShardSpec>& todo, const io::Metadata& meta) {
     uint64_t total = 0;
     for (const auto& s : todo) total += s.games;
     Progress progress(total);
-    std::signal(SIGINT, on_sigint);
+    PlayResult result;
     uint64_t done = 0;
     for (const auto& shard : todo) {
-        std::vector<eq::GameRecord> records;
-        for (uint64_t first = shard.first_seed; first < shard.first_seed + shard.games;
-             first += po.games_per_batch) {
-            uint64_t end =
-                std::min<uint64_t>(first + po.games_per_batch, shard.first_seed + shard.games);
-            std::vector<uint64_t> seeds;
-            std::vector<int> decls;
-            for (uint64_t s = first; s < end; ++s) {
-                seeds.push_back(s);
-                decls.push_back(eq::decl_for_seed(config, s));
-            }
-            auto batch = pipeline.play(seeds, decls, static_cast<int>(config.games.bidder));
-            records.insert(records.end(), batch.begin(), batch.end());
-            done += seeds.size();
-            progress.update(done);
-            if (g_interrupted) {
-                std::fprintf(
-                    stderr,
-                    "\neqvk run: interrupted; %s discarded (nothing partial is written), re-run to "
-                    "resume\n",
-                    shard.path.c_str());
-                std::signal(SIGINT, SIG_DFL);
-                return false;
-            }
+        auto held = ds.try_lock(shard);
+        if (!held || ds.finished(shard)) {
+            std::fprintf(stderr, "eqvk run: %s %s by another run, skipped\n", shard.path.c_str(),
+                         held ? "finished" : "is being written");
+            result.held_elsewhere += held ? 0 : 1;
+            continue;
         }
-        eq::write_shard(shard, records, meta);
+        try {
+            auto records = play_shard(pipeline, config, shard, progress, done);
+            ds.record(shard, eq::write_shard(shard, records, meta));
+            result.written.push_back(shard.path.filename().string());
+        } catch (const Interrupted&) {
+            std::fprintf(stderr,
+                         "eqvk run: interrupted; %s discarded (nothing partial is written), re-run "
+                         "to resume\n",
+                         shard.path.c_str());
+            result.stopped = true;
+            return result;
+        }
+        if (g_stop) {
+            std::fprintf(stderr, "eqvk run: interrupted after writing %s; re-run to resume\n",
+                         shard.path.c_str());
+            result.stopped = true;
+            return result;
+        }
     }
     progress.update(done, true);
-    std::signal(SIGINT, SIG_DFL);
-    return true;
+    return result;
 }
 
 // Throughput and the GPU time per kernel label, largest first (stdout).
@@ -148,15 +220,20 @@ void print_summary(const eq::PipelineStats& st, double secs) {
 int run_main(const GlobalOptions& global, const RunArgs& a) {
     // Step 1. Config, shards, model; everything that can fail on bad input fails before the GPU.
     io::RunConfig config = io::load_run_config(a.config, a.sets);
-    const ShardPart part = parse_shard_spec(a.shard);
-    auto shards = eq::plan_shards(config, part.index, part.count);
+    const ShardPart sp = shard_part(a.shard);
+    const uint32_t parts = sp.count;
+    auto shards = eq::plan_shards(config, sp.index, parts);
     for (uint64_t s = config.games.start_seed;
          s < config.games.start_seed + std::min<uint64_t>(config.games.count, 10); ++s)
         eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
     ModelBytes model = load_model_bytes(config);
-    const std::string model_hash = eq::fnv1a64_hex(model.bytes);
-    const std::string key = eq::results_key(config, model_hash);
-    auto todo = unfinished_shards(shards, key);
+    const std::string model_hash = content_hash(model.bytes);
+    // Refuses another configuration's directory and unwritable ones, before the GPU starts.
+    const eq::Manifest manifest = eq::run_manifest(config, model_hash, model.name, parts);
+    std::vector<std::string> notes;
+    eq::DatasetDir ds(config.output.dir, manifest, notes);
+    for (const auto& n : notes) std::fprintf(stderr, "eqvk run: %s\n", n.c_str());
+    auto todo = unfinished_shards(ds, shards);
     if (todo.empty()) {
         std::fprintf(stderr, "eqvk run: nothing to do (%zu shard(s) already finished)\n",
                      shards.size());
@@ -168,9 +245,10 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     kernels::KernelCache cache(ctx);
     auto oracle =
         eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
-    const eq::PipelineOptions po = pipeline_options(
+    eq::PipelineOptions po = pipeline_options(
         config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard),
         *oracle);
+    po.stop = &g_stop;
     eq::Pipeline pipeline(ctx, cache, *oracle, po);
     std::fprintf(stderr,
                  "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "
@@ -180,8 +258,10 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                  static_cast<unsigned long long>(po.run_seed));
 
     // Step 3. Play and write the shards, then the summary.
-    io::Metadata meta = {{"results_key", key},
-                         {"config", io::to_toml(config)},
+    io::RunConfig described = config;
+    described.output.dir.clear();  // shards are byte-identical whichever directory holds them
+    io::Metadata meta = {{"results_key", manifest.results_key},
+                         {"config", io::to_toml(described)},
                          {"model", model.name},
                          {"model_hash", model_hash},
                          {"eqvk_version", EQVK_VERSION_STRING},
@@ -189,17 +269,26 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                          {"compat", io::compat_mode_name(config.output.compat)},
                          {"precision", io::precision_name(config.model.precision)}};
     Timer wall;
+    StopSignals signals;
+    PlayResult result;
     try {
-        if (!play_shards(pipeline, po, config, todo, meta)) return 130;
-        std::fprintf(stderr, "eqvk run: wrote %zu shard(s) into %s: %s .. %s\n", todo.size(),
-                     config.output.dir.c_str(), todo.front().path.filename().c_str(),
-                     todo.back().path.filename().c_str());
+        result = play_shards(pipeline, config, ds, todo, meta);
     } catch (const NonFiniteError& e) {  // the pipeline's guard: no shard holds such a label
         throw NonFiniteError(fmt::format("{}; {}", e.what(),
                                          model::overflow_advice(oracle_dtype(config, ctx.caps()),
                                                                 "--set model.precision=fp32")));
     }
+    if (result.stopped) return 130;
+    if (!result.written.empty())
+        std::fprintf(stderr, "eqvk run: wrote %zu shard(s) into %s: %s .. %s\n",
+                     result.written.size(), config.output.dir.c_str(),
+                     result.written.front().c_str(), result.written.back().c_str());
     print_summary(pipeline.stats(), wall.seconds());
+    if (result.held_elsewhere)
+        std::fprintf(stderr,
+                     "eqvk run: %llu shard(s) were being written by another run; `eqvk dataset "
+                     "verify %s` once it ends\n",
+                     static_cast<unsigned long long>(result.held_elsewhere), ds.dir().c_str());
     return 0;
 }
 
@@ -212,7 +301,9 @@ void add_run_command(CLI::App& app, const GlobalOptions& global, Action& action)
     sub->add_option("config", a->config, "config.toml (docs/config.md)")->required();
     sub->add_option("--set", a->sets, "Override a key: section.key=value (repeatable)");
     sub->add_option("--shard", a->shard,
-                    "Write only part i of n of the shards (i/n), for job arrays");
+                    "Write only part i of n of the shards (i/n: shard k when k % n == i), or "
+                    "auto / auto/N: i and n from a Slurm job array or a Kubernetes Indexed Job "
+                    "(docs/scale-out.md)");
     sub->callback(
         [&global, &action, a] { action = [&global, a] { return run_main(global, *a); }; });
 }

@@ -26,7 +26,8 @@ ModelBytes load_model_bytes(const std::string& path, std::string_view what) {
     ModelBytes m;
     if (!path.empty()) {
         auto data = read_file(path);
-        if (!data) throw InputError(fmt::format("{}: cannot read {}", what, path));
+        if (!data)
+            throw InputError(fmt::format("{}: cannot read {} ({})", what, path, unreadable_reason(path)));
         m.owned = std::move(*data);
         m.bytes = m.owned;
         m.name = path;
@@ -44,6 +45,20 @@ ModelBytes load_model_bytes(const std::string& path, std::string_view what) {
 
 ModelBytes load_model_bytes(const io::RunConfig& config) {
     return load_model_bytes(config.model.path, "model.path");
+}
+
+void require_writable_dir(const std::filesystem::path& dir, bool create, const std::string& what) {
+    const std::filesystem::path d = dir.empty() ? "." : dir;
+    const std::string why = unwritable_reason(d, create);
+    if (!why.empty())
+        throw InputError(fmt::format("{}: cannot write into {} ({})", what, d.string(), why));
+}
+
+void require_writable_file(const std::filesystem::path& file, const std::string& what) {
+    if (std::filesystem::is_directory(file))
+        throw InputError(
+            fmt::format("{} {}: is a directory; give a file name", what, file.string()));
+    require_writable_dir(file.parent_path(), false, what);
 }
 
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps) {
@@ -71,6 +86,10 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
     std::tie(po.games_per_batch, po.world_chunk) =
         eq::plan_batch(max_games, config.device.games_per_batch, po.worlds, budget,
                        caps.max_storage_buffer_range, oracle);
+    // A GPU runs a decision step in milliseconds: all 28 in one submit (one host wait per batch). A
+    // CPU device (lavapipe) takes up to minutes per step at large M: one step per submit, so the
+    // stop flag (Ctrl-C) is read between steps; the submit overhead is nothing beside the step.
+    po.steps_per_submit = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 1u : 28u;
     return po;
 }
 

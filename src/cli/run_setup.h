@@ -3,6 +3,7 @@
 // pipeline options with the batch shape planned from the memory budget.
 #pragma once
 #include <cstddef>
+#include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,6 +36,15 @@ struct ModelBytes {
 ModelBytes load_model_bytes(const std::string& path, std::string_view what);
 /// load_model_bytes(model.path, "model.path").
 ModelBytes load_model_bytes(const io::RunConfig& config);
+
+/// Throws InputError "<what>: cannot write into <dir> (<reason>)" unless files can be created in
+/// `dir` (created with its parents when `create`); checked before any work (util/fs.h
+/// unwritable_reason).
+void require_writable_dir(const std::filesystem::path& dir, bool create, const std::string& what);
+
+/// The same for an output file: InputError naming `what` when `file` is a directory or its
+/// (existing) directory does not take new files.
+void require_writable_file(const std::filesystem::path& file, const std::string& what);
 
 /// F16 or F32 from model.precision; throws InputError when fp16 is asked for and the device has no
 /// 16-bit storage.

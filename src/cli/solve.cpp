@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/numbers.h"
+#include "cli/run_setup.h"
 #include "eqvk_build_config.h"
 #include "game/rules.h"
 #include "io/safetensors.h"
@@ -67,6 +68,7 @@ int run_solve(const SolveArgs& a) {
         return fixed_decl >= 0 ? fixed_decl : static_cast<int>(seed % 10);
     };
     if (a.seeds.empty()) {
+        require_writable_file(a.out, "--out");
         solver::ShardStats st;
         int decl = decl_for(a.seed);
         if (!solve_one(a.seed, decl, a, a.out, st)) {
@@ -79,7 +81,7 @@ int run_solve(const SolveArgs& a) {
         return 0;
     }
     auto [first, last] = parse_seed_range(a.seeds);
-    fs::create_directories(a.out);
+    require_writable_dir(a.out, true, "--out");
     const uint64_t total = last - first + 1;
     for (uint64_t seed = first;; ++seed) {
         int decl = decl_for(seed);

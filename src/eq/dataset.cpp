@@ -10,6 +10,7 @@
 #include "game/rules.h"
 #include "game/state.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 namespace eqvk::eq {
 namespace {
@@ -37,28 +38,38 @@ int decl_for_seed(const io::RunConfig& config, uint64_t seed) {
     }
 }
 
-std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part, uint32_t parts) {
+ShardSpec ShardPlan::shard(uint64_t k, const std::filesystem::path& dir) const {
+    ShardSpec s;
+    s.index = k;
+    s.first_seed = start_seed + k * games_per_shard;
+    s.games =
+        static_cast<uint32_t>(std::min<uint64_t>(games_per_shard, games - k * games_per_shard));
+    s.path = dir / fmt::format("shard-{:012d}-{}.safetensors", s.first_seed, s.games);
+    return s;
+}
+
+ShardPlan shard_plan(const io::RunConfig& config) {
+    return {config.games.start_seed, config.games.count, config.output.games_per_shard};
+}
+
+std::vector<ShardSpec> plan_shards(const ShardPlan& plan, const std::filesystem::path& dir,
+                                   uint32_t part, uint32_t parts) {
     if (parts == 0 || part >= parts)
         throw InputError(fmt::format("--shard {}/{}: expected i/n with 0 <= i < n", part, parts));
     std::vector<ShardSpec> out;
-    const uint64_t per = config.output.games_per_shard, n = config.games.count;
-    for (uint64_t k = 0; k * per < n; ++k) {
-        if (k % parts != part) continue;
-        ShardSpec s;
-        s.index = k;
-        s.first_seed = config.games.start_seed + k * per;
-        s.games = static_cast<uint32_t>(std::min(per, n - k * per));
-        s.path = std::filesystem::path(config.output.dir) /
-                 fmt::format("shard-{:012d}-{}.safetensors", s.first_seed, s.games);
-        out.push_back(std::move(s));
-    }
+    for (uint64_t k = part; k < plan.shards(); k += parts) out.push_back(plan.shard(k, dir));
     return out;
+}
+
+std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part, uint32_t parts) {
+    return plan_shards(shard_plan(config), config.output.dir, part, parts);
 }
 
 std::string results_key(const io::RunConfig& config, const std::string& model_hash) {
     io::RunConfig c = config;
     c.device = {};
     c.output.dir.clear();
+    c.model.path.clear();
     return io::to_toml(c) + "\nmodel_hash = \"" + model_hash + "\"\n";
 }
 
@@ -76,7 +87,8 @@ bool shard_finished(const ShardSpec& shard, const std::string& key) {
     return true;
 }
 
-void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::Metadata metadata) {
+FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
+                     io::Metadata metadata) {
     if (games.size() != shard.games)
         throw std::invalid_argument(
             fmt::format("write_shard: {} games for a shard of {}", games.size(), shard.games));
@@ -147,16 +159,9 @@ void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::
     metadata["games"] = std::to_string(shard.games);
     std::filesystem::create_directories(
         shard.path.parent_path().empty() ? "." : shard.path.parent_path());
-    io::write_safetensors(shard.path, t, metadata);
-}
-
-std::string fnv1a64_hex(std::span<const std::byte> bytes) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (std::byte b : bytes) {
-        h ^= static_cast<uint8_t>(b);
-        h *= 0x100000001b3ull;
-    }
-    return fmt::format("{:016x}", h);
+    const std::vector<std::byte> bytes = io::encode_safetensors(t, metadata);
+    write_file_atomic(shard.path, bytes);
+    return {bytes.size(), content_hash(bytes)};
 }
 
 }  // namespace eqvk::eq

@@ -11,6 +11,7 @@
 
 #include "io/config.h"
 #include "io/safetensors.h"
+#include "util/hash.h"
 
 namespace eqvk::eq {
 
@@ -48,13 +49,31 @@ struct ShardSpec {
 /// InputError naming games.decl for an unknown declaration.
 int decl_for_seed(const io::RunConfig& config, uint64_t seed);
 
-/// The shards of the run, or of part `part` of `parts` (`--shard i/n`: shard k belongs to part k %
-/// n), in seed order. Names: shard-<first seed, 12 digits>-<games>.safetensors under output.dir.
+/// Games start_seed .. start_seed + games − 1 cut into shards of games_per_shard (the last one
+/// shorter): shard k holds seeds start_seed + k·games_per_shard onwards.
+struct ShardPlan {
+    uint64_t start_seed = 0;
+    uint64_t games = 0;
+    uint32_t games_per_shard = 1;
+    uint64_t shards() const { return (games + games_per_shard - 1) / games_per_shard; }
+    /// Shard k under `dir`, named shard-<first seed, 12 digits>-<games>.safetensors.
+    ShardSpec shard(uint64_t k, const std::filesystem::path& dir) const;
+};
+
+/// The plan of games.start_seed, games.count and output.games_per_shard.
+ShardPlan shard_plan(const io::RunConfig& config);
+
+/// The shards of the plan, or of part `part` of `parts` (`--shard i/n`: shard k belongs to part
+/// k % n), in seed order, under `dir`. Throws InputError unless part < parts.
+std::vector<ShardSpec> plan_shards(const ShardPlan& plan, const std::filesystem::path& dir,
+                                   uint32_t part = 0, uint32_t parts = 1);
+/// The same for the config's plan under output.dir.
 std::vector<ShardSpec> plan_shards(const io::RunConfig& config, uint32_t part = 0,
                                    uint32_t parts = 1);
 
-/// What makes two runs' shards identical: the canonical config without [device] and output.dir
-/// (results do not depend on them), plus the model file's hash.
+/// What makes two runs' shards identical: the canonical config without [device], output.dir and
+/// model.path (results depend on none of them), plus the model file's content hash (so the same
+/// model bytes under another path resume, other bytes under the same path do not).
 std::string results_key(const io::RunConfig& config, const std::string& model_hash);
 
 /// True when the shard exists and its metadata carries the same results key. Throws InputError when
@@ -63,10 +82,9 @@ std::string results_key(const io::RunConfig& config, const std::string& model_ha
 bool shard_finished(const ShardSpec& shard, const std::string& results_key);
 
 /// All columns of a shard (transcripts replayed from the recorded actions) and the metadata;
-/// written atomically (temp + rename). `games.size()` must equal shard.games.
-void write_shard(const ShardSpec& shard, std::span<const GameRecord> games, io::Metadata metadata);
-
-/// FNV-1a 64 of a byte string, as 16 hex digits (model-file identity in shard metadata).
-std::string fnv1a64_hex(std::span<const std::byte> bytes);
+/// written atomically (temp + fsync + rename). `games.size()` must equal shard.games. Returns the
+/// file's size and content hash (for the manifest).
+FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
+                     io::Metadata metadata);
 
 }  // namespace eqvk::eq

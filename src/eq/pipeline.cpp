@@ -180,8 +180,10 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
         ctx_.upload(*buffer, &live, 4);
     }
 
-    // Step 2. 28 decision steps, steps_per_submit per submit, no read-back.
+    // Step 2. 28 decision steps, steps_per_submit per submit, no read-back; the stop flag is read
+    // before each submit.
     for (uint32_t d = 0; d < uint32_t(DECISIONS); d += options_.steps_per_submit) {
+        if (options_.stop && options_.stop->load()) throw Interrupted("interrupted");
         step_->submit();
         Timer t;
         step_->wait();

@@ -5,6 +5,7 @@
 // are recorded into one command buffer, so a batch costs one submit, one host wait and no read-back
 // until its games are over.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -39,6 +40,9 @@ struct PipelineOptions {
     uint32_t steps_per_submit = 28;
     int baseline_team = -1;  // `eqvk match`: seats of this team (0 or 1) play `baseline` instead
     uint32_t baseline = 0;   // eq::Baseline: 0 random, 1 heuristic
+    // Read before every submit (every steps_per_submit decision steps): once set, play() throws
+    // Interrupted, so Ctrl-C waits for at most one submit. nullptr = never stopped.
+    const std::atomic<bool>* stop = nullptr;
 };
 
 /// Running totals for the run summary.
@@ -83,7 +87,8 @@ public:
 
     /// Plays games seeds[i] (declaration decls[i], notional bidder `bidder`) from the deal to the
     /// end of the hand; at most games_per_batch of them (a shorter batch is padded with copies and
-    /// trimmed). Returns one record per game, in order.
+    /// trimmed). Returns one record per game, in order. Throws Interrupted when options.stop is
+    /// set before a submit (the batch's games are dropped).
     std::vector<GameRecord> play(std::span<const uint64_t> seeds, std::span<const int> decls,
                                  int bidder);
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "util/error.h"
+#include "util/fs.h"
 
 namespace eqvk::io {
 namespace {
@@ -252,14 +253,20 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
 
 RunConfig load_run_config(const std::filesystem::path& path,
                           const std::vector<std::string>& overrides) {
+    const std::string why = unreadable_reason(path);  // a directory would read as an empty config
     std::ifstream in(path);
-    if (!in) throw InputError(fmt::format("cannot read config {}", path.string()));
+    if (!why.empty() || !in)
+        throw InputError(fmt::format("cannot read config {} ({})", path.string(),
+                                     why.empty() ? "read error" : why));
     std::stringstream ss;
     ss << in.rdbuf();
     return parse_run_config(ss.str(), path.string(), overrides);
 }
 
-std::string to_toml(const RunConfig& c) {
+namespace {
+
+// Every key of the configuration, defaults included, as a TOML table (sorted by key).
+toml::table config_table(const RunConfig& c) {
     toml::table t;
     t.insert("model",
              toml::table{{"path", c.model.path}, {"precision", precision_name(c.model.precision)}});
@@ -278,9 +285,29 @@ std::string to_toml(const RunConfig& c) {
              toml::table{{"dir", c.output.dir},
                          {"games_per_shard", static_cast<int64_t>(c.output.games_per_shard)},
                          {"compat", compat_mode_name(c.output.compat)}});
+    return t;
+}
+
+}  // namespace
+
+std::string to_toml(const RunConfig& c) {
     std::stringstream ss;
-    ss << t;
+    ss << config_table(c);
     return ss.str();
+}
+
+std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig& c) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (auto& [section, table] : config_table(c)) {
+        for (auto& [name, node] : *table.as_table()) {
+            std::string dotted = std::string(section.str()) + "." + std::string(name.str());
+            if (auto s = node.value<std::string>(); node.is_string())
+                out.emplace_back(dotted, *s);
+            else
+                out.emplace_back(dotted, std::to_string(*node.value<int64_t>()));
+        }
+    }
+    return out;
 }
 
 }  // namespace eqvk::io

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace eqvk::io {
@@ -59,6 +60,10 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
 /// The effective configuration as canonical TOML (every key, defaults included): stored in shard
 /// metadata and compared on resume.
 std::string to_toml(const RunConfig& config);
+
+/// Every key as (dotted key, value text), sorted by key: strings unquoted, integers in decimal
+/// ("games.count" → "100", "output.compat" → "faithful"). Dataset manifests compare these.
+std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig& config);
 
 const char* precision_name(Precision p);
 const char* policy_action_name(PolicyAction a);

@@ -242,7 +242,9 @@ SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, std::string
 
 SafetensorsFile read_safetensors(const std::filesystem::path& path) {
     auto bytes = read_file(path);
-    if (!bytes) throw InputError(fmt::format("{}: cannot read the file", path.string()));
+    if (!bytes)
+        throw InputError(
+            fmt::format("{}: cannot read the file ({})", path.string(), unreadable_reason(path)));
     return decode_safetensors(*bytes, path.string());
 }
 

@@ -28,6 +28,12 @@ public:
     using Error::Error;
 };
 
+/// The user stopped the work (SIGINT/SIGTERM seen through a stop flag); cli exits 130.
+class Interrupted : public Error {
+public:
+    using Error::Error;
+};
+
 [[noreturn]] void assert_fail(const char* expr, const char* file, int line);
 
 }  // namespace eqvk

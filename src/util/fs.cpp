@@ -41,9 +41,18 @@ void write_file_atomic(const std::filesystem::path& path, std::span<const std::b
         ::unlink(tmp.c_str());
         fail("rename");
     }
+    // The rename itself reaches the disk with the directory.
+    const std::filesystem::path parent = path.parent_path().empty() ? "." : path.parent_path();
+    if (int dfd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dfd >= 0) {
+        ::fsync(dfd);
+        ::close(dfd);
+    }
 }
 
 std::optional<std::vector<std::byte>> read_file(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        return std::nullopt;  // a directory "opens" as a stream of absurd size
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     in.seekg(0, std::ios::end);
@@ -53,6 +62,33 @@ std::optional<std::vector<std::byte>> read_file(const std::filesystem::path& pat
     in.seekg(0);
     if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) return std::nullopt;
     return bytes;
+}
+
+std::string unreadable_reason(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return "is a directory";
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        return "not a regular file";
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::strerror(errno);
+    ::close(fd);
+    return "";
+}
+
+std::string unwritable_reason(const std::filesystem::path& dir, bool create) {
+    std::error_code ec;
+    if (create && !std::filesystem::exists(dir, ec)) {
+        std::filesystem::create_directories(dir, ec);
+        if (ec) return ec.message();
+    }
+    if (!std::filesystem::exists(dir, ec)) return std::strerror(ENOENT);
+    if (!std::filesystem::is_directory(dir, ec)) return "is not a directory";
+    const auto probe = dir / (".eqvk-probe." + std::to_string(::getpid()));
+    int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return std::strerror(errno);
+    ::close(fd);
+    if (::unlink(probe.c_str()) != 0) return std::strerror(errno);
+    return "";
 }
 
 std::filesystem::path cache_dir() {

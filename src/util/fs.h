@@ -1,10 +1,12 @@
-// File helpers: atomic writes (temp file + fsync + rename) and the user's cache directory.
+// File helpers: atomic writes (temp file + fsync + rename), read and write checks with reasons for
+// messages, and the user's cache directory.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace eqvk {
@@ -14,8 +16,19 @@ namespace eqvk {
 /// naming the path.
 void write_file_atomic(const std::filesystem::path& path, std::span<const std::byte> bytes);
 
-/// Whole file as bytes, or nullopt if it does not exist or cannot be read.
+/// Whole file as bytes, or nullopt if it does not exist, is not a regular file (a directory, say)
+/// or cannot be read.
 std::optional<std::vector<std::byte>> read_file(const std::filesystem::path& path);
+
+/// Why read_file(path) fails, for messages: "is a directory", "not a regular file", or strerror's
+/// text ("No such file or directory", "Permission denied"); "" when the file can be opened.
+std::string unreadable_reason(const std::filesystem::path& path);
+
+/// Checks that files can be created in directory `dir` (creating it and its parents when
+/// `create` is set) by creating and removing a probe file `.eqvk-probe.<pid>`. Returns "" when
+/// they can, else the reason ("is not a directory", "Permission denied", "Read-only file system",
+/// "No such file or directory").
+std::string unwritable_reason(const std::filesystem::path& dir, bool create);
 
 /// eqvk's cache directory: $EQVK_CACHE_DIR, else $XDG_CACHE_HOME/eqvk, else $HOME/.cache/eqvk.
 /// Not created here. Empty path when none of the variables is set.

@@ -54,7 +54,7 @@ expect "run: small run" 0 "games 4 .*worlds evaluated 448" -- bash -c "cd '$TMPD
 expect "run: re-run skips finished shards" 0 "nothing to do" -- bash -c "cd '$TMPD/full' && '$EQVK' run '$CONFIG' ${SMALL[*]}"
 expect "run: --shard 1/2 writes only its shards" 0 "games 2 " -- bash -c "cd '$TMPD/resume' && '$EQVK' run '$CONFIG' ${SMALL[*]} --shard 1/2"
 expect "run: the rest resumes" 0 "games 2 " -- bash -c "cd '$TMPD/resume' && '$EQVK' run '$CONFIG' ${SMALL[*]}"
-expect "run: resumed shards equal an uninterrupted run" 0 "" -- bash -c "cd '$TMPD' && cd full && for f in out/*; do cmp \"\$f\" \"../resume/\$f\" || exit 1; done; [ \$(ls ../resume/out | wc -l) -eq 4 ]"
+expect "run: resumed shards equal an uninterrupted run" 0 "" -- bash -c "cd '$TMPD' && cd full && for f in out/shard-*; do cmp \"\$f\" \"../resume/\$f\" || exit 1; done; [ \$(ls ../resume/out | grep -c '^shard-') -eq 4 ]"
 # Ctrl-C once the first shard exists: exit 130, nothing partial, and the re-run completes identically.
 ( cd "$TMPD/int" && exec "$EQVK" run "$CONFIG" "${SMALL[@]}" >/dev/null 2>&1 ) &
 pid=$!
@@ -65,21 +65,102 @@ rc=$?
 expect "run: Ctrl-C exits 130 or finished before it" 0 "" -- bash -c "[ $rc -eq 130 ] || [ $rc -eq 0 ]"
 expect "run: no temp files left" 0 "" -- bash -c "! ls '$TMPD/int/out' | grep -q tmp"
 expect "run: after Ctrl-C the re-run completes" 0 "" -- bash -c "cd '$TMPD/int' && '$EQVK' run '$CONFIG' ${SMALL[*]}"
-expect "run: interrupted + resumed shards equal an uninterrupted run" 0 "" -- bash -c "cd '$TMPD' && cd full && for f in out/*; do cmp \"\$f\" \"../int/\$f\" || exit 1; done"
+expect "run: interrupted + resumed shards equal an uninterrupted run" 0 "" -- bash -c "cd '$TMPD' && cd full && for f in out/shard-*; do cmp \"\$f\" \"../int/\$f\" || exit 1; done"
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
   TOOLS=$(cd "$(dirname "$0")/../../tools" && pwd)
   expect "run: numpy reads a shard" 0 "e_q_mean \(1, 28, 7\)" -- /usr/bin/python3 -c "
 import sys; sys.path.insert(0, '$TOOLS')
 from to_forge_pt import read_safetensors
 import glob, numpy as np
-t, m = read_safetensors(sorted(glob.glob('$TMPD/full/out/*'))[0])
+t, m = read_safetensors(sorted(glob.glob('$TMPD/full/out/shard-*'))[0])
 assert np.isfinite(t['e_q_mean']).all() and t['legal_mask'].any(axis=2).all()
 assert (t['e_q_pdf'].sum(axis=3) > 0.999).all()
 print('e_q_mean', t['e_q_mean'].shape)"
   if /usr/bin/python3 -c "import torch" 2>/dev/null; then
-    expect "run: to_forge_pt writes Forge's per-seed files" 0 "1 .pt files written" -- /usr/bin/python3 "$TOOLS/to_forge_pt.py" "$(ls "$TMPD"/full/out/* | head -1)" --out "$TMPD/forge"
+    expect "run: to_forge_pt writes Forge's per-seed files" 0 "1 .pt files written" -- /usr/bin/python3 "$TOOLS/to_forge_pt.py" "$(ls "$TMPD"/full/out/shard-* | head -1)" --out "$TMPD/forge"
   fi
 fi
+
+# Issue 14: one output directory, one configuration (docs/dataset.md).
+cd "$TMPD/full" || exit 1
+run() { "$EQVK" run "$CONFIG" "${SMALL[@]}" "$@"; }
+expect "dataset verify: a complete run" 0 "4 of 4 shards intact \(4 games\), complete" -- "$EQVK" dataset verify out
+expect "run: games_per_shard changed is refused, naming the key" 2 "output.games_per_shard: directory has 1, this run 2" -- run --set output.games_per_shard=2
+expect "run: start_seed changed is refused" 2 "games.start_seed: directory has 0, this run 1" -- run --set games.start_seed=1
+expect "run: worlds changed is refused" 2 "sampling.worlds: directory has 4, this run 5" -- run --set sampling.worlds=5
+expect "run: nothing was written by the refused runs" 0 "" -- bash -c "[ \$(ls out | grep -c safetensors) -eq 4 ]"
+cp "$(dirname "$CONFIG")/models/eqvk-oracle-e64.safetensors" "$TMPD/copy-of-model.safetensors"
+expect "run: the same model bytes under another path resume" 0 "nothing to do" -- run --set model.path="$TMPD/copy-of-model.safetensors"
+expect "run: other model bytes are refused" 2 "model.content_hash" -- run --set model.path="$GOLD/tiny_e24_h2_l1_f32.model.safetensors"
+SHARD1=out/shard-000000000001-1.safetensors
+echo leftover >"$SHARD1.tmp.999999"
+expect "run: a dead writer's temp file is removed" 0 "removed .*tmp.999999" -- run
+expect "run: ... and is gone" 0 "" -- bash -c "! ls out | grep -q tmp"
+cp -r out flipped
+/usr/bin/python3 -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[-200]^=1; open(p,'wb').write(b)" "flipped/shard-000000000001-1.safetensors"
+expect "dataset verify: a flipped bit is caught" 1 "shard-000000000001-1.safetensors: checksum differs" -- "$EQVK" dataset verify flipped
+rm flipped/shard-000000000002-1.safetensors
+expect "dataset verify: a missing shard is listed" 1 "shard-000000000002-1.safetensors: missing" -- "$EQVK" dataset verify flipped
+expect "dataset verify: not a directory" 2 "not a directory" -- "$EQVK" dataset verify "$CONFIG"
+expect "dataset verify: no manifest" 2 "no eqvk-manifest.json" -- "$EQVK" dataset verify "$TMPD"
+mkdir -p "$TMPD/part" && cd "$TMPD/part" || exit 1
+expect "run: --shard 0/2 only" 0 "games 2 " -- run --shard 0/2
+expect "dataset verify: names the --shard part that is missing" 1 "--shard 1/2: 2 shard\(s\) missing" -- "$EQVK" dataset verify out
+cd "$TMPD/full" || exit 1
+
+# Issue 14 item 4: a directory where a file belongs; item 8: unwritable outputs, before any work.
+expect "run: a directory as the config is an input error" 2 "cannot read config .*is a directory" -- "$EQVK" run "$TMPD"
+expect "run: a directory as model.path" 2 "model.path: cannot read .*is a directory" -- run --set model.path="$TMPD" --set output.dir=other
+expect "forward: a directory as --model" 2 "is a directory" -- "$EQVK" forward --model "$TMPD" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/o.safetensors"
+expect "forward: a directory as --input" 2 "is a directory" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --input "$TMPD" --out "$TMPD/o.safetensors"
+expect "run: output.dir is a file" 2 "output.dir: cannot write into .*is not a directory" -- run --set output.dir="$CONFIG"
+expect "run: output.dir not permitted" 2 "output.dir: cannot write into /sys/eqvk-out" -- run --set output.dir=/sys/eqvk-out
+expect "solve --out into a missing directory" 2 "--out: cannot write into $TMPD/missing" -- "$EQVK" solve --seed 1 --states 5 --out "$TMPD/missing/x.safetensors"
+expect "solve --out a directory" 2 "is a directory" -- "$EQVK" solve --seed 1 --states 5 --out "$TMPD"
+expect "forward --out into a missing directory" 2 "--out: cannot write into" -- "$EQVK" forward --model "$GOLD/tiny_e24_h2_l1_f32.model.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/missing/o.safetensors"
+
+# Issue 14 item 3: concurrent runs. Another configuration is refused while the first one runs; the same
+# configuration shares the work (shards held by one run are skipped by the other) and the union is whole.
+mkdir -p "$TMPD/conc" && cd "$TMPD/conc" || exit 1
+( exec "$EQVK" run "$CONFIG" "${SMALL[@]}" >a.log 2>&1 ) &
+pid=$!
+for _ in $(seq 200); do [ -e out/eqvk-manifest.json ] && break; sleep 0.05; done
+expect "run: a concurrent run of another configuration is refused" 2 "sampling.worlds: directory has 4, this run 6" -- run --set sampling.worlds=6
+expect "run: a concurrent run of the same configuration succeeds" 0 "" -- run
+wait $pid
+rc=$?
+expect "run: ... and so does the first" 0 "" -- bash -c "[ $rc -eq 0 ]"
+expect "dataset verify: the two runs' union is complete" 0 "complete" -- "$EQVK" dataset verify out
+expect "run: the two runs' union equals a single run" 0 "" -- bash -c "for f in ../full/out/shard-*; do cmp \"\$f\" \"out/\$(basename \"\$f\")\" || exit 1; done"
+cd "$TMPD/full" || exit 1
+
+# Issue 14 deliverable 5: --shard auto from Slurm job arrays and Kubernetes Indexed Jobs.
+NOENV=(env -u SLURM_ARRAY_TASK_ID -u SLURM_ARRAY_TASK_MIN -u SLURM_ARRAY_TASK_MAX -u SLURM_ARRAY_TASK_COUNT -u SLURM_ARRAY_TASK_STEP -u JOB_COMPLETION_INDEX)
+SLURM1=("${NOENV[@]}" SLURM_ARRAY_TASK_ID=11 SLURM_ARRAY_TASK_MIN=10 SLURM_ARRAY_TASK_MAX=11 SLURM_ARRAY_TASK_COUNT=2)
+expect "--shard auto outside a job array" 2 "neither SLURM_ARRAY_TASK_ID .* nor JOB_COMPLETION_INDEX" -- "${NOENV[@]}" "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto
+expect "--shard auto/0" 2 "expected auto or auto/N" -- "${NOENV[@]}" "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto/0
+expect "--shard auto: a Slurm array that is not contiguous" 2 "must be contiguous" -- "${NOENV[@]}" SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_MIN=0 SLURM_ARRAY_TASK_MAX=4 SLURM_ARRAY_TASK_COUNT=3 "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto
+expect "--shard auto: SLURM_ARRAY_TASK_COUNT missing" 2 "SLURM_ARRAY_TASK_COUNT is not set" -- "${NOENV[@]}" SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_MIN=0 "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto
+expect "--shard auto/3 in a 2-task Slurm array" 2 "SLURM_ARRAY_TASK_COUNT=2 tasks, not 3" -- "${SLURM1[@]}" "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto/3
+expect "--shard auto: an Indexed Job needs auto/N" 2 "give --shard auto/N" -- "${NOENV[@]}" JOB_COMPLETION_INDEX=0 "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto
+expect "--shard auto: index beyond N" 2 "JOB_COMPLETION_INDEX=2 is not below 2" -- "${NOENV[@]}" JOB_COMPLETION_INDEX=2 "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto/2
+mkdir -p "$TMPD/auto" && cd "$TMPD/auto" || exit 1
+expect "--shard auto: Slurm task 11 of 10..11 is part 1/2" 0 "part 1/2" -- "${SLURM1[@]}" "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto
+expect "--shard auto/2: Indexed Job index 0 is part 0/2" 0 "part 0/2" -- "${NOENV[@]}" JOB_COMPLETION_INDEX=0 "$EQVK" run "$CONFIG" "${SMALL[@]}" --shard auto/2
+expect "--shard auto: the two parts equal a single run" 0 "complete" -- bash -c "for f in ../full/out/shard-*; do cmp \"\$f\" \"out/\$(basename \"\$f\")\" || exit 1; done && '$EQVK' dataset verify out"
+cd "$TMPD/full" || exit 1
+
+# Issue 14 item 5: SIGTERM stops like Ctrl-C (exit 130, nothing partial), and a re-run completes.
+mkdir -p "$TMPD/term" && cd "$TMPD/term" || exit 1
+( exec "$EQVK" run "$CONFIG" "${SMALL[@]}" >term.log 2>&1 ) &
+pid=$!
+for _ in $(seq 400); do grep -q "shard(s) to write" term.log 2>/dev/null && break; sleep 0.05; done
+kill -TERM $pid 2>/dev/null
+wait $pid
+rc=$?
+expect "run: SIGTERM exits 130 (or the run finished first)" 0 "" -- bash -c "[ $rc -eq 130 ] || { [ $rc -eq 0 ] && ! grep -q stopping term.log; }"
+expect "run: after SIGTERM the re-run completes and verifies" 0 "complete" -- bash -c "'$EQVK' run '$CONFIG' ${SMALL[*]} >/dev/null 2>&1 && '$EQVK' dataset verify out"
+cd "$TMPD" || exit 1
 MODEL=$(dirname "$0")/../../models/eqvk-oracle-e64.safetensors
 expect "eval-oracle defaults to the embedded model" 0 "model embedded:eqvk-oracle-e64" -- "$EQVK" eval-oracle --seeds 950..950 --states 5
 expect "eval-oracle: unreadable model is an input error" 2 "nope.safetensors" -- "$EQVK" eval-oracle --model "$TMPD/nope.safetensors" --seeds 950..950

@@ -7,9 +7,11 @@
 #include <random>
 #include <vector>
 
+#include "eq/dataset.h"
 #include "eq/gpu_state.h"
 #include "eq/moves.h"
 #include "eq/worlds.h"
+#include "game/deal.h"
 #include "game/state.h"
 
 namespace eqvk::eq::test {
@@ -66,6 +68,31 @@ inline WorldTable forge_dead_end_table() {
                                              pool & ~game::void_forbidden_tiles(1u << 5, decl),
                                              pool & ~game::void_forbidden_tiles(1u << 5, decl)};
     return world_table(pool, {3, 3, 3}, allowed);
+}
+
+/// A whole game where every player plays its lowest legal slot, with made-up E[Q] numbers.
+inline GameRecord play_lowest(uint64_t seed, int decl) {
+    GameRecord r;
+    r.seed = seed;
+    r.decl = decl;
+    game::State s(game::deal_from_seed(seed), decl);
+    for (int d = 0; d < DECISIONS; ++d) {
+        int p = s.current_player();
+        auto legal_tiles = s.legal_tiles();
+        DecisionRecord& dr = r.decisions[d];
+        dr.player = static_cast<uint8_t>(p);
+        for (int slot = 0; slot < SLOTS; ++slot)
+            if (legal_tiles >> s.deal()[p][slot] & 1u) dr.legal |= static_cast<uint8_t>(1u << slot);
+        dr.action = static_cast<int8_t>(__builtin_ctz(dr.legal));
+        for (int slot = 0; slot < SLOTS; ++slot) {
+            dr.e_q[slot] = static_cast<float>(d - slot);
+            dr.var[slot] = static_cast<float>(slot);
+            dr.pdf[slot * PDF_BINS + 42 + d - slot] = 1.0f;
+        }
+        dr.n_samples = 32;
+        s.do_play_slot(dr.action);
+    }
+    return r;
 }
 
 }  // namespace eqvk::eq::test

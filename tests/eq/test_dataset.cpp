@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "eq/dataset.h"
+#include "eq/eq_test_util.h"
 #include "eq/transcript.h"
 #include "game/deal.h"
 #include "game/state.h"
@@ -16,34 +17,7 @@ using namespace eqvk;
 using namespace eqvk::eq;
 namespace fs = std::filesystem;
 
-namespace {
-
-// A whole game where every player plays its lowest legal slot, recorded with made-up E[Q] numbers.
-GameRecord play_lowest(uint64_t seed, int decl) {
-    GameRecord r;
-    r.seed = seed;
-    r.decl = decl;
-    game::State s(game::deal_from_seed(seed), decl);
-    for (int d = 0; d < DECISIONS; ++d) {
-        int p = s.current_player();
-        auto legal_tiles = s.legal_tiles();
-        DecisionRecord& dr = r.decisions[d];
-        dr.player = static_cast<uint8_t>(p);
-        for (int slot = 0; slot < SLOTS; ++slot)
-            if (legal_tiles >> s.deal()[p][slot] & 1u) dr.legal |= static_cast<uint8_t>(1u << slot);
-        dr.action = static_cast<int8_t>(__builtin_ctz(dr.legal));
-        for (int slot = 0; slot < SLOTS; ++slot) {
-            dr.e_q[slot] = static_cast<float>(d - slot);
-            dr.var[slot] = static_cast<float>(slot);
-            dr.pdf[slot * PDF_BINS + 42 + d - slot] = 1.0f;
-        }
-        dr.n_samples = 32;
-        s.do_play_slot(dr.action);
-    }
-    return r;
-}
-
-}  // namespace
+using test::play_lowest;
 
 TEST_SUITE("eq") {
     TEST_CASE("transcript tokens: decl token, remaining hand, plays with relative seats") {

@@ -1,10 +1,11 @@
 // eq.gpu: the whole decision step on the GPU against the CPU reference pipeline (same RNG counters,
 // the double-precision oracle reference), with a small random model: every game gets 28 legal
 // decisions, the GPU's moves are the reference's (up to near-ties), E[Q] agrees, runs are
-// deterministic, the batch size (how games are chunked) changes nothing bit for bit, and Forge's
-// compat mode runs too.
+// deterministic, the batch size (how games are chunked) changes nothing bit for bit, Forge's
+// compat mode runs too, and a stop flag (Ctrl-C) is seen before the next decision step.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
 
@@ -265,5 +266,26 @@ TEST_SUITE("eq.gpu") {
                                      NonFiniteError);
             }
         }
+    }
+
+    TEST_CASE("pipeline: a set stop flag stops play() before the next decision step (Ctrl-C)") {
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const model::Weights w = tiny_model();
+        auto bytes = model_bytes(w);
+        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        std::atomic<bool> stop{true};
+        PipelineOptions po;
+        po.games_per_batch = 2;
+        po.worlds = 4;
+        po.stop = &stop;
+        Pipeline pipe(ctx, cache, *oracle, po);
+        std::vector<uint64_t> seeds = {5, 6};
+        std::vector<int> decls = {5, 6};
+        CHECK_THROWS_AS(pipe.play(seeds, decls, 0), Interrupted);
+        CHECK(pipe.stats().submits == 0);
+        stop = false;  // the pipeline stays usable
+        CHECK(pipe.play(seeds, decls, 0).size() == 2);
+        CHECK(pipe.stats().submits == DECISIONS / po.steps_per_submit);
     }
 }

@@ -117,7 +117,11 @@ compat = "forge"
               "--set device.memory_budget_mb: 8 MiB is below the 16 MiB minimum (0 = automatic)");
         CHECK(err("", {"device.memory_budget_mb=4194305"}).find("out of range [0, 4194304]") !=
               std::string::npos);
-        CHECK_THROWS_WITH_AS(load_run_config("/nonexistent/config.toml"),
-                             "cannot read config /nonexistent/config.toml", InputError);
+        CHECK_THROWS_WITH_AS(
+            load_run_config("/nonexistent/config.toml"),
+            "cannot read config /nonexistent/config.toml (No such file or directory)", InputError);
+        // Issue 14 item 4: a directory used to read as an empty config, i.e. the default job.
+        CHECK_THROWS_WITH_AS(load_run_config("/tmp"), "cannot read config /tmp (is a directory)",
+                             InputError);
     }
 }
