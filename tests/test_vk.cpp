@@ -211,6 +211,37 @@ TEST_SUITE("vk.gpu") {
         }
     }
 
+    TEST_CASE("a program repeated R times per submit sees each repetition's writes in the next") {
+        GPU_TEST(ctx);
+        constexpr uint32_t R = 28, S = 3, CAP = 128;
+        Buffer counter(ctx, 4, MemoryKind::DeviceLocal, "counter");
+        Buffer history(ctx, CAP * 4, MemoryKind::DeviceLocal, "history");
+        write_u32(ctx, counter, {0});
+        write_u32(ctx, history, std::vector<uint32_t>(CAP, POISON));
+        auto step = make_pipeline(ctx, "step_counter", 2, 4);
+        ProgramOptions opt;
+        opt.repeat = R;
+        opt.timestamps = true;
+        Program prog(ctx, "repeated", opt);
+        prog.dispatch(step, {reads_writes(counter), writes(history)}, CAP, {1, 1, 1}, "step");
+        for (uint32_t i = 0; i < S; ++i) prog.run();
+        CHECK(prog.submits() == S);
+        CHECK(read_u32(ctx, counter, 1)[0] == R * S);
+        auto h = read_u32(ctx, history, CAP);
+        for (uint32_t i = 0; i < CAP; ++i) {
+            uint32_t want = i < R * S ? i * i + 1 : POISON;
+            if (h[i] != want) {
+                FAIL("history[" << i << "] = " << h[i] << ", expected " << want);
+                break;
+            }
+        }
+        auto t = prog.timings();  // one entry per operation, summed over the repetitions
+        REQUIRE(t.size() == 1);
+        CHECK(t[0].label == "step");
+        CHECK(t[0].ms >= 0.0);
+        CHECK_THROWS_AS(Program(ctx, "never", ProgramOptions{.repeat = 0}), std::invalid_argument);
+    }
+
     TEST_CASE("indirect dispatch sized by a previous kernel covers exactly the GPU-written count") {
         GPU_TEST(ctx);
         constexpr uint32_t CAP = 5000, WG = 64;

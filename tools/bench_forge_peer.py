@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""The Crystal Forge peer of `eqvk bench eq`: Forge's own E[Q] pipeline (generate_eq_games_gpu, spec §6) on the CPU,
-from a Forge checkout you point to, with Forge's DominoTransformer (spec §4.1) at random weights, so
+"""The Crystal Forge peer of `eqvk bench eq`: Forge's own E[Q] pipeline (generate_eq_games_gpu, spec §6) on the CPU
+or on CUDA, from a Forge checkout you point to, with Forge's DominoTransformer (spec §4.1) at random weights, so
 docs/benchmarks.md can give eqvk/Forge as a ratio on one machine. Not run in CI.
 
 Usage: tools/bench_forge_peer.py --forge DIR [--games 32] [--worlds 50] [--dims 64,4,2,128] [--threads N]
-           [--warmup-games 4] [--repeats 1] [--start-seed 0]
+           [--warmup-games 4] [--repeats 1] [--start-seed 0] [--device cpu|cuda]
            [--eqvk BIN [--eqvk-model F] [--eqvk-dtype fp16|fp32] [--eqvk-device D]] [--json]
   e.g. tools/bench_forge_peer.py --forge /work/forge --repeats 2 --eqvk build/eqvk
 
@@ -15,13 +15,16 @@ github.com/jasonyandell/mk5-main (the directory holding `forge/`); no Forge code
 
 What runs: deals `forge.oracle.rng.deal_from_seed(s)` for s = start-seed .. start-seed+G-1, decl = s % 10 (as
 `eqvk bench eq`), `forge.ml.module.DominoTransformer(E, H, L, F)` with torch.manual_seed(1) initial weights in
-eval mode, then `forge.eq.generate.generate_eq_games_gpu(model, hands, decl_ids, n_samples=M, device="cpu")`
-with its defaults (greedy, MRV sampler, no posterior/enumeration/adaptive sampling). A warm-up call on the first
---warmup-games deals comes first and is not timed. Timed: the whole call, wall clock. The default size,
-64/4/2/128, is that of eqvk's shipped oracle (models/eqvk-oracle-e64.safetensors); --dims 256,8,6,512 is Forge's
-recommended qval model's. --threads sets torch's intra-op (OpenMP) threads; OpenBLAS keeps its own pool
-(OPENBLAS_NUM_THREADS, else one per CPU), which the script prints. On a loaded machine --threads 1 can be
-faster than the default (docs/benchmarks.md).
+eval mode, then `forge.eq.generate.generate_eq_games_gpu(model, hands, decl_ids, n_samples=M, device=D)`
+(D = --device) with its defaults (greedy, MRV sampler, no posterior/enumeration/adaptive sampling). A warm-up
+call on the first --warmup-games deals comes first and is not timed. Timed: the whole call, wall clock. The
+default size, 64/4/2/128, is that of eqvk's shipped oracle (models/eqvk-oracle-e64.safetensors); --dims
+256,8,6,512 is Forge's recommended qval model's. --threads sets torch's intra-op (OpenMP) threads; OpenBLAS keeps
+its own pool (OPENBLAS_NUM_THREADS, else one per CPU), which the script prints. On a loaded machine --threads 1
+can be faster than the default (docs/benchmarks.md). --device cuda runs the model and Forge's pipeline on the GPU
+(Forge then uses its own autocast and chunking); each timed call ends with torch.cuda.synchronize(), and the share
+of time "in the oracle forward" is then host time between the hooks (kernel launches), not GPU time. The device
+kit (tools/device/bench.sh) runs it that way on the H200 machine.
 
 Reported: games/s, decisions/s (28 per game), and worlds/s counted by a forward hook on the model (rows of every
 oracle forward: Forge samples M worlds per game per decision and forwards all G·M rows together, 28 times per
@@ -132,7 +135,11 @@ def git_commit(d):
                                 capture_output=True, text=True).stdout.splitlines()
         return out.stdout.strip() + ("-modified" if any("M" in line[:2] for line in status) else "")
     except (OSError, subprocess.CalledProcessError):
-        return "unknown (not a git checkout)"
+        try:  # a copy without .git, as tools/device/prepare.sh carries it: the commit it recorded
+            with open(os.path.join(d, "COMMIT")) as f:
+                return f.read().strip() + " (copy)"
+        except OSError:
+            return "unknown (not a git checkout)"
 
 
 def cpu_model():
@@ -215,6 +222,7 @@ def main():
     ap.add_argument("--warmup-games", type=int, default=4, help="games in the untimed warm-up call (0: none)")
     ap.add_argument("--repeats", type=int, default=1, help="timed calls (each plays the same G deals)")
     ap.add_argument("--start-seed", type=int, default=0)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device for the model and Forge")
     ap.add_argument("--eqvk", help="an eqvk binary: also run `eqvk bench eq` at the same G × M")
     ap.add_argument("--eqvk-model", help="model file for eqvk (default: see the docstring)")
     ap.add_argument("--eqvk-dtype", choices=["fp16", "fp32"], help="eqvk's dtype (default: eqvk's, fp16)")
@@ -235,13 +243,15 @@ def main():
 
     import torch
     torch.set_num_threads(o.threads)
+    if o.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("--device cuda: torch sees no CUDA device")
     from forge.eq.generate import generate_eq_games_gpu
     from forge.ml.module import DominoTransformer
     from forge.oracle.rng import deal_from_seed
 
     torch.manual_seed(1)
     e, h, n_layers, f = dims
-    model = DominoTransformer(embed_dim=e, n_heads=h, n_layers=n_layers, ff_dim=f).eval()
+    model = DominoTransformer(embed_dim=e, n_heads=h, n_layers=n_layers, ff_dim=f).eval().to(o.device)
     counter = ForwardCounter(model)
     torch.randn(256, 256) @ torch.randn(256, 256)  # make sure the BLAS is loaded before we look for it
     libs = mapped_blas()
@@ -256,26 +266,29 @@ def main():
     info = {"forge_dir": forge_dir, "forge_commit": git_commit(forge_dir), "standins": standins,
             "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas, "blas_libs": libs,
             "cpu": cpu_model(), "cpus": os.cpu_count(), "dims": list(dims), "games": o.games, "worlds": o.worlds,
-            "start_seed": o.start_seed}
+            "start_seed": o.start_seed, "device": o.device,
+            "gpu": torch.cuda.get_device_name() if o.device == "cuda" else None}
     if not o.json:
         print(f"Forge {info['forge_commit']} from {forge_dir}; stand-ins: {', '.join(standins) or 'none'}")
         print(f"torch {info['torch']}, {info['threads']} threads, BLAS: {blas} ({', '.join(libs) or '-'}); "
               f"CPU: {info['cpu']} × {info['cpus']}")
         print(f"oracle: Forge DominoTransformer {e}/{h}/{n_layers}/{f}, random weights; "
               f"{o.games} games × {o.worlds} worlds, seeds {seeds[0]}..{seeds[-1]}, decl = seed % 10", flush=True)
-    if not fast:
+    if not fast and o.device == "cpu":
         print(f"WARNING: torch runs on {blas}: the figure is not a fair peer", file=sys.stderr)
 
     if o.warmup_games > 0:
         n = min(o.warmup_games, o.games)
         torch.manual_seed(2)
-        generate_eq_games_gpu(model, hands[:n], decls[:n], n_samples=o.worlds, device="cpu")
+        generate_eq_games_gpu(model, hands[:n], decls[:n], n_samples=o.worlds, device=o.device)
     runs = []
     for r in range(o.repeats):
         counter.reset()
         torch.manual_seed(3 + r)
         t0 = time.perf_counter()
-        records = generate_eq_games_gpu(model, hands, decls, n_samples=o.worlds, device="cpu")
+        records = generate_eq_games_gpu(model, hands, decls, n_samples=o.worlds, device=o.device)
+        if o.device == "cuda":
+            torch.cuda.synchronize()
         secs = time.perf_counter() - t0
         decisions = sum(len(rec.decisions) for rec in records)
         run = {"seconds": secs, "games": len(records), "decisions": decisions, "forward_calls": counter.calls,
@@ -303,7 +316,8 @@ def main():
             if row["games"] != o.games:
                 print(f"note: eqvk played {row['games']} games per batch (its memory plan), not {o.games}")
             print(f"\n{'':28}{'games/s':>10}{'decisions/s':>13}{'worlds/s':>11}")
-            print(f"{'Forge (torch CPU), median':28}{forge['games_per_s']:>10.3f}{forge['decisions_per_s']:>13.2f}"
+            label = f"Forge (torch {o.device}), median"
+            print(f"{label:28}{forge['games_per_s']:>10.3f}{forge['decisions_per_s']:>13.2f}"
                   f"{forge['worlds_per_s']:>11.1f}")
             print(f"{'eqvk bench eq':28}{row['games_per_s']:>10.3f}{row['decisions_per_s']:>13.2f}"
                   f"{row['worlds_per_s']:>11.1f}")

@@ -2,7 +2,7 @@
 """Oracle training data: solver shards from `eqvk solve`, tokenised into one compact .npz per split.
 
   make_oracle_data.py --eqvk BUILD/eqvk --shards DIR --out DIR [--train 0..149] [--val 900..919]
-                      [--test 950..979] [--states 3000] [--train-states 6000] [--jobs 2] [--per-trick]
+                      [--test 950..979] [--states 3000] [--train-states 6000] [--jobs 2] [--per-trick] [--packed]
 
 Needs /usr/bin/python3 with numpy (and torch, through tools/oracle_common.py). For every split, runs
 `eqvk solve --seeds A..B --states K [--per-trick] --out SHARDS/<split>` (decl = seed % 10, spec §3; existing
@@ -92,15 +92,23 @@ def check_against_reference(seed, decl, states, tok, mask, actor, k=8):
         assert (t == tok[r]).all() and (m == mask[r]).all() and a == actor[r], ("tokeniser mismatch", seed, r)
 
 
-def load_shard(path, seed):
+def read_shard(path, seed):
+    """One solver shard's non-terminal states: (states uint64 [N], q int8 [N,7] with -128 = illegal, V int8 [N])."""
     cols, meta = read_safetensors(path)
-    decl = int(meta["decl_id"])
-    assert int(meta["seed"]) == seed and decl == seed % 10, (path, meta)
-    states = cols["state"]
+    assert int(meta["seed"]) == seed and int(meta["decl_id"]) == seed % 10, (path, meta)
     q = np.stack([cols["q%d" % i] for i in range(7)], 1).astype(np.int8)
+    keep = (q != -128).any(1)  # drop the terminal state (no move)
+    return cols["state"][keep], q[keep], cols["V"][keep].astype(np.int8)
+
+
+def load_shard(path, seed):
+    return rows_of(seed, *read_shard(path, seed))
+
+
+def rows_of(seed, states, q, v):
+    """The training rows (tokens, mask, actor, q, legal, V, depth, seed, decl) of one deal's packed states."""
+    decl = seed % 10
     legal = (q != -128).astype(np.int8)
-    keep = legal.any(1)  # drop the terminal state (no move)
-    states, q, legal, v = states[keep], q[keep], legal[keep], cols["V"][keep].astype(np.int8)
     tok, mask, actor, depth = tokenize_shard(seed, decl, states)
     check_against_reference(seed, decl, states, tok, mask, actor)
     # the actor's legal slots must be still in hand
@@ -109,6 +117,16 @@ def load_shard(path, seed):
     assert (legal <= held).all(), "legal slot not in the actor's hand"
     return dict(tokens=tok, mask=mask, actor=actor, q=q, legal=legal, V=v, depth=depth,
                 seed=np.full(len(states), seed, np.int32), decl=np.full(len(states), decl, np.int8))
+
+
+def expand_packed(path):
+    """A --packed file (state, q, V, seed per row; compressed) expanded into the rows of a <split>.npz."""
+    z = np.load(path)
+    seed, states, q, v = z["seed"], z["state"], z["q"], z["V"]
+    cuts = np.flatnonzero(np.diff(seed)) + 1
+    parts = [rows_of(int(seed[a]), states[a:b], q[a:b], v[a:b])
+             for a, b in zip(np.r_[0, cuts], np.r_[cuts, len(seed)])]
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 def solve(eqvk, seeds, states, out_dir, jobs, per_trick=False):
@@ -136,6 +154,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--per-trick", action="store_true",
                     help="sample each seed's states evenly over the 7 tricks (eqvk solve --per-trick), in every split")
+    ap.add_argument("--packed", action="store_true",
+                    help="write OUT/<split>.packed.npz (solver state, q, V, seed per row; compressed, ~20x smaller) "
+                         "instead of tokens; tools/train_oracle.py tokenises it when it loads (the device kit's data)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     with open(os.path.join(a.out, "info.json"), "w") as f:
@@ -148,9 +169,18 @@ def main():
             sys.exit("seeds %s are not in split %s (seed %% 1000 < 900 train, < 950 val, else test)" % (bad, split))
         shard_dir = os.path.join(a.shards, split)
         solve(a.eqvk, seeds, a.train_states if split == "train" else a.states, shard_dir, a.jobs, a.per_trick)
-        parts = [load_shard(os.path.join(shard_dir, "seed_%08d_decl_%d.safetensors" % (s, s % 10)), s) for s in seeds]
-        data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-        np.savez(os.path.join(a.out, split + ".npz"), **data)
+        paths = [os.path.join(shard_dir, "seed_%08d_decl_%d.safetensors" % (s, s % 10)) for s in seeds]
+        if a.packed:
+            raw = [read_shard(p, s) for p, s in zip(paths, seeds)]
+            np.savez_compressed(os.path.join(a.out, split + ".packed.npz"),
+                                state=np.concatenate([r[0] for r in raw]), q=np.concatenate([r[1] for r in raw]),
+                                V=np.concatenate([r[2] for r in raw]),
+                                seed=np.concatenate([np.full(len(r[0]), s, np.int32) for r, s in zip(raw, seeds)]))
+            data = expand_packed(os.path.join(a.out, split + ".packed.npz"))  # checks the file as it is read
+        else:
+            parts = [load_shard(p, s) for p, s in zip(paths, seeds)]
+            data = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+            np.savez(os.path.join(a.out, split + ".npz"), **data)
         print("%s: seeds %s, %d states, depth histogram %s" % (split, getattr(a, split), len(data["q"]),
                                                                np.bincount(data["depth"], minlength=28).tolist()))
 

@@ -8,17 +8,20 @@ evaluates any model file with Forge's metrics (spec §4.3).
               --out models/eqvk-oracle-e64.safetensors --golden tests/data/golden
   eval:   /usr/bin/python3 tools/train_oracle.py --data data/oracle --eval MODEL.safetensors [--split test]
 
-Needs /usr/bin/python3 with numpy and torch (CPU is enough; CUDA is used when present). Data: the .npz files of
-tools/make_oracle_data.py. Recipe (Forge's qvalue loss, §4.3): MSE between pred/42 and the solver's Q in the
-actor team's points /42 on legal slots, plus value_weight × MSE of the value head against V/42 (actor team);
-AdamW, linear warm-up then cosine decay per step, gradient clipping 1.0. Deterministic for a given --seed:
-torch.manual_seed, a seeded permutation per epoch, single-process data order (bit-exact on the same machine,
-torch version and thread count). After every epoch it prints train loss and val metrics, and writes
-RUN/epoch_NN.safetensors (eqvk model file, F32, with training provenance) and RUN/epoch_NN.pt (optimizer state).
---ship copies a model file to --out and writes a small golden io file (the shipped model's torch outputs on
-test states) for the C++ parity test. Metrics: Q-MAE = mean |pred - Q| in points over legal slots; Q-gap = mean
-over states of (best legal Q - Q of the model's argmax over legal slots), actor perspective; zero-regret = share
-of states with gap 0; blunder = share with gap > 10; value-MAE in points; all also by trick (depth // 4).
+Needs /usr/bin/python3 with numpy and torch (CPU is enough; CUDA is used when present, with bf16 autocast by
+default, the train split held on the GPU, TF32 and fused AdamW). Data: the .npz (or --packed .packed.npz) files of
+tools/make_oracle_data.py. GPU runs with a fixed time (tools/device/train.sh): --time-budget S (or --deadline T)
+fits the schedule to the steps that fit, --latest F --save-seconds N keeps a whole model file at F that a cut-off
+run leaves behind. Recipe (Forge's qvalue loss, §4.3): MSE between pred/42 and the solver's Q in the actor team's
+points /42 on legal slots, plus value_weight × MSE of the value head against V/42 (actor team); AdamW, linear
+warm-up then cosine decay per step, gradient clipping 1.0. Deterministic for a given --seed: torch.manual_seed, a
+seeded permutation per epoch, single-process data order (bit-exact on the same machine, torch version and thread
+count). After every epoch it prints train loss and val metrics, and writes RUN/epoch_NN.safetensors (eqvk model
+file, F32, with training provenance) and RUN/epoch_NN.pt (optimizer state). --ship copies a model file to --out and
+writes a small golden io file (the shipped model's torch outputs on test states) for the C++ parity test. Metrics:
+Q-MAE = mean |pred - Q| in points over legal slots; Q-gap = mean over states of (best legal Q - Q of the model's
+argmax over legal slots), actor perspective; zero-regret = share of states with gap 0; blunder = share with gap >
+10; value-MAE in points; all also by trick (depth // 4).
 """
 import argparse
 import json
@@ -38,8 +41,14 @@ from oracle_common import DominoTransformer, write_model  # noqa: E402
 
 
 def load_split(data_dir, split):
-    z = np.load(os.path.join(data_dir, split + ".npz"))
-    d = {k: torch.from_numpy(z[k]) for k in z.files}
+    """DIR/<split>.npz, or DIR/<split>.packed.npz (make_oracle_data.py --packed) tokenised here."""
+    path = os.path.join(data_dir, split + ".npz")
+    if os.path.exists(path):
+        z = np.load(path)
+        d = {k: torch.from_numpy(z[k]) for k in z.files}
+    else:
+        from make_oracle_data import expand_packed
+        d = {k: torch.from_numpy(v) for k, v in expand_packed(os.path.join(data_dir, split + ".packed.npz")).items()}
     sign = 1 - 2 * (d["actor"].long() % 2)  # +1 for team 0 (seats 0/2), -1 for team 1
     d["qa"] = torch.where(d["legal"].bool(), d["q"].float() * sign[:, None], torch.zeros(()))  # actor-team points
     d["va"] = d["V"].float() * sign
@@ -47,6 +56,7 @@ def load_split(data_dir, split):
 
 
 def batch_of(d, idx, device):
+    idx = idx.to(d["actor"].device)
     return (d["tokens"][idx].long().to(device), d["mask"][idx].to(device), d["actor"][idx].long().to(device),
             d["qa"][idx].to(device), d["legal"][idx].bool().to(device), d["va"][idx].to(device))
 
@@ -105,11 +115,56 @@ def lr_at(step, total, warmup, base):
     return base * 0.5 * (1 + math.cos(math.pi * (step - warmup) / max(1, total - warmup)))
 
 
+class Budget:
+    """--time-budget: after `calib` steps, the schedule's total steps become what fits before the deadline (the
+    cosine then ends when the time does), keeping `reserve` seconds for the last evaluation and files."""
+
+    def __init__(self, deadline, t0, calib=40):
+        self.deadline = deadline
+        self.calib, self.reserve, self.t_calib = calib, min(20.0, 0.1 * (deadline - t0)) if deadline else 0, None
+
+    def fit(self, step, total):
+        if self.deadline is None:
+            return total
+        if time.time() > self.deadline - self.reserve:  # the estimate was short (slower steps, a loaded machine)
+            return step
+        if step > self.calib:
+            return total
+        if step in (5, self.calib) and torch.cuda.is_available():
+            torch.cuda.synchronize()  # time the GPU's steps, not the host's enqueueing
+        if step == 5:  # the first steps include CUDA/compile warm-up
+            self.t_calib = time.time()
+        if step == self.calib:
+            per_step = (time.time() - self.t_calib) / (self.calib - 5)
+            left = self.deadline - time.time() - self.reserve
+            total = max(step + 1, min(total, step + int(left / per_step)))
+            print("time budget: %.3f s per step, %d steps fit (%.0f s left)" % (per_step, total, left), flush=True)
+        return total
+
+
+def autocast_for(device, amp):
+    if device != "cuda" or amp == "none":
+        return torch.autocast("cpu", enabled=False)
+    return torch.autocast("cuda", dtype=torch.bfloat16 if amp == "bf16" else torch.float16)
+
+
+def save_latest(model, a, path, meta):
+    """Writes the model file to path through a temporary name, so a cut-off run leaves a whole file."""
+    write_model(model, a.embed, a.heads, a.layers, a.ff, "F32", path + ".tmp", meta)
+    os.replace(path + ".tmp", path)
+
+
 def train(a):
+    t_start = time.time()
     torch.manual_seed(a.seed)
     np.random.seed(a.seed)
     device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
     tr, va = load_split(a.data, "train"), load_split(a.data, "val")
+    if device == "cuda":  # the whole train split on the GPU (int8 tokens: ~450 bytes a state)
+        tr = {k: v.to(device) for k, v in tr.items()}
     va = {k: v[::a.val_stride] for k, v in va.items()}  # per-epoch metrics on an even subsample
     n = len(tr["actor"])
     steps_per_epoch = n // a.batch
@@ -118,59 +173,96 @@ def train(a):
     model = DominoTransformer(a.embed, a.heads, a.layers, a.ff, dropout=a.dropout).to(device)
     if a.init:  # warm start: continue training a model file's weights under a fresh schedule
         model.load_state_dict(load_model_file(a.init)[0].state_dict())
-    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
+    try:  # one fused kernel per step on CUDA (torch >= 2.0)
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd, fused=device == "cuda")
+    except (TypeError, RuntimeError):
+        opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
+    step_model = torch.compile(model) if a.compile else model  # saving always uses `model` (plain names)
+    scaler = torch.cuda.amp.GradScaler() if device == "cuda" and a.amp == "fp16" else None
+    amp = autocast_for(device, a.amp)
+    budget = Budget(a.deadline or (t_start + a.time_budget if a.time_budget else None), t_start)
+    last_save = time.time()
     n_params = sum(p.numel() for p in model.parameters())
     info = json.load(open(os.path.join(a.data, "info.json"))) if os.path.exists(
         os.path.join(a.data, "info.json")) else {}
-    print("train %d states, val %d; %d params; %d steps (%d/epoch), device %s, threads %d" % (
-        n, len(va["actor"]), n_params, total, steps_per_epoch, device, torch.get_num_threads()), flush=True)
+    print("train %d states, val %d; %d params; %d steps (%d/epoch), device %s, threads %d, amp %s, load %.0f s" % (
+        n, len(va["actor"]), n_params, total, steps_per_epoch, device, torch.get_num_threads(),
+        a.amp if device == "cuda" else "none", time.time() - t_start), flush=True)
+    if steps_per_epoch == 0:
+        sys.exit("--batch %d is larger than the %d train states" % (a.batch, n))
     os.makedirs(a.run, exist_ok=True)
     gen = torch.Generator().manual_seed(a.seed)
     step, t0 = 0, time.time()
     for epoch in range(1, a.epochs + 1):
+        if step >= total:
+            break
         model.train()
         perm = torch.randperm(n, generator=gen)
-        run_loss = 0.0
+        run_loss, done = torch.zeros((), device=device), 0
         for b in range(steps_per_epoch):
+            total = budget.fit(step, total)
+            if step >= total:
+                break
+            warmup = min(warmup, max(1, int(a.warmup * total)))
             for g in opt.param_groups:
                 g["lr"] = lr_at(step, total, warmup, a.lr)
             tok, mask, actor, qa, legal, vt = batch_of(tr, perm[b * a.batch:(b + 1) * a.batch], device)
-            q, v = model(tok, mask, actor)
-            loss = loss_fn(q, v, qa, legal, vt, a.value_weight)
+            with amp:
+                q, v = step_model(tok, mask, actor)
+            loss = loss_fn(q.float(), v.float(), qa, legal, vt, a.value_weight)
             opt.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            run_loss += float(loss)
+            if scaler:
+                scaler.scale(loss).backward()
+                scaler.unscale_(opt)
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                scaler.step(opt)
+                scaler.update()
+            else:
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                opt.step()
+            run_loss += loss.detach()  # no host sync per step
+            done += 1
             step += 1
+            if a.latest and a.save_seconds and time.time() - last_save >= a.save_seconds:
+                save_latest(model, a, a.latest, dict(source="tools/train_oracle.py", git_commit=git_commit(),
+                                                     step=step, epoch=epoch, seed=a.seed, loss_mode="qvalue",
+                                                     train_seconds=round(time.time() - t0), partial="yes"))
+                last_save = time.time()
+                print("  saved %s at step %d (%.0f s)" % (a.latest, step, time.time() - t0), flush=True)
             if a.save_every and step % a.save_every == 0 and b + 1 < steps_per_epoch:
                 write_model(model, a.embed, a.heads, a.layers, a.ff, "F32",
                             os.path.join(a.run, "step_%06d.safetensors" % step),
                             dict(source="tools/train_oracle.py", git_commit=git_commit(), step=step, epochs=a.epochs,
                                  seed=a.seed, loss_mode="qvalue"))
-            if b % 100 == 0:
+            if b % a.log_every == 0:
                 print("  epoch %d step %d/%d loss %.5f lr %.2e (%.0f s)" % (
                     epoch, b, steps_per_epoch, float(loss), opt.param_groups[0]["lr"], time.time() - t0),
                       flush=True)
+        run_loss = float(run_loss) / max(done, 1)
         m = metrics(*predict(model, va, device), va)
         elapsed = time.time() - t0
-        print("epoch %d: train loss %.5f | val Q-MAE %.3f Q-gap %.4f zero-regret %.4f blunder %.4f V-MAE %.3f | "
-              "%.0f s" % (epoch, run_loss / steps_per_epoch, m["q_mae"], m["q_gap"], m["zero_regret_rate"],
+        print("epoch %d%s: train loss %.5f | val Q-MAE %.3f Q-gap %.4f zero-regret %.4f blunder %.4f V-MAE %.3f | "
+              "%.0f s" % (epoch, "" if done == steps_per_epoch else " (%d of %d steps: time budget)" % (
+                  done, steps_per_epoch), run_loss, m["q_mae"], m["q_gap"], m["zero_regret_rate"],
                           m["blunder_rate"], m["value_mae"], elapsed), flush=True)
         meta = dict(source="tools/train_oracle.py", git_commit=git_commit(), train_seeds=info.get("train", "?"),
                     val_seeds=info.get("val", "?"), states_per_train_seed=info.get("train_states", "?"), train_states=n,
-                    epoch=epoch, epochs=a.epochs, batch=a.batch, lr=a.lr, weight_decay=a.wd, warmup=a.warmup,
+                    epoch=epoch, epochs=a.epochs, steps=step, batch=a.batch, lr=a.lr, weight_decay=a.wd,
+                    warmup=a.warmup, amp=a.amp if device == "cuda" else "none",
                     dropout=a.dropout, value_weight=a.value_weight, seed=a.seed, loss_mode="qvalue",
                     init=os.path.basename(a.init) if a.init else "none",
                     train_seconds=round(elapsed), torch=torch.__version__,
                     val_q_mae="%.4f" % m["q_mae"], val_q_gap="%.4f" % m["q_gap"])
         base = os.path.join(a.run, "epoch_%02d" % epoch)
         write_model(model, a.embed, a.heads, a.layers, a.ff, "F32", base + ".safetensors", meta)
+        if a.latest:
+            save_latest(model, a, a.latest, meta)
+            last_save = time.time()
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "gen": gen.get_state()},
                    base + ".pt")
         with open(os.path.join(a.run, "log.jsonl"), "a") as f:
-            f.write(json.dumps(dict(epoch=epoch, train_loss=run_loss / steps_per_epoch, seconds=elapsed, val=m))
-                    + "\n")
+            f.write(json.dumps(dict(epoch=epoch, steps=step, train_loss=run_loss, seconds=elapsed, val=m)) + "\n")
 
 
 def load_model_file(path):
@@ -244,6 +336,17 @@ def main():
                     "2-core machine); results are bit-exact only for the same count")
     ap.add_argument("--val-stride", type=int, default=3, help="per-epoch val metrics on every k-th val state")
     ap.add_argument("--save-every", type=int, default=0, help="also write RUN/step_N.safetensors every N steps")
+    ap.add_argument("--latest", help="training: keep the newest model file here (replaced atomically after every "
+                    "epoch and every --save-seconds), so a run cut off at any time leaves a usable model")
+    ap.add_argument("--save-seconds", type=float, default=0, help="with --latest: also save every S seconds")
+    ap.add_argument("--time-budget", type=float, default=0, help="training: seconds for the whole run (data "
+                    "loading included); the schedule is fitted to the steps that fit (0: --epochs decide)")
+    ap.add_argument("--deadline", type=float, default=0, help="training: as --time-budget, but an absolute time "
+                    "(Unix seconds; the device kit's clock, python's start-up included)")
+    ap.add_argument("--amp", default="bf16", choices=["bf16", "fp16", "none"],
+                    help="mixed precision on CUDA (autocast; fp16 adds a GradScaler); ignored on the CPU")
+    ap.add_argument("--compile", action="store_true", help="torch.compile the training model (torch >= 2)")
+    ap.add_argument("--log-every", type=int, default=100, help="print the loss every N steps")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     if a.eval:

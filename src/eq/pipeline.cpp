@@ -75,6 +75,9 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     const uint32_t n = options.games_per_batch, m = options.worlds;
     if (n == 0 || m == 0)
         throw std::invalid_argument("Pipeline: games_per_batch and worlds must be > 0");
+    if (options.steps_per_submit == 0 || uint32_t(DECISIONS) % options.steps_per_submit != 0)
+        throw std::invalid_argument(fmt::format("Pipeline: steps_per_submit {} does not divide {}",
+                                                options.steps_per_submit, DECISIONS));
     const uint32_t chunk = options.world_chunk ? std::min(options.world_chunk, m) : m;
     const uint64_t b = uint64_t(n) * chunk;  // worlds in flight
     auto make = [&](uint64_t words, const char* name) {
@@ -103,10 +106,16 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     records_ = make(uint64_t(28) * gpu::REC_WORDS * n, "records");
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
+    {  // A short batch's padding games read Q of worlds the oracle skips: keep those finite.
+        vk::Program init(ctx, "E[Q] init");
+        init.fill(*q_, 0);
+        init.run();
+    }
 
     // Step 2. The decision step, recorded once.
     vk::ProgramOptions popt;
     popt.timestamps = options.timestamps;
+    popt.repeat = options.steps_per_submit;
     step_ = std::make_unique<vk::Program>(ctx, "E[Q] decision step", popt);
     vk::Program& p = *step_;
     gpu::eq_voids(cache, p, *state_, *rules_, *voids_, n);
@@ -115,13 +124,14 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     gpu::eq_min_bin(cache, p, *state_, *min_bin_, n, options.forge_compat);
     // Worlds in chunks: sample (counter RNG indexed by the world, so chunking changes nothing),
     // tokenise, evaluate, and accumulate the reduction in world order.
-    std::map<uint32_t, vk::Buffer*> counts;  // one GPU-side world count per distinct chunk size
+    // One GPU-side world count per distinct chunk size: the live games' worlds (a prefix, games
+    // first), set by play(), so a short batch's padding costs the oracle's GEMMs nothing.
     for (uint32_t base = 0; base < m; base += chunk) {
         const uint32_t c = std::min(chunk, m - base);
-        if (!counts.count(c)) {
-            counts[c] = make(1, "world count");
+        if (!counts_.count(c)) {
+            counts_[c] = make(1, "world count");
             const uint32_t rows = n * c;
-            ctx.upload(*counts[c], &rows, 4);
+            ctx.upload(*counts_[c], &rows, 4);
         }
         gpu::WorldSampleArgs sample;
         sample.n_games = n;
@@ -131,7 +141,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         gpu::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
         gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, c,
                          options.forge_compat ? 1u : 0u);
-        oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *counts[c], *q_}, n * c);
+        oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *counts_[c], *q_}, n * c);
         gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, base, c, m);
     }
     gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
@@ -165,9 +175,13 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     }
     auto words = pack_states(states, infos);
     ctx_.upload(*state_, words.data(), words.size() * 4);
+    for (auto& [c, buffer] : counts_) {
+        const auto live = static_cast<uint32_t>(seeds.size() * c);
+        ctx_.upload(*buffer, &live, 4);
+    }
 
-    // Step 2. 28 decision steps, one submit each, no read-back.
-    for (int d = 0; d < DECISIONS; ++d) {
+    // Step 2. 28 decision steps, steps_per_submit per submit, no read-back.
+    for (uint32_t d = 0; d < uint32_t(DECISIONS); d += options_.steps_per_submit) {
         step_->submit();
         Timer t;
         step_->wait();

@@ -1,8 +1,9 @@
 // The E[Q] decision step on the GPU (ARCHITECTURE "one decision step"), recorded once per batch
 // capacity and replayed: voids → world-count DP → legal slots → P(make) thresholds → exact uniform
 // worlds (counter RNG) → tokens → oracle → E[Q]/Var/PDF → move choice → decision record → apply
-// move. One submit per decision step, 28 per batch, and no read-back until the batch's games are
-// over.
+// move. The steps need no host data between them: `steps_per_submit` of them (all 28 by default)
+// are recorded into one command buffer, so a batch costs one submit, one host wait and no read-back
+// until its games are over.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -33,6 +34,9 @@ struct PipelineOptions {
     bool forge_compat = false;  // Forge's production tokens (§5.5) and fixed P(make) bins
     gpu::MoveRule rule = gpu::MoveRule::PMake;
     bool timestamps = true;  // per-kernel GPU time in stats()
+    // Decision steps per submit: a divisor of 28 (1, 2, 4, 7, 14, 28). Fewer means more host
+    // waits per batch and earlier chances to stop between them; results are identical.
+    uint32_t steps_per_submit = 28;
     int baseline_team = -1;  // `eqvk match`: seats of this team (0 or 1) play `baseline` instead
     uint32_t baseline = 0;   // eq::Baseline: 0 random, 1 heuristic
 };
@@ -71,7 +75,8 @@ std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_game
 class Pipeline {
 public:
     /// Allocates every buffer for N = options.games_per_batch games and records the step program.
-    /// Throws std::invalid_argument for N or M of 0, VulkanError when memory runs out.
+    /// Throws std::invalid_argument for N or M of 0 or steps_per_submit not dividing 28,
+    /// VulkanError when memory runs out.
     Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& oracle,
              PipelineOptions options);
     ~Pipeline();
@@ -91,6 +96,7 @@ private:
     std::vector<std::unique_ptr<vk::Buffer>> buffers_;
     vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
         *actor_, *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_;
+    std::map<uint32_t, vk::Buffer*> counts_;  // chunk size → GPU-side count of live worlds
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;
 };

@@ -28,6 +28,19 @@ vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView
 /// loops grid-stride over the rest).
 uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities& caps);
 
+/// Records `pipeline` with grid `direct`, or, when `indirect` is given, with the grid in the 12-byte
+/// VkDispatchIndirectCommand it views (written by an earlier operation, e.g. dispatch_args).
+template <typename Push>
+void dispatch_grid(vk::Program& prog, const vk::Pipeline& pipeline,
+                   std::vector<vk::Binding> bindings, const Push& push, vk::Groups direct,
+                   BufferView indirect, std::string label) {
+    if (indirect)
+        prog.dispatch_indirect(pipeline, std::move(bindings), push, *indirect.buffer,
+                               indirect.offset, std::move(label));
+    else
+        prog.dispatch(pipeline, std::move(bindings), push, direct, std::move(label));
+}
+
 /// The kernel shape an environment switch forces: its value ("" when unset), which must be `a` or
 /// `b`; throws std::invalid_argument naming the variable and both choices otherwise.
 std::string forced_shape(const char* variable, std::string_view a, std::string_view b);

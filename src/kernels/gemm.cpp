@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "kernels/binding.h"
 #include "kernels/check_util.h"
 #include "kernels/definition.h"
+#include "kernels/dispatch_args.h"
 #include "kernels/gemm_coopmat.h"
 #include "kernels/gemm_rows.h"
 #include "kernels/ref/gemm_ref.h"
@@ -98,10 +100,39 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
     return p;
 }
 
+std::vector<GemmGrid> gemm_grids(const vk::Capabilities& caps, const GemmPlan& plan) {
+    if (plan.choice.nv_coopmat) return {nv_coopmat_grid(plan)};
+    if (plan.choice.rows) return gemm_rows_grids(caps, plan);
+    const GemmTile& t = plan.choice.tile;
+    const GemmGrid main{1, t.bm, ceil_div(plan.N, t.bn), std::max(plan.choice.splits, 1u)};
+    if (plan.choice.splits <= 1) return {main};
+    return {main, GemmGrid{plan.N, t.workgroup_size(), 1, 1}};
+}
+
+namespace {
+
+std::vector<BufferView> checked_indirect(const vk::Capabilities& caps, const GemmPlan& plan,
+                                         std::span<const BufferView> indirect) {
+    const size_t n = gemm_grids(caps, plan).size();
+    if (indirect.empty()) return std::vector<BufferView>(n);
+    if (indirect.size() != n)
+        throw std::invalid_argument(
+            fmt::format("gemm {}: {} indirect grids given, the plan records {} dispatches",
+                        plan.choice.name(), indirect.size(), n));
+    return {indirect.begin(), indirect.end()};
+}
+
+}  // namespace
+
 void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w,
-          BufferView bias, BufferView residual, BufferView c, BufferView workspace) {
-    if (plan.choice.nv_coopmat) return gemm_nv_coopmat(cache, prog, plan, a, w, bias, residual, c);
-    if (plan.choice.rows) return gemm_rows(cache, prog, plan, a, w, bias, residual, c);
+          BufferView bias, BufferView residual, BufferView c, BufferView workspace,
+          std::span<const BufferView> indirect) {
+    const auto& caps = cache.context().caps();
+    const std::vector<BufferView> grids_at = checked_indirect(caps, plan, indirect);
+    if (plan.choice.nv_coopmat)
+        return gemm_nv_coopmat(cache, prog, plan, a, w, bias, residual, c, grids_at[0]);
+    if (plan.choice.rows) return gemm_rows(cache, prog, plan, a, w, bias, residual, c, grids_at);
+    const std::vector<GemmGrid> grids = gemm_grids(caps, plan);
     const size_t eb = dtype_bytes(plan.dtype);
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
     const GemmTile& t = plan.choice.tile;
@@ -117,9 +148,8 @@ void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferVie
     const uint32_t epi = plan.epilogue.bits();
     if (plan.choice.splits <= 1) {
         push.k_split = K;
-        vk::Groups grid{ceil_div(M, t.bm), ceil_div(N, t.bn), 1};
-        prog.dispatch(pipeline_for(cache, plan.dtype, t, epi, false, false, DIRECT),
-                      {ba, bw, bb, br, bc, ba}, push, grid,
+        dispatch_grid(prog, pipeline_for(cache, plan.dtype, t, epi, false, false, DIRECT),
+                      {ba, bw, bb, br, bc, ba}, push, grids[0].groups(M), grids_at[0],
                       fmt::format("gemm {} {}x{}x{} {}", plan.choice.name(), M, N, K,
                                   dtype_name(plan.dtype)));
         return;
@@ -130,15 +160,13 @@ void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferVie
         bind("workspace", workspace, uint64_t(plan.choice.splits) * M * N, 4, vk::Access::Write);
     push.k_split = plan.choice.k_split;
     push.splits = plan.choice.splits;
-    vk::Groups grid{ceil_div(M, t.bm), ceil_div(N, t.bn), plan.choice.splits};
-    prog.dispatch(pipeline_for(cache, plan.dtype, t, 0, false, false, PARTIAL),
-                  {ba, bw, ba, ba, ba, bp}, push, grid,
+    dispatch_grid(prog, pipeline_for(cache, plan.dtype, t, 0, false, false, PARTIAL),
+                  {ba, bw, ba, ba, ba, bp}, push, grids[0].groups(M), grids_at[0],
                   fmt::format("gemm {} {}x{}x{} {} partial", plan.choice.name(), M, N, K,
                               dtype_name(plan.dtype)));
     bp.access = vk::Access::Read;
-    vk::Groups rgrid{ceil_div(uint64_t(M) * N, t.workgroup_size()), 1, 1};
-    prog.dispatch(pipeline_for(cache, plan.dtype, t, epi, false, false, REDUCE),
-                  {bp, bp, bb, br, bc, bp}, push, rgrid,
+    dispatch_grid(prog, pipeline_for(cache, plan.dtype, t, epi, false, false, REDUCE),
+                  {bp, bp, bb, br, bc, bp}, push, grids[1].groups(M), grids_at[1],
                   fmt::format("gemm {} {}x{}x{} {} reduce", plan.choice.name(), M, N, K,
                               dtype_name(plan.dtype)));
 }
@@ -221,7 +249,24 @@ void gemm_batched(KernelCache& cache, vk::Program& prog, const BatchedGemmPlan& 
                               d.N, d.K, dtype_name(d.dtype)));
 }
 
-CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed) {
+namespace {
+
+/// Elements of C (row-major, N per row) the count-aware grids of `plan` write for `live_rows`
+/// live rows: the last dispatch writes C (split-K's reduce; every column slice of the rows family
+/// covers the same rows) in whole workgroups of per_group rows (row_items = 1) or elements
+/// (row_items = N); without an indirect view it writes all of C.
+uint64_t counted_elements(const std::vector<GemmGrid>& grids, const std::vector<BufferView>& views,
+                          uint32_t M, uint32_t N, uint64_t live_rows) {
+    const GemmGrid& g = grids.back();
+    if (!views.back()) return uint64_t(M) * N;
+    const uint64_t groups = (live_rows * g.row_items + g.per_group - 1) / g.per_group;
+    return std::min(groups * g.per_group * (N / g.row_items), uint64_t(M) * N);
+}
+
+}  // namespace
+
+CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed,
+                       const GemmCounted* counted) {
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
     const Dtype dt = plan.dtype;
     auto a = random_values(size_t(M) * K, seed, dt);
@@ -239,13 +284,31 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
     vk::Buffer bc = poisoned_buffer(ctx, prog, want.size(), dt, "check.c");
     vk::Buffer bws =
         poisoned_buffer(ctx, prog, plan.workspace_bytes() / 4, Dtype::F32, "check.workspace");
-    gemm(cache, prog, plan, ba, bw, bb, br, bc, bws);
+    std::vector<BufferView> views;
+    std::optional<CountGrids> grids;
+    std::optional<vk::Buffer> count;
+    if (counted) {
+        const uint32_t rpu = counted->rows_per_unit, units = M / rpu;
+        if (rpu == 0 || M % rpu)
+            throw std::invalid_argument("check_gemm: M is not a multiple of rows_per_unit");
+        const auto g = gemm_grids(ctx.caps(), plan);
+        grids.emplace(ctx, static_cast<uint32_t>(g.size()), "check.grids");
+        for (const GemmGrid& e : g)
+            views.push_back(uint64_t(rpu) * e.row_items < 65536
+                                ? grids->add({rpu * e.row_items, e.per_group, e.y, e.z})
+                                : BufferView{});
+        count.emplace(count_buffer(ctx, counted->count));
+        grids->record(cache, prog, *count, counted->base, units);
+        const uint64_t live = std::min<uint64_t>(
+            counted->count > counted->base ? counted->count - counted->base : 0, units);
+        std::fill(want.begin() + counted_elements(g, views, M, N, live * rpu), want.end(), NAN);
+    }
+    gemm(cache, prog, plan, ba, bw, bb, br, bc, bws, views);
     prog.run();
     auto got = download_as(ctx, bc, want.size(), dt);
     auto [atol, rtol] =
         tolerance(dt, K, double(plan.epilogue.bias) + double(plan.epilogue.residual));
-    return compare(got.data(), want.data(), want.size(),
-                   atol * std::max(1.0f, std::fabs(plan.alpha)), rtol);
+    return compare_written(got, want, atol * std::max(1.0f, std::fabs(plan.alpha)), rtol);
 }
 
 CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
@@ -308,6 +371,40 @@ CheckCase gemm_case(const GemmDevice& dev, Dtype dt, const std::string& config,
         });
 }
 
+/// Count-aware recordings (CountGrids → dispatch_indirect): capacities of 32-, 8- and 1-row units,
+/// slices at base 0 and later, live counts of 0, some and past the capacity.
+struct CountedShape {
+    GemmShape shape;
+    GemmCounted counted;
+};
+const std::vector<CountedShape> COUNTED_SHAPES = {
+    {{160, 100, 64, {true, false, false}}, {32, 0, 3}},
+    {{72, 257, 256, {true, true, true}}, {8, 2, 7}},
+    {{72, 64, 100, {true, false, false}}, {8, 2, 100}},
+    {{128, 3, 357, {false, true, false}}, {32, 1, 1}},
+    {{300, 256, 512, {true, true, false}}, {1, 0, 129}},
+};
+
+CheckCase counted_case(const GemmDevice& dev, Dtype dt, const std::string& config,
+                       const std::string& stem) {
+    return check_over(
+        stem, (config.empty() ? std::string("auto") : config) + " counted", dtype_name(dt),
+        COUNTED_SHAPES,
+        [dev, dt, config](vk::Context& ctx, KernelCache& cache, const CountedShape& c,
+                          uint64_t seed) {
+            const GemmShape& s = c.shape;
+            return check_gemm(ctx, cache, plan_gemm(dev, s.M, s.N, s.K, dt, s.epi, config),
+                              seed + 7, &c.counted);
+        },
+        [dev, dt, config](const CountedShape& c) {
+            const GemmShape& s = c.shape;
+            return fmt::format("{}x{}x{} {} ({}) units of {} from {}, count {}", s.M, s.N, s.K,
+                               s.epi.name(),
+                               plan_gemm(dev, s.M, s.N, s.K, dt, s.epi, config).choice.name(),
+                               c.counted.rows_per_unit, c.counted.base, c.counted.count);
+        });
+}
+
 /// The attention layouts of the batched GEMM: 12 batches of 33x32x16, either operand transposed.
 CheckCase batched_case(const GemmDevice& dev, Dtype dt, const std::string& stem) {
     std::vector<BatchedGemmDesc> layouts;
@@ -339,6 +436,9 @@ std::vector<CheckCase> gemm_checks(const vk::Capabilities& caps) {
         for (const auto& t : dev.tiles)
             cases.push_back(gemm_case(dev, dt, std::string(t.name), stem));
         cases.push_back(gemm_case(dev, dt, "medium/sk4", stem));
+        cases.push_back(counted_case(dev, dt, "", stem));
+        cases.push_back(counted_case(dev, dt, "medium/sk4", stem));
+        if (dev.cpu) cases.push_back(counted_case(dev, dt, "small", stem));
         cases.push_back(batched_case(dev, dt, stem));
     }
     return cases;
@@ -347,8 +447,8 @@ std::vector<CheckCase> gemm_checks(const vk::Capabilities& caps) {
 }  // namespace
 
 CheckCase gemm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& config,
-                          const std::string& stem) {
-    return gemm_case(dev, dtype, config, stem);
+                          const std::string& stem, bool counted) {
+    return counted ? counted_case(dev, dtype, config, stem) : gemm_case(dev, dtype, config, stem);
 }
 
 }  // namespace eqvk::kernels

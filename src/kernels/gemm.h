@@ -5,10 +5,13 @@
 // Wrappers record into a caller's Program; they never submit or wait. Pipelines come from a
 // KernelCache. The family's definition and checks are in gemm.cpp.
 #pragma once
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "kernels/check.h"
 #include "kernels/gemm_tiles.h"
@@ -17,6 +20,7 @@
 namespace eqvk::vk {
 class Context;
 class Program;
+struct Capabilities;
 }  // namespace eqvk::vk
 
 namespace eqvk::kernels {
@@ -57,6 +61,18 @@ struct GemmPlan {
     }
 };
 
+/// One dispatch that gemm() records for a plan: x = ceil(M · row_items / per_group) workgroups
+/// (per_group rows of C per workgroup; split-K's reduce pass: row_items = N elements per row), then
+/// y and z. With M = units · rows_per_unit, a dispatch_args entry {rows_per_unit · row_items,
+/// per_group, y, z} sizes it for the live units only.
+struct GemmGrid {
+    uint32_t row_items = 1, per_group = 1, y = 1, z = 1;
+    /// The full grid for M rows.
+    std::array<uint32_t, 3> groups(uint32_t M) const {
+        return {static_cast<uint32_t>((uint64_t(M) * row_items + per_group - 1) / per_group), y, z};
+    }
+};
+
 /// Chooses the configuration for C[M,N] with reduction K. `forced` ("" = automatic, else a name as
 /// in EQVK_GEMM_TILE) wins over dev.forced; automatic: nv_coopmat for fp16 where usable, the rows
 /// family on CPU devices (gemm_rows.h), else choose_gemm(). Throws std::invalid_argument for M, N
@@ -64,8 +80,14 @@ struct GemmPlan {
 GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dtype dtype,
                    Epilogue epilogue = {}, std::string_view forced = {});
 
+/// The dispatches gemm() records for `plan`, in order: one; two with split-K (partials, reduce);
+/// one per column slice of W in the rows family.
+std::vector<GemmGrid> gemm_grids(const vk::Capabilities& caps, const GemmPlan& plan);
+
 /// Records C = act(alpha·A·Wᵀ + bias) (+ R); one dispatch, or two with split-K (partials, then
-/// reduce).
+/// reduce). `indirect`: empty, or one view per gemm_grids(plan) entry; a given view holds that
+/// dispatch's grid (VkDispatchIndirectCommand, e.g. from CountGrids) so that only live rows are
+/// computed, a missing one dispatches the full grid.
 ///   a:         [M][K] dtype          w:        [N][K] dtype (PyTorch Linear weight)
 ///   bias:      [N] dtype (if epilogue.bias)      residual: [M][N] dtype (if epilogue.residual; may
 ///   not alias c) c:         [M][N] dtype, written  workspace: plan.workspace_bytes() bytes of fp32
@@ -73,7 +95,8 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
 /// Throws std::invalid_argument when a view is missing or too small, or the device lacks fp16
 /// storage.
 void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w,
-          BufferView bias, BufferView residual, BufferView c, BufferView workspace = {});
+          BufferView bias, BufferView residual, BufferView c, BufferView workspace = {},
+          std::span<const BufferView> indirect = {});
 
 /// Strided-batched GEMM: for z in [0, batch): C[z][M,N] = alpha · opA(A[z]) · opB(B[z]).
 /// Batch z starts at (z / heads)·stride_x + (z % heads)·head_stride_x elements of operand x, so a
@@ -108,17 +131,27 @@ BatchedGemmPlan plan_gemm_batched(const GemmDevice& dev, const BatchedGemmDesc& 
 void gemm_batched(KernelCache& cache, vk::Program& prog, const BatchedGemmPlan& plan, BufferView a,
                   BufferView b, BufferView c);
 
+/// Count-aware recording for check_gemm: M = capacity units of `rows_per_unit` rows; the GPU-side
+/// count holds `count` and the slice starts at unit `base`, so live units = min(max(count − base,
+/// 0), M / rows_per_unit).
+struct GemmCounted {
+    uint32_t rows_per_unit = 1, base = 0, count = 0;
+};
+
 /// One GEMM as planned (every operand the epilogue needs), inputs uniform in [-1, 1) from `seed`,
-/// against gemm_ref; poisoned outputs.
-CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed);
+/// against gemm_ref; poisoned outputs. With `counted`, its grids come from CountGrids: rows of the
+/// live units must match and rows past the last workgroup they need must stay poisoned.
+CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& plan, uint64_t seed,
+                       const GemmCounted* counted = nullptr);
 /// One batched GEMM as planned, against gemm_batched_ref; elements between batches stay poisoned.
 CheckResult check_gemm_batched(vk::Context& ctx, KernelCache& cache, const BatchedGemmPlan& plan,
                                uint64_t seed);
 
 struct CheckCase;
 /// The selftest case of `config` ("" = automatic) on GEMM's five check shapes (M = 1, odd,
-/// multi-tile; every epilogue), run through `stem`: shared with the cooperative-matrix definition.
+/// multi-tile; every epilogue), run through `stem`: shared with the rows and cooperative-matrix
+/// definitions. `counted`: the count-aware shapes instead (GemmCounted).
 CheckCase gemm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& config,
-                          const std::string& stem);
+                          const std::string& stem, bool counted = false);
 
 }  // namespace eqvk::kernels

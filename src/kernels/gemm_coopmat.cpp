@@ -46,8 +46,13 @@ bool nv_coopmat_usable(const vk::Capabilities& c) {
 #endif
 }
 
+GemmGrid nv_coopmat_grid(const GemmPlan& plan) {
+    return {1, 64, (plan.N + 63) / 64, 1};
+}
+
 void gemm_nv_coopmat(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a,
-                     BufferView w, BufferView bias, BufferView residual, BufferView c) {
+                     BufferView w, BufferView bias, BufferView residual, BufferView c,
+                     BufferView indirect) {
     const auto& caps = cache.context().caps();
     if (plan.dtype != Dtype::F16 || !nv_coopmat_usable(caps))
         throw std::invalid_argument(
@@ -66,7 +71,7 @@ void gemm_nv_coopmat(KernelCache& cache, vk::Program& prog, const GemmPlan& plan
     uint32_t sg = caps.subgroup_size == 32 ? 0u : 32u;  // request 32 where it is not the default
     const vk::Pipeline& pipe = cache.get(eqvk_kernel_def_gemm_nv_coopmat(), "gemm_nv_coopmat",
                                          {{0, 128}, {1, plan.epilogue.bits()}}, sg);
-    prog.dispatch(pipe, {ba, bw, bb, br, bc}, push, {(M + 63) / 64, (N + 63) / 64, 1},
+    dispatch_grid(prog, pipe, {ba, bw, bb, br, bc}, push, nv_coopmat_grid(plan).groups(M), indirect,
                   fmt::format("gemm nv_coopmat {}x{}x{} fp16", M, N, K));
 }
 
@@ -76,7 +81,8 @@ std::vector<CheckCase> coopmat_checks(const vk::Capabilities& caps) {
     if (!nv_coopmat_usable(caps)) return {};
     GemmDevice dev = GemmDevice::from_caps(caps);
     dev.forced.clear();
-    return {gemm_check_case(dev, Dtype::F16, "nv_coopmat", "gemm_nv_coopmat")};
+    return {gemm_check_case(dev, Dtype::F16, "nv_coopmat", "gemm_nv_coopmat"),
+            gemm_check_case(dev, Dtype::F16, "nv_coopmat", "gemm_nv_coopmat", true)};
 }
 
 }  // namespace

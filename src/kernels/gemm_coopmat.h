@@ -17,9 +17,13 @@ namespace eqvk::kernels {
 /// or requested), 24 KiB shared memory.
 bool nv_coopmat_usable(const vk::Capabilities& caps);
 
+/// The one dispatch gemm_nv_coopmat() records: 64×64 tiles of C.
+GemmGrid nv_coopmat_grid(const GemmPlan& plan);
+
 /// Records plan (dtype fp16, plan.choice.nv_coopmat) as one dispatch. Operands as for gemm(), all
-/// fp16.
+/// fp16; `indirect` (optional) holds the grid (gemm()).
 void gemm_nv_coopmat(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a,
-                     BufferView w, BufferView bias, BufferView residual, BufferView c);
+                     BufferView w, BufferView bias, BufferView residual, BufferView c,
+                     BufferView indirect = {});
 
 }  // namespace eqvk::kernels

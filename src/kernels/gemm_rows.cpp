@@ -94,16 +94,35 @@ GemmChoice choose_gemm_rows(const GemmDevice& dev, uint32_t M, uint32_t N, uint3
     return make_choice(by_name("rows8x32"), K);
 }
 
+namespace {
+
+/// Output columns per dispatch of `plan` on `caps` (0: K too long for one uniform binding).
+uint32_t rows_slice(const vk::Capabilities& caps, const GemmPlan& plan) {
+    GemmDevice dev;
+    dev.max_uniform_range = caps.max_uniform_buffer_range;
+    dev.uniform_align = static_cast<uint32_t>(caps.min_uniform_buffer_offset_alignment);
+    return gemm_rows_slice(dev, plan.K, dtype_bytes(plan.dtype), plan.choice.tile.tn);
+}
+
+}  // namespace
+
+std::vector<GemmGrid> gemm_rows_grids(const vk::Capabilities& caps, const GemmPlan& plan) {
+    const uint32_t slice = rows_slice(caps, plan);
+    const GemmTile& t = plan.choice.tile;
+    std::vector<GemmGrid> grids;
+    for (uint32_t n0 = 0; slice && n0 < plan.N; n0 += slice)
+        grids.push_back({1, t.bm, ceil_div(std::min(slice, plan.N - n0), t.tn), 1});
+    return grids;
+}
+
 void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a,
-               BufferView w, BufferView bias, BufferView residual, BufferView c) {
+               BufferView w, BufferView bias, BufferView residual, BufferView c,
+               std::span<const BufferView> indirect) {
     const auto& caps = cache.context().caps();  // fp16 support: checked by KernelCache::get
     const size_t eb = dtype_bytes(plan.dtype);
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
     const GemmTile& t = plan.choice.tile;
-    GemmDevice dev;
-    dev.max_uniform_range = caps.max_uniform_buffer_range;
-    dev.uniform_align = static_cast<uint32_t>(caps.min_uniform_buffer_offset_alignment);
-    const uint32_t slice = gemm_rows_slice(dev, K, eb, t.tn);
+    const uint32_t slice = rows_slice(caps, plan);
     if (slice == 0)
         throw std::invalid_argument(fmt::format(
             "gemm_rows: K = {} ({}) does not fit one uniform binding", K, dtype_name(plan.dtype)));
@@ -130,7 +149,11 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
                                           {2, t.tn},
                                           {3, plan.epilogue.bits()},
                                           {4, vec ? 1u : 0u}});
-    for (uint32_t n0 = 0; n0 < N; n0 += slice) {
+    const std::vector<GemmGrid> grids = gemm_rows_grids(caps, plan);
+    if (indirect.size() != grids.size())
+        throw std::invalid_argument(fmt::format("gemm_rows: {} indirect views for {} dispatches",
+                                                indirect.size(), grids.size()));
+    for (uint32_t n0 = 0, i = 0; n0 < N; n0 += slice, ++i) {
         const uint32_t ns = std::min(slice, N - n0);
         vk::Binding ws = bw;
         ws.offset += size_t(n0) * K * eb;
@@ -145,7 +168,7 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
                 "{} bytes of W",
                 w.buffer->name(), uint64_t(N) * K * eb));
         GemmRowsPush push{M, N, K, n0, ns, plan.alpha};
-        prog.dispatch(pipe, {ba, ws, bb, br, bc}, push, {ceil_div(M, t.bm), ceil_div(ns, t.tn), 1},
+        dispatch_grid(prog, pipe, {ba, ws, bb, br, bc}, push, grids[i].groups(M), indirect[i],
                       fmt::format("gemm {} {}x{}x{} {} cols {}..{}", t.name, M, N, K,
                                   dtype_name(plan.dtype), n0, n0 + ns));
     }
@@ -159,9 +182,11 @@ std::vector<CheckCase> gemm_rows_checks(const vk::Capabilities& caps) {
     GemmDevice dev = GemmDevice::from_caps(caps);
     dev.forced.clear();
     std::vector<CheckCase> cases;
-    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_gemm_rows(), caps))
+    for (const auto& [dt, stem] : dtype_stems(eqvk_kernel_def_gemm_rows(), caps)) {
         for (const auto& t : gemm_rows_table())
             cases.push_back(gemm_check_case(dev, dt, std::string(t.name), stem));
+        cases.push_back(gemm_check_case(dev, dt, "rows", stem, true));
+    }
     return cases;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "kernels/gemm.h"
 
@@ -43,8 +44,13 @@ std::optional<GemmChoice> parse_gemm_rows(const GemmDevice& dev, std::string_vie
 /// The automatic choice within the family for C[M,N] (K usable).
 GemmChoice choose_gemm_rows(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K);
 
-/// Records plan (plan.choice.rows) as one dispatch per slice of W. Operands as for gemm().
+/// The dispatches gemm_rows() records for `plan`: one per slice of W (see gemm_grids()).
+std::vector<GemmGrid> gemm_rows_grids(const vk::Capabilities& caps, const GemmPlan& plan);
+
+/// Records plan (plan.choice.rows) as one dispatch per slice of W. Operands as for gemm();
+/// `indirect` holds one view (given or missing) per gemm_rows_grids() entry.
 void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a,
-               BufferView w, BufferView bias, BufferView residual, BufferView c);
+               BufferView w, BufferView bias, BufferView residual, BufferView c,
+               std::span<const BufferView> indirect);
 
 }  // namespace eqvk::kernels

@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <stdexcept>
+#include <tuple>
 
 #include "kernels/attention.h"
 #include "kernels/binding.h"
+#include "kernels/dispatch_args.h"
 #include "kernels/embed_gather.h"
 #include "kernels/gemm_tiles.h"
 #include "kernels/layer_norm.h"
@@ -29,6 +32,24 @@ GpuWeights::Linear upload_linear(vk::Context& ctx, const std::vector<float>& w,
                                  const std::vector<float>& b, Dtype dt, const std::string& name) {
     return {kernels::upload_as(ctx, w, dt, name + ".weight"),
             kernels::upload_as(ctx, b, dt, name + ".bias")};
+}
+
+/// One GEMM shape of a slice: rows per world (32, or 8 in the last layer past attention), N, K and
+/// the epilogue.
+struct LinearShape {
+    uint32_t rows_per_world, n, k;
+    kernels::Epilogue epi;
+};
+
+/// Every GEMM shape record_slice() uses (input_proj, the encoder layers, the last layer's 8 rows).
+std::vector<LinearShape> slice_linear_shapes(const ModelConfig& c) {
+    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim), D_in = uint32_t(c.input_dim());
+    const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
+    std::vector<LinearShape> v = {{32, E, D_in, bias}, {32, 3 * E, E, bias}};
+    for (uint32_t rows : {32u, 8u})
+        if (rows == 8 || c.n_layers > 1)
+            v.insert(v.end(), {{rows, E, E, bias}, {rows, F, E, bias_relu}, {rows, E, F, bias}});
+    return v;
 }
 
 /// Bytes per world of the largest per-slice binding (activations and GEMM operands).
@@ -130,17 +151,12 @@ ForwardRecording::Sizes ForwardRecording::sizes(const vk::Capabilities& caps, co
     auto dev = kernels::GemmDevice::from_caps(caps);
     s.workspace = 4;
     for (uint32_t worlds : {s.slice, capacity % s.slice})
-        for (uint32_t m : {worlds * 32, worlds * 8}) {
-            if (m == 0) continue;
-            const uint32_t shapes[][2] = {{uint32_t(E), uint32_t(c.input_dim())},
-                                          {uint32_t(3 * E), uint32_t(E)},
-                                          {uint32_t(E), uint32_t(E)},
-                                          {uint32_t(c.ff_dim), uint32_t(E)},
-                                          {uint32_t(E), uint32_t(c.ff_dim)}};
-            for (auto [n, k] : shapes)
+        for (const LinearShape& l : slice_linear_shapes(c))
+            if (worlds)
                 s.workspace = std::max<uint64_t>(
-                    s.workspace, kernels::plan_gemm(dev, m, n, k, dtype).workspace_bytes());
-        }
+                    s.workspace,
+                    kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k, dtype, l.epi)
+                        .workspace_bytes());
     return s;
 }
 
@@ -185,9 +201,18 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
 }
 
 void ForwardRecording::record(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io) {
+    // Count-aware GEMM grids: at most two distinct dispatches per GEMM shape and slice (split-K's
+    // reduce, the rows family's last column slice), each slice's entries in whole groups of 8; each
+    // recorded forward has its own (a few bytes per entry), the activations are shared.
+    const uint32_t slices = (capacity_ + slice_ - 1) / slice_;
+    const auto per_slice = static_cast<uint32_t>(2 * slice_linear_shapes(w_.config()).size());
+    grids_.push_back(std::make_unique<kernels::CountGrids>(
+        cache.context(), slices * (per_slice + kernels::DISPATCH_ARGS_MAX), "fwd.grids"));
     for (uint32_t base = 0; base < capacity_; base += slice_)
         record_slice(cache, prog, io, base, std::min(slice_, capacity_ - base));
 }
+
+ForwardRecording::~ForwardRecording() = default;
 
 void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& prog,
                                     const ForwardIo& io, uint32_t base, uint32_t worlds) {
@@ -197,10 +222,30 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
     const uint32_t R = worlds * N_TOKENS, R8 = worlds * 8;
     auto dev = kernels::GemmDevice::from_caps(cache.context().caps());
     const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
+    // Step 0. The slice's GEMM plans and their grids for the live worlds only (count-aware: one
+    // dispatch_args per slice sizes every GEMM from io.count; absent worlds cost no GEMM work).
+    struct Planned {
+        kernels::GemmPlan plan;
+        std::vector<kernels::BufferView> grids;
+    };
+    std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, Planned> planned;
+    for (const LinearShape& l : slice_linear_shapes(c)) {
+        Planned p{kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k, dt, l.epi), {}};
+        for (const kernels::GemmGrid& g : kernels::gemm_grids(cache.context().caps(), p.plan))
+            p.grids.push_back(
+                uint64_t(l.rows_per_world) * g.row_items < 65536
+                    ? grids_.back()->add({l.rows_per_world * g.row_items, g.per_group, g.y, g.z})
+                    : kernels::BufferView{});
+        planned.emplace(std::tuple{l.rows_per_world, l.n, l.k, l.epi.bits()}, std::move(p));
+    }
+    grids_.back()->record(cache, prog, io.count, base, worlds);
     auto linear = [&](uint32_t m, const GpuWeights::Linear& lin, uint32_t n, uint32_t k,
                       kernels::Epilogue epi, const vk::Buffer& a, const vk::Buffer& out) {
-        auto plan = kernels::plan_gemm(dev, m, n, k, dt, epi);
-        kernels::gemm(cache, prog, plan, a, lin.weight, lin.bias, {}, out, workspace_);
+        auto it = planned.find(std::tuple{m / worlds, n, k, epi.bits()});
+        if (it == planned.end())
+            throw std::logic_error("forward: a GEMM shape missing from slice_linear_shapes()");
+        kernels::gemm(cache, prog, it->second.plan, a, lin.weight, lin.bias, {}, out, workspace_,
+                      it->second.grids);
     };
     auto norm = [&](uint32_t rows, uint32_t rows_per_world, const vk::Buffer& x,
                     const vk::Buffer& res, const vk::Buffer& g, const vk::Buffer& b,

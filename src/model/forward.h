@@ -21,7 +21,8 @@
 
 namespace eqvk::kernels {
 class KernelCache;
-}
+class CountGrids;
+}  // namespace eqvk::kernels
 
 namespace eqvk::model {
 
@@ -76,13 +77,15 @@ uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, ke
 /// One forward recorded into `prog` for `capacity` worlds: owns the activations (sized for one
 /// slice of ≤ max_slice_worlds worlds; slices run one after another inside the Program) and must
 /// outlive every submit of `prog`. Every submit evaluates worlds 0..count-1 as read from io.count
-/// on the GPU; rows past the count are computed by the GEMMs on stale (finite) data and skipped by
-/// every other kernel.
+/// on the GPU: the GEMMs' grids are sized from it (one dispatch_args per slice, then
+/// dispatch_indirect), so absent worlds cost no GEMM work past the last live tile, and every other
+/// kernel skips them.
 class ForwardRecording {
 public:
     /// `max_slice` (0 = max_slice_worlds) caps the worlds per slice (tests use it to force slices).
     ForwardRecording(kernels::KernelCache& cache, const GpuWeights& weights, vk::Program& prog,
                      const ForwardIo& io, uint32_t capacity, uint32_t max_slice = 0);
+    ~ForwardRecording();
     uint32_t capacity() const { return capacity_; }
     uint32_t slice_worlds() const { return slice_; }
     /// Records one more forward of `capacity` worlds into `prog` (the same or another program) on
@@ -108,6 +111,8 @@ private:
     const GpuWeights& w_;
     uint32_t capacity_, slice_;
     vk::Buffer emb_, x_, qkv_, att_, tmp_, h_, f_, workspace_;
+    // The GEMMs' indirect grids, per slice; one set per record().
+    std::vector<std::unique_ptr<kernels::CountGrids>> grids_;
 };
 
 /// A self-contained forward for host inputs: its own Program and input/output buffers for

@@ -62,6 +62,20 @@ void record_barrier_batch(VkCommandBuffer cb, const BarrierBatch& batch,
                          0, nullptr);
 }
 
+// Between repetitions: every write of one is visible to every read and write of the next (the
+// planned barriers only order operations inside one repetition).
+void record_repeat_barrier(VkCommandBuffer cb) {
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    mb.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                       VK_ACCESS_UNIFORM_READ_BIT | VK_ACCESS_INDIRECT_COMMAND_READ_BIT |
+                       VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    vkCmdPipelineBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT |
+                             VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT,
+                         0, 1, &mb, 0, nullptr, 0, nullptr);
+}
+
 // Closing barrier: every write is visible to the host and to whatever the next submit does.
 void record_closing_barrier(VkCommandBuffer cb) {
     VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
@@ -90,7 +104,10 @@ struct Program::Op {
 };
 
 Program::Program(Context& ctx, std::string name, ProgramOptions options)
-    : ctx_(ctx), name_(std::move(name)), options_(options) {}
+    : ctx_(ctx), name_(std::move(name)), options_(options) {
+    if (options_.repeat == 0)
+        throw std::invalid_argument("program '" + name_ + "': repeat must be at least 1");
+}
 
 Program::~Program() {
     if (in_flight_) {
@@ -309,7 +326,7 @@ void Program::create_command_buffer(bool timestamps) {
     if (timestamps) {
         VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
         qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
-        qi.queryCount = static_cast<uint32_t>(ops_.size() + 1);
+        qi.queryCount = query_count();
         VkQueryPool qp = VK_NULL_HANDLE;
         VK_CHECK(vkCreateQueryPool(dev, &qi, nullptr, &qp));
         query_pool_ =
@@ -317,23 +334,32 @@ void Program::create_command_buffer(bool timestamps) {
     }
 }
 
-// Step 4. Record: each operation after its barrier batch, a timestamp after it, a closing barrier.
+uint32_t Program::query_count() const {
+    return static_cast<uint32_t>(ops_.size() * options_.repeat + 1);
+}
+
+// Step 4. Record: each operation after its barrier batch, a timestamp after it; the whole sequence
+// `repeat` times with a full barrier between repetitions; a closing barrier.
 void Program::record_commands(bool timestamps) {
     VkCommandBuffer cb = command_buffer_;
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     VK_CHECK(vkBeginCommandBuffer(cb, &bi));
     if (timestamps) {
-        vkCmdResetQueryPool(cb, query_pool_.get(), 0, static_cast<uint32_t>(ops_.size() + 1));
+        vkCmdResetQueryPool(cb, query_pool_.get(), 0, query_count());
         vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, query_pool_.get(), 0);
     }
-    size_t next_batch = 0;
-    for (size_t i = 0; i < ops_.size(); ++i) {
-        if (next_batch < barriers_.size() && barriers_[next_batch].before_op == i)
-            record_barrier_batch(cb, barriers_[next_batch++], buffer_ids_);
-        record_op(cb, ops_[i]);
-        if (timestamps)
-            vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, query_pool_.get(),
-                                static_cast<uint32_t>(i + 1));
+    uint32_t query = 1;
+    for (uint32_t r = 0; r < options_.repeat; ++r) {
+        if (r > 0 && !options_.omit_barriers) record_repeat_barrier(cb);
+        size_t next_batch = 0;
+        for (size_t i = 0; i < ops_.size(); ++i) {
+            if (next_batch < barriers_.size() && barriers_[next_batch].before_op == i)
+                record_barrier_batch(cb, barriers_[next_batch++], buffer_ids_);
+            record_op(cb, ops_[i]);
+            if (timestamps)
+                vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, query_pool_.get(),
+                                    query++);
+        }
     }
     if (!options_.omit_barriers) record_closing_barrier(cb);
     VK_CHECK(vkEndCommandBuffer(cb));
@@ -387,7 +413,7 @@ void Program::wait() {
 std::vector<OpTiming> Program::timings() const {
     std::vector<OpTiming> out;
     if (!query_pool_ || submits_ == 0) return out;
-    std::vector<uint64_t> ts(ops_.size() + 1);
+    std::vector<uint64_t> ts(query_count());
     VK_CHECK(vkGetQueryPoolResults(ctx_.device(), query_pool_.get(), 0,
                                    static_cast<uint32_t>(ts.size()), ts.size() * sizeof(uint64_t),
                                    ts.data(), sizeof(uint64_t),
@@ -395,9 +421,10 @@ std::vector<OpTiming> Program::timings() const {
     const uint32_t bits = ctx_.caps().timestamp_valid_bits;
     const uint64_t mask = bits >= 64 ? ~uint64_t(0) : ((uint64_t(1) << bits) - 1);
     const double ns = ctx_.caps().timestamp_period_ns;
-    for (size_t i = 0; i < ops_.size(); ++i) {
-        uint64_t d = ((ts[i + 1] & mask) - (ts[i] & mask)) & mask;
-        out.push_back({ops_[i].label, static_cast<double>(d) * ns * 1e-6});
+    for (const auto& op : ops_) out.push_back({op.label, 0.0});
+    for (size_t q = 0; q + 1 < ts.size(); ++q) {
+        uint64_t d = ((ts[q + 1] & mask) - (ts[q] & mask)) & mask;
+        out[q % ops_.size()].ms += static_cast<double>(d) * ns * 1e-6;
     }
     return out;
 }

@@ -46,6 +46,10 @@ struct ProgramOptions {
     bool timestamps = false;
     // TESTS ONLY: record no barriers, to prove the validation layer sees the races.
     bool omit_barriers = false;
+    // The recorded operations run this many times per submit, in order, with a full memory
+    // barrier between repetitions (each sees every write of the one before), so a loop of steps
+    // that need no host data between them costs one submit and one host wait.
+    uint32_t repeat = 1;
 };
 
 /// GPU time of one recorded operation, from timestamps.
@@ -114,12 +118,15 @@ public:
         wait();
     }
 
-    /// Number of recorded operations.
+    /// Number of recorded operations (of one repetition).
     size_t size() const;
+    /// Times the operations run per submit (ProgramOptions::repeat).
+    uint32_t repeat() const { return options_.repeat; }
     const std::string& name() const { return name_; }
     /// The barriers recorded (after finalize()): one batch per operation that needed any.
     const std::vector<BarrierBatch>& barriers() const { return barriers_; }
-    /// Per-operation GPU times of the last submit (empty without timestamps). Call after wait().
+    /// Per-operation GPU times of the last submit, summed over its repetitions (empty without
+    /// timestamps). Call after wait().
     std::vector<OpTiming> timings() const;
     /// Number of submits so far.
     uint64_t submits() const { return submits_; }
@@ -135,6 +142,7 @@ private:
     void create_command_buffer(bool timestamps);
     void record_commands(bool timestamps);
     static void record_op(VkCommandBuffer cb, const Op& op);
+    uint32_t query_count() const;  // timestamps: one before everything, one after each op run
 
     Context& ctx_;
     std::string name_;

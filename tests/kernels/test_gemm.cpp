@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gpu_fixture.h"
+#include "kernels/dispatch_args.h"
 #include "kernels/gemm.h"
 #include "kernels/gemm_rows.h"
 #include "kernels/gemm_tiles.h"
@@ -380,6 +381,32 @@ TEST_SUITE("kernels.gpu") {
         vk::Buffer a(ctx, 16 * 256 * 4, vk::MemoryKind::DeviceLocal, "a");
         CHECK_THROWS_AS(gemm(cache, prog, sk, a, a, {}, {}, big),
                         std::invalid_argument);  // no workspace
+        const std::vector<BufferView> one_view{BufferView(big)};
+        CHECK(gemm_grids(ctx.caps(), sk).size() == 2);  // partials and reduce
+        CHECK_THROWS_AS(gemm(cache, prog, sk, a, a, {}, {}, big, big, one_view),
+                        std::invalid_argument);  // one indirect grid for two dispatches
+    }
+
+    TEST_CASE(
+        "CountGrids: equal entries share a view, each record starts a new group, full throws") {
+        GPU_TEST(ctx);
+        CountGrids grids(ctx, 10, "grids");  // rounded up to two groups of 8
+        BufferView a = grids.add({32, 64, 2, 1}), b = grids.add({8, 64, 2, 1});
+        CHECK(grids.add({32, 64, 2, 1}).offset == a.offset);
+        CHECK(b.offset == a.offset + 12);
+        CHECK_THROWS_AS(grids.add({0, 64, 1, 1}), std::invalid_argument);
+        CHECK_THROWS_AS(grids.add({1, 65536, 1, 1}), std::invalid_argument);
+        KernelCache cache(ctx);
+        vk::Program prog(ctx, "grids");
+        vk::Buffer count(ctx, 4, vk::MemoryKind::DeviceLocal, "count");
+        grids.record(cache, prog, count, 0, 4);
+        CHECK(prog.size() == 1);
+        BufferView c = grids.add({32, 64, 2, 1});  // a new record: a new group, not a's view
+        CHECK(c.offset > a.offset);
+        CHECK(c.offset % std::max<uint64_t>(ctx.caps().min_storage_buffer_offset_alignment, 4) ==
+              0);
+        for (uint32_t i = 1; i < 8; ++i) grids.add({i, 1, 1, 1});
+        CHECK_THROWS_AS(grids.add({9, 1, 1, 1}), std::invalid_argument);  // both groups used
     }
 
     TEST_CASE("gemm_batched: attention shapes, every operand layout, interleaved heads") {

@@ -9,9 +9,9 @@ namespace eqvk::kernels {
 std::vector<uint32_t> dispatch_args_ref(const DispatchArgsDesc& desc, uint32_t count,
                                         uint32_t max_x) {
     std::vector<uint32_t> out;
-    const uint64_t c = std::min(count, desc.capacity);
+    const uint64_t c = std::min(count > desc.base ? count - desc.base : 0u, desc.capacity);
     for (const auto& e : desc.entries) {
-        uint64_t x = (c * desc.items_per_count + e.per_group - 1) / e.per_group;
+        uint64_t x = (c * e.items + e.per_group - 1) / e.per_group;
         out.insert(out.end(), {uint32_t(std::min<uint64_t>(x, max_x)), e.y, e.z});
     }
     return out;
