@@ -154,9 +154,9 @@ ForwardRecording::Sizes ForwardRecording::sizes(const vk::Capabilities& caps, co
         for (const LinearShape& l : slice_linear_shapes(c))
             if (worlds)
                 s.workspace = std::max<uint64_t>(
-                    s.workspace, kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k,
-                                                    dtype, l.epi)
-                                     .workspace_bytes());
+                    s.workspace,
+                    kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k, dtype, l.epi)
+                        .workspace_bytes());
     return s;
 }
 
@@ -193,12 +193,6 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
     h_ = make(s.h, "fwd.h");
     f_ = make(s.f, "fwd.f");
     workspace_ = make(s.workspace, "fwd.workspace");
-    // Count-aware GEMM grids: at most two distinct dispatches per GEMM shape and slice (split-K's
-    // reduce, the rows family's last column slice), each slice's entries in whole groups of 8.
-    const uint32_t slices = (capacity + slice_ - 1) / slice_;
-    const auto per_slice = static_cast<uint32_t>(2 * slice_linear_shapes(w_.config()).size());
-    grids_ = std::make_unique<kernels::CountGrids>(
-        ctx, slices * (per_slice + kernels::DISPATCH_ARGS_MAX), "fwd.grids");
     // Rows past the count are computed by the GEMMs: start them at zero so they stay finite.
     vk::Program init(ctx, "forward init");
     for (vk::Buffer* b : {&emb_, &x_, &qkv_, &att_, &tmp_, &h_, &f_}) init.fill(*b, 0);
@@ -207,6 +201,13 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
 }
 
 void ForwardRecording::record(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io) {
+    // Count-aware GEMM grids: at most two distinct dispatches per GEMM shape and slice (split-K's
+    // reduce, the rows family's last column slice), each slice's entries in whole groups of 8; each
+    // recorded forward has its own (a few bytes per entry), the activations are shared.
+    const uint32_t slices = (capacity_ + slice_ - 1) / slice_;
+    const auto per_slice = static_cast<uint32_t>(2 * slice_linear_shapes(w_.config()).size());
+    grids_.push_back(std::make_unique<kernels::CountGrids>(
+        cache.context(), slices * (per_slice + kernels::DISPATCH_ARGS_MAX), "fwd.grids"));
     for (uint32_t base = 0; base < capacity_; base += slice_)
         record_slice(cache, prog, io, base, std::min(slice_, capacity_ - base));
 }
@@ -233,11 +234,11 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
         for (const kernels::GemmGrid& g : kernels::gemm_grids(cache.context().caps(), p.plan))
             p.grids.push_back(
                 uint64_t(l.rows_per_world) * g.row_items < 65536
-                    ? grids_->add({l.rows_per_world * g.row_items, g.per_group, g.y, g.z})
+                    ? grids_.back()->add({l.rows_per_world * g.row_items, g.per_group, g.y, g.z})
                     : kernels::BufferView{});
         planned.emplace(std::tuple{l.rows_per_world, l.n, l.k, l.epi.bits()}, std::move(p));
     }
-    grids_->record(cache, prog, io.count, base, worlds);
+    grids_.back()->record(cache, prog, io.count, base, worlds);
     auto linear = [&](uint32_t m, const GpuWeights::Linear& lin, uint32_t n, uint32_t k,
                       kernels::Epilogue epi, const vk::Buffer& a, const vk::Buffer& out) {
         auto it = planned.find(std::tuple{m / worlds, n, k, epi.bits()});

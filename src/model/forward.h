@@ -111,7 +111,8 @@ private:
     const GpuWeights& w_;
     uint32_t capacity_, slice_;
     vk::Buffer emb_, x_, qkv_, att_, tmp_, h_, f_, workspace_;
-    std::unique_ptr<kernels::CountGrids> grids_;  // the GEMMs' indirect grids, per slice
+    // The GEMMs' indirect grids, per slice; one set per record().
+    std::vector<std::unique_ptr<kernels::CountGrids>> grids_;
 };
 
 /// A self-contained forward for host inputs: its own Program and input/output buffers for
