@@ -129,8 +129,8 @@ std::vector<eq::ShardSpec> unfinished_shards(eq::DatasetDir& ds,
 }
 
 struct PlayResult {
-    bool stopped = false;         // SIGINT/SIGTERM
-    uint64_t held_elsewhere = 0;  // shards another run was writing
+    bool stopped = false;              // SIGINT/SIGTERM
+    uint64_t held_elsewhere = 0;       // shards another run was writing
     std::vector<std::string> written;  // file names of the shards this run wrote
 };
 
@@ -228,7 +228,19 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
         eq::decl_for_seed(config, s);  // a bad games.decl fails before the GPU starts
     ModelBytes model = load_model_bytes(config);
     const std::string model_hash = content_hash(model.bytes);
-    // Refuses another configuration's directory and unwritable ones, before the GPU starts.
+
+    // Step 2. Device, oracle and the batch plan (device.memory_budget_mb is checked against the
+    // device here), then the output directory: a run refused so far leaves no manifest behind that
+    // would claim the directory for its configuration. No GPU work has run yet.
+    vk::Context ctx(context_options(global, config));
+    kernels::KernelCache cache(ctx);
+    auto oracle =
+        eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
+    eq::PipelineOptions po = pipeline_options(
+        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard),
+        *oracle);
+    po.stop = &g_stop;
+    // Refuses another configuration's directory and unwritable ones, before the pipeline is built.
     const eq::Manifest manifest = eq::run_manifest(config, model_hash, model.name, parts);
     std::vector<std::string> notes;
     eq::DatasetDir ds(config.output.dir, manifest, notes);
@@ -239,16 +251,6 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                      shards.size());
         return 0;
     }
-
-    // Step 2. Device, oracle and pipeline.
-    vk::Context ctx(context_options(global, config));
-    kernels::KernelCache cache(ctx);
-    auto oracle =
-        eq::make_oracle_evaluator(ctx, model.bytes, model.name, oracle_dtype(config, ctx.caps()));
-    eq::PipelineOptions po = pipeline_options(
-        config, ctx.caps(), std::min<uint64_t>(config.games.count, config.output.games_per_shard),
-        *oracle);
-    po.stop = &g_stop;
     eq::Pipeline pipeline(ctx, cache, *oracle, po);
     std::fprintf(stderr,
                  "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "

@@ -27,7 +27,8 @@ ModelBytes load_model_bytes(const std::string& path, std::string_view what) {
     if (!path.empty()) {
         auto data = read_file(path);
         if (!data)
-            throw InputError(fmt::format("{}: cannot read {} ({})", what, path, unreadable_reason(path)));
+            throw InputError(
+                fmt::format("{}: cannot read {} ({})", what, path, unreadable_reason(path)));
         m.owned = std::move(*data);
         m.bytes = m.owned;
         m.name = path;

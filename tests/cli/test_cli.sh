@@ -176,10 +176,10 @@ python3 "$(dirname "$0")/../../tools/scale_model.py" "$TINY" "$TMPD/huge.safeten
 mkdir -p "$TMPD/nan16" "$TMPD/nan32"
 NAN=(--set games.count=2 --set sampling.worlds=2 --set output.games_per_shard=1 --set output.dir=out)
 expect "run: fp16 overflow stops with exit 6, names game, decision and fp32" 6 "non-finite label in game seed 0, decision 0: .*overflows fp16 activations.*model.precision=fp32" -- bash -c "cd '$TMPD/nan16' && '$EQVK' run '$CONFIG' ${NAN[*]} --set model.path='$TMPD/ffn1000.safetensors' --set model.precision=fp16"
-expect "run: no shard after the fp16 overflow" 0 "" -- bash -c "[ -z \"\$(ls '$TMPD/nan16/out' 2>/dev/null)\" ]"
-expect "run: the same model in fp32 runs" 0 "games 2 " -- bash -c "cd '$TMPD/nan16' && '$EQVK' run '$CONFIG' ${NAN[*]} --set model.path='$TMPD/ffn1000.safetensors' --set model.precision=fp32"
+expect "run: no shard after the fp16 overflow" 0 "" -- bash -c "[ -z \"\$(ls '$TMPD/nan16/out'/*.safetensors 2>/dev/null)\" ]"
+expect "run: the same model in fp32 runs" 0 "games 2 " -- bash -c "cd '$TMPD/nan16' && '$EQVK' run '$CONFIG' ${NAN[*]} --set output.dir=out32 --set model.path='$TMPD/ffn1000.safetensors' --set model.precision=fp32"
 expect "run: fp32 overflow stops with exit 6" 6 "non-finite label in game seed 0, decision 0: .*overflow fp32" -- bash -c "cd '$TMPD/nan32' && '$EQVK' run '$CONFIG' ${NAN[*]} --set model.path='$TMPD/huge.safetensors' --set model.precision=fp32"
-expect "run: no shard after the fp32 overflow" 0 "" -- bash -c "[ -z \"\$(ls '$TMPD/nan32/out' 2>/dev/null)\" ]"
+expect "run: no shard after the fp32 overflow" 0 "" -- bash -c "[ -z \"\$(ls '$TMPD/nan32/out'/*.safetensors 2>/dev/null)\" ]"
 expect "forward: fp16 overflow is refused, nothing written" 6 "non-finite oracle output: .* row 0; .*overflows fp16.*--dtype fp32" -- "$EQVK" forward --model "$TMPD/ffn1000.safetensors" --input "$GOLD/tiny_e24_h2_l1_f32.io.safetensors" --out "$TMPD/nan.safetensors" --dtype fp16
 expect "forward: no output file after the refusal" 0 "" -- bash -c "[ ! -e '$TMPD/nan.safetensors' ]"
 expect "eval-oracle: fp32 overflow is refused" 6 "non-finite oracle output: seed 950 .*overflow fp32" -- "$EQVK" eval-oracle --model "$TMPD/huge.safetensors" --seeds 950..950 --states 5
