@@ -112,6 +112,10 @@ compat = "forge"
                   .find("games.start_seed 9223372036854775807 + games.count 2 passes") !=
               std::string::npos);
         CHECK(err("[games]\nstart_seed = 9223372036854775806\ncount = 2\n") == "no error");
+        // Found by fuzz_config (tests/data/fuzz-regressions/config): a float far outside int64 was
+        // converted by toml++ (undefined behaviour) before the type was checked.
+        CHECK(err("[games]\nstart_seed = 9223372036854775.8e05\n")
+                  .find("games.start_seed: expected an integer") != std::string::npos);
         // device.memory_budget_mb: 0 or 16 MiB .. 4 TiB.
         CHECK(err("", {"device.memory_budget_mb=8"}) ==
               "--set device.memory_budget_mb: 8 MiB is below the 16 MiB minimum (0 = automatic)");
