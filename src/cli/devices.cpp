@@ -66,6 +66,7 @@ nlohmann::json to_json(const vk::DeviceCandidate& d, bool selected) {
         {"subgroup_size_control", c.subgroup_size_control},
         {"compute_full_subgroups", c.compute_full_subgroups},
         {"subgroup_arithmetic", c.subgroup_arithmetic},
+        {"subgroup_ballot", c.subgroup_ballot},
         {"max_shared_memory", c.max_shared_memory},
         {"max_workgroup_size", c.max_workgroup_size},
         {"max_workgroup_invocations", c.max_workgroup_invocations},
@@ -104,9 +105,9 @@ void print_text(const vk::DeviceCandidate& d, bool selected) {
                c.driver_info, c.vendor_id, c.device_id);
     fmt::print(
         "  subgroups       : size {} (range {}..{}), size control {}, full subgroups {}, "
-        "arithmetic {}\n",
+        "arithmetic {}, ballot {}\n",
         c.subgroup_size, c.min_subgroup_size, c.max_subgroup_size, yn(c.subgroup_size_control),
-        yn(c.compute_full_subgroups), yn(c.subgroup_arithmetic));
+        yn(c.compute_full_subgroups), yn(c.subgroup_arithmetic), yn(c.subgroup_ballot));
     fmt::print(
         "  workgroups      : {} B shared memory, size {}x{}x{}, {} invocations, count {}x{}x{}\n",
         c.max_shared_memory, c.max_workgroup_size[0], c.max_workgroup_size[1],

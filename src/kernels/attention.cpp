@@ -41,16 +41,39 @@ uint32_t attention_shared_bytes(uint32_t D, uint32_t query_rows, bool staged) {
     return 4 * ((query_rows + 64) * sh_d + query_rows * 33);
 }
 
-AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
-    const std::string forced = forced_shape("EQVK_ATTENTION", "shared", "rows");
-    if (forced == "rows" && D > ATTENTION_ROWS_MAX_D)
-        throw std::invalid_argument(
-            fmt::format("EQVK_ATTENTION=rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));
-    if (forced == "rows") return AttentionShape::Rows;
-    if (forced == "shared") return AttentionShape::Shared;
-    const bool cpu = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU;
-    return cpu && D <= ATTENTION_ROWS_MAX_D ? AttentionShape::Rows : AttentionShape::Shared;
+bool attention_subgroup_fits(const vk::Capabilities& caps) {
+    return has_subgroup_ballot(caps) && caps.subgroup_size <= 8 && 8 % caps.subgroup_size == 0;
 }
+
+AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
+    const std::string forced = forced_shape("EQVK_ATTENTION", {"shared", "rows", "subgroup"});
+    if ((forced == "rows" || forced == "subgroup") && D > ATTENTION_ROWS_MAX_D)
+        throw std::invalid_argument(fmt::format("EQVK_ATTENTION={}: head dim {} is over {}", forced,
+                                                D, ATTENTION_ROWS_MAX_D));
+    if (forced == "subgroup" && !attention_subgroup_fits(caps))
+        throw std::invalid_argument(fmt::format(
+            "EQVK_ATTENTION=subgroup: the device has subgroup size {} and {} ballot; the shape "
+            "needs ballot and a size dividing 8",
+            caps.subgroup_size, caps.subgroup_ballot ? "has" : "no"));
+    if (forced == "rows") return AttentionShape::Rows;
+    if (forced == "subgroup") return AttentionShape::Subgroup;
+    if (forced == "shared") return AttentionShape::Shared;
+    if (caps.type != VK_PHYSICAL_DEVICE_TYPE_CPU || D > ATTENTION_ROWS_MAX_D)
+        return AttentionShape::Shared;
+    return attention_subgroup_fits(caps) ? AttentionShape::Subgroup : AttentionShape::Rows;
+}
+
+namespace {
+
+/// The shader stem of a shape and storage type.
+std::string attention_stem(AttentionShape shape, Dtype dtype) {
+    const char* base = shape == AttentionShape::Rows       ? "attention_rows"
+                       : shape == AttentionShape::Subgroup ? "attention_sg"
+                                                           : "attention";
+    return std::string(base) + (dtype == Dtype::F16 ? "_f16" : "");
+}
+
+}  // namespace
 
 void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, BufferView qkv,
                BufferView mask, BufferView actor, BufferView out, BufferView x, BufferView x8,
@@ -62,14 +85,16 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
     const uint32_t D = a.E / a.H, qr = a.query_rows();
     const AttentionShape shape =
         a.shape == AttentionShape::Auto ? attention_shape(caps, D) : a.shape;
-    const bool rows_shape = shape == AttentionShape::Rows;
-    if (rows_shape && D > ATTENTION_ROWS_MAX_D)
+    const bool shared_shape = shape == AttentionShape::Shared;
+    const std::string stem = attention_stem(shape, a.dtype);
+    if (!shared_shape && D > ATTENTION_ROWS_MAX_D)
         throw std::invalid_argument(
-            fmt::format("attention_rows: head dim {} is over {}", D, ATTENTION_ROWS_MAX_D));
-    const std::string stem = std::string(rows_shape ? "attention_rows" : "attention") +
-                             (a.dtype == Dtype::F16 ? "_f16" : "");
+            fmt::format("{}: head dim {} is over {}", stem, D, ATTENTION_ROWS_MAX_D));
+    if (shape == AttentionShape::Subgroup && !attention_subgroup_fits(caps))
+        throw std::invalid_argument(
+            fmt::format("{}: subgroup size {} does not divide 8", stem, caps.subgroup_size));
     const bool staged = attention_shared_bytes(D, qr, true) <= caps.max_shared_memory;
-    if (!rows_shape && attention_shared_bytes(D, qr, false) > caps.max_shared_memory)
+    if (shared_shape && attention_shared_bytes(D, qr, false) > caps.max_shared_memory)
         throw std::invalid_argument(fmt::format("{}: scores do not fit in shared memory", stem));
     const size_t eb = dtype_bytes(a.dtype);
     const uint64_t total = uint64_t(a.world_base) + a.worlds, rows = uint64_t(a.worlds) * 32;
@@ -88,12 +113,17 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
                                                 a.worlds, caps.max_workgroup_count[1]));
     AttentionPush push{a.E, a.world_base, 1.0f / std::sqrt(float(D))};
     const auto spec =
-        rows_shape ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
-                   : std::vector<vk::SpecConstant>{{0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
+        shape == AttentionShape::Rows ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
+        : shape == AttentionShape::Subgroup
+            ? std::vector<vk::SpecConstant>{{0, caps.subgroup_size}, {1, D}, {3, qr}}
+            : std::vector<vk::SpecConstant>{{0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
     prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec), {bq, bm, ba, bo, bx, bx8, bc},
                   push, {a.H, a.worlds, 1},
                   fmt::format("attention {}x{}x{}{} {}{}", a.worlds, a.H, D, a.last ? " last" : "",
-                              dtype_name(a.dtype), rows_shape ? " rows" : ""));
+                              dtype_name(a.dtype),
+                              shape == AttentionShape::Rows       ? " rows"
+                              : shape == AttentionShape::Subgroup ? " subgroup"
+                                                                  : ""));
 }
 
 CheckResult check_attention(vk::Context& ctx, KernelCache& cache, const AttentionArgs& a,
@@ -135,11 +165,10 @@ std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
     const auto& def = eqvk_kernel_def_attention();
     std::vector<CheckCase> cases;
     for (auto [shape, name] :
-         {std::pair{AttentionShape::Shared, "shared"}, std::pair{AttentionShape::Rows, "rows"}})
+         {std::pair{AttentionShape::Shared, "shared"}, std::pair{AttentionShape::Rows, "rows"},
+          std::pair{AttentionShape::Subgroup, "subgroup"}})
         for (Dtype dt : {Dtype::F32, Dtype::F16}) {
-            const std::string stem =
-                std::string(shape == AttentionShape::Rows ? "attention_rows" : "attention") +
-                (dt == Dtype::F16 ? "_f16" : "");
+            const std::string stem = attention_stem(shape, dt);
             if (!def.supported(stem, caps)) continue;
             // Head dims 1, 3, 12, 32 and 64 (staged in shared memory) and 160 (read from the buffer;
             // shared shape only), all queries and the last-layer 8-row mode, world_base offsets,
@@ -177,11 +206,17 @@ EQVK_KERNEL_DEF(attention) {
     static const KernelDef def{
         "attention",
         "fused 32-token attention per (world, head): QK^T/sqrt(D), key mask, fp32 softmax, ·V; "
-        "shared-memory shape (GPUs) or an invocation per query row (CPU devices)",
+        "shared-memory shape (GPUs), an invocation per query row, or a subgroup per (world, head) "
+        "(CPU devices)",
         {{"attention", nullptr},
          {"attention_f16", has_16bit_storage},
          {"attention_rows", nullptr},
-         {"attention_rows_f16", has_16bit_storage}},
+         {"attention_rows_f16", has_16bit_storage},
+         {"attention_sg", attention_subgroup_fits},
+         {"attention_sg_f16",
+          [](const eqvk::vk::Capabilities& c) {
+              return has_16bit_storage(c) && attention_subgroup_fits(c);
+          }}},
         {{"qkv", Access::Read, "dtype [worlds][32][3E]"},
          {"mask", Access::Read, "i8 [world_base+worlds][32] (as u32)"},
          {"actor", Access::Read, "i32 [world_base+worlds]"},

@@ -30,15 +30,23 @@ struct AttentionPush {
 };
 static_assert(sizeof(AttentionPush) <= 128);
 
-/// The two shapes of the kernel: a workgroup per (world, head) with Q/K/V and the scores in shared
-/// memory (GPUs), or one invocation per query row with an online softmax in registers, every K/V
-/// read at a lane-uniform address and no barrier (CPU devices; head dim ≤ 64).
-enum class AttentionShape { Auto, Shared, Rows };
+/// The shapes of the kernel: a workgroup per (world, head) with Q/K/V and the scores in shared
+/// memory (GPUs); one invocation per query row with an online softmax in registers, every K/V read
+/// at a lane-uniform address and no barrier (head dim ≤ 64); or one subgroup per (world, head),
+/// each lane loading 32/S key and value rows once and broadcasting them to the others (subgroup
+/// size S dividing 8, head dim ≤ 64): lavapipe's shape, where every storage load is a loop over
+/// the lanes and a broadcast is one register extract.
+enum class AttentionShape { Auto, Shared, Rows, Subgroup };
 inline constexpr uint32_t ATTENTION_ROWS_MAX_D = 64;
 
-/// The shape attention() records for head dim D (never Auto): Rows on CPU devices (lavapipe) when
-/// D ≤ 64, else Shared; EQVK_ATTENTION=shared|rows forces one (throws std::invalid_argument on
-/// another value, or when rows is forced for D > 64).
+/// True when the device can run the Subgroup shape: subgroup ballot in compute and a subgroup size
+/// of 1, 2, 4 or 8 (the workgroup is one subgroup holding 32/S keys and 8/S or 32/S queries a lane).
+bool attention_subgroup_fits(const vk::Capabilities& caps);
+
+/// The shape attention() records for head dim D (never Auto): on CPU devices (lavapipe) with
+/// D ≤ 64, Subgroup where attention_subgroup_fits, else Rows; Shared everywhere else.
+/// EQVK_ATTENTION=shared|rows|subgroup forces one (throws std::invalid_argument on another value,
+/// when rows or subgroup is forced for D > 64, or subgroup on a device it does not fit).
 AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D);
 
 struct AttentionArgs {

@@ -3,6 +3,7 @@
 #include "kernels/binding.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -30,13 +31,13 @@ uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities&
     return static_cast<uint32_t>(std::min<uint64_t>(groups, caps.max_workgroup_count[0]));
 }
 
-std::string forced_shape(const char* variable, std::string_view a, std::string_view b) {
+std::string forced_shape(const char* variable, std::initializer_list<std::string_view> choices) {
     const char* env = std::getenv(variable);
     std::string forced = env ? env : "";
-    if (!forced.empty() && forced != a && forced != b)
-        throw std::invalid_argument(
-            fmt::format("{}='{}': expected '{}' or '{}'", variable, forced, a, b));
-    return forced;
+    if (forced.empty() || std::find(choices.begin(), choices.end(), forced) != choices.end())
+        return forced;
+    throw std::invalid_argument(
+        fmt::format("{}='{}': expected one of '{}'", variable, forced, fmt::join(choices, "', '")));
 }
 
 bool has_16bit_storage(const vk::Capabilities& caps) {
@@ -45,6 +46,10 @@ bool has_16bit_storage(const vk::Capabilities& caps) {
 
 bool has_subgroup_arithmetic(const vk::Capabilities& caps) {
     return caps.subgroup_arithmetic && caps.subgroup_size > 0;
+}
+
+bool has_subgroup_ballot(const vk::Capabilities& caps) {
+    return caps.subgroup_ballot && caps.subgroup_size > 0;
 }
 
 vk::Buffer upload_as(vk::Context& ctx, const std::vector<float>& v, Dtype dtype, std::string name) {

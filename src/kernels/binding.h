@@ -3,6 +3,7 @@
 // of stems, and vectors uploaded / downloaded (floats in a storage dtype, fp16 rounded to nearest).
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,14 +42,16 @@ void dispatch_grid(vk::Program& prog, const vk::Pipeline& pipeline,
         prog.dispatch(pipeline, std::move(bindings), push, direct, std::move(label));
 }
 
-/// The kernel shape an environment switch forces: its value ("" when unset), which must be `a` or
-/// `b`; throws std::invalid_argument naming the variable and both choices otherwise.
-std::string forced_shape(const char* variable, std::string_view a, std::string_view b);
+/// The kernel shape an environment switch forces: its value ("" when unset), which must be one of
+/// `choices`; throws std::invalid_argument naming the variable and the choices otherwise.
+std::string forced_shape(const char* variable, std::initializer_list<std::string_view> choices);
 
 /// Stem predicate: the device stores 16-bit values in storage buffers (every *_f16 stem).
 bool has_16bit_storage(const vk::Capabilities& caps);
 /// Stem predicate: subgroup arithmetic (subgroupAdd, ...) in compute shaders.
 bool has_subgroup_arithmetic(const vk::Capabilities& caps);
+/// Subgroup ballot operations (subgroupBroadcast) in compute shaders, with a known subgroup size.
+bool has_subgroup_ballot(const vk::Capabilities& caps);
 
 /// A device-local buffer holding `v` stored as `dtype` (size rounded up to 4 bytes, at least 4, so
 /// it can be filled).

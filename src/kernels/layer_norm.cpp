@@ -25,7 +25,7 @@ EQVK_KERNEL_DEF(layer_norm);
 namespace eqvk::kernels {
 
 LayerNormShape layer_norm_shape(const vk::Capabilities& caps, uint32_t C) {
-    const std::string forced = forced_shape("EQVK_LAYER_NORM", "tree", "subgroup");
+    const std::string forced = forced_shape("EQVK_LAYER_NORM", {"tree", "subgroup"});
     const bool sg_fits = caps.subgroup_arithmetic && caps.subgroup_size > 0 &&
                          (C + caps.subgroup_size - 1) / caps.subgroup_size <= LAYER_NORM_SG_VALS;
     if (forced == "subgroup" && !sg_fits)

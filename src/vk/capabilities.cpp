@@ -201,6 +201,8 @@ VkPhysicalDeviceSubgroupSizeControlProperties query_properties(VkPhysicalDevice 
     c.subgroup_size = subgroup.subgroupSize;
     c.subgroup_arithmetic = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
                             (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT);
+    c.subgroup_ballot = (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) &&
+                        (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BALLOT_BIT);
     c.min_subgroup_size = c.max_subgroup_size = subgroup.subgroupSize;
     c.max_shared_memory = lim.maxComputeSharedMemorySize;
     for (int i = 0; i < 3; ++i) {

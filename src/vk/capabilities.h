@@ -47,6 +47,7 @@ struct Capabilities {
     bool compute_full_subgroups = false;         // feature computeFullSubgroups
     bool subgroup_size_control_compute = false;  // requiredSubgroupSizeStages has COMPUTE
     bool subgroup_arithmetic = false;            // VK_SUBGROUP_FEATURE_ARITHMETIC_BIT in compute
+    bool subgroup_ballot = false;                // VK_SUBGROUP_FEATURE_BALLOT_BIT in compute
 
     // Limits.
     uint32_t max_shared_memory = 0;  // bytes per workgroup

@@ -1,6 +1,7 @@
 // The per-device choice of kernel shapes (ARCHITECTURE decision 11), from capability structs of a
-// lavapipe-, an NVIDIA-, an AMD- and an Intel-like device: attention takes the query-row shape on CPU
-// devices only; LayerNorm takes the subgroup shape wherever subgroup arithmetic exists and C fits,
+// lavapipe-, an NVIDIA-, an AMD- and an Intel-like device: attention takes the subgroup shape on CPU
+// devices with ballot and a subgroup size dividing 8, the query-row shape on other CPU devices, the
+// shared-memory shape on GPUs; LayerNorm takes the subgroup shape wherever subgroup arithmetic exists and C fits,
 // the workgroup tree elsewhere; the environment switches force either. (GEMM's choice: test_gemm.cpp.)
 #include <doctest/doctest.h>
 
@@ -21,6 +22,7 @@ vk::Capabilities device(VkPhysicalDeviceType type, uint32_t subgroup, bool arith
     c.type = type;
     c.subgroup_size = subgroup;
     c.subgroup_arithmetic = arithmetic;
+    c.subgroup_ballot = arithmetic;
     return c;
 }
 
@@ -35,8 +37,17 @@ TEST_SUITE("kernels") {
         const auto amd = device(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, 64, true);
         const auto intel = device(VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU, 16, true);
         const auto old_gpu = device(VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU, 32, false);
+        auto lavapipe_sse = lavapipe;  // 128-bit SIMD: 4 lanes
+        lavapipe_sse.subgroup_size = 4;
+        auto cpu_no_ballot = lavapipe;
+        cpu_no_ballot.subgroup_ballot = false;
+        auto cpu_wide = lavapipe;  // a CPU driver with 16 lanes: 8 query rows do not split
+        cpu_wide.subgroup_size = 16;
         for (uint32_t D : {16u, 32u, 64u}) {
-            CHECK(attention_shape(lavapipe, D) == AttentionShape::Rows);
+            CHECK(attention_shape(lavapipe, D) == AttentionShape::Subgroup);
+            CHECK(attention_shape(lavapipe_sse, D) == AttentionShape::Subgroup);
+            CHECK(attention_shape(cpu_no_ballot, D) == AttentionShape::Rows);
+            CHECK(attention_shape(cpu_wide, D) == AttentionShape::Rows);
             for (const auto& gpu : {nvidia, amd, intel})
                 CHECK(attention_shape(gpu, D) == AttentionShape::Shared);
         }
@@ -53,6 +64,11 @@ TEST_SUITE("kernels") {
         setenv("EQVK_LAYER_NORM", "tree", 1);
         CHECK(attention_shape(lavapipe, 32) == AttentionShape::Shared);
         CHECK(layer_norm_shape(lavapipe, 64) == LayerNormShape::Tree);
+        setenv("EQVK_ATTENTION", "subgroup", 1);
+        CHECK(attention_shape(lavapipe, 32) == AttentionShape::Subgroup);
+        CHECK_THROWS_AS(attention_shape(nvidia, 32), std::invalid_argument);  // 32 lanes
+        CHECK_THROWS_AS(attention_shape(cpu_no_ballot, 32), std::invalid_argument);
+        CHECK_THROWS_AS(attention_shape(lavapipe, 128), std::invalid_argument);
         setenv("EQVK_ATTENTION", "rows", 1);
         setenv("EQVK_LAYER_NORM", "subgroup", 1);
         CHECK(attention_shape(nvidia, 32) == AttentionShape::Rows);
