@@ -4,5 +4,6 @@
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_KHR_shader_subgroup_arithmetic : require
+#define STORE_V4 vec4
 #define STORE_T float
 #include "layer_norm_sg_impl.glsl"

@@ -15,7 +15,8 @@
 // and skipped at the store.
 //
 // Bindings (set 0), T = float (gemm_rows) or float16_t (gemm_rows_f16):
-//   0 A    T    [M][K]                         storage, readonly (also read as vec4 / f16vec4 when VEC = 1)
+//   0 A    T    [M][K]                         storage, readonly (also read as vec4 / f16vec4 when VEC = 1, as
+//                                              uvec4 of 8 packed halves when VEC = 2)
 //   1 W    W_T  the slice W[n0 .. n0+ns)[K]    UNIFORM buffer, std140 array of vec4 (fp32) or uvec4 (fp16: 8
 //                                              halves per element), so element e of the slice is lane e&3 of
 //                                              vec4 e>>2 (fp32), or half e&7 of uvec4 e>>3 (fp16)
@@ -24,7 +25,9 @@
 //   4 C    T    [M][N]                         storage, writeonly
 // Push constants: M, N, K, n0 (first column of the slice), ns (columns in the slice), alpha.
 // Spec constants: 0 workgroup size WG, 1 TM, 2 TN, 3 EPI (bit 0 bias, bit 1 ReLU, bit 2 residual),
-//   4 VEC (1: K % 4 == 0, A and W read as 4-vectors; 0: scalar reads, any K).
+//   4 VEC (1: K % 4 == 0, A and W read as 4-vectors; 0: scalar reads, any K; 2: fp16 only, K % 8 == 0, A read
+//   as uvec4 = 8 halves, so one storage load per row serves 8 steps of K: lavapipe compiles each storage load
+//   to a loop over the lanes, and a 16-byte load costs about what an 8-byte one does).
 // Grid: (ceil(M / (WG·TM)), ceil(ns / TN), 1) per slice.
 
 #extension GL_EXT_control_flow_attributes : require
@@ -37,6 +40,7 @@ layout(constant_id = 4) const uint VEC = 1;
 
 layout(binding = 0) readonly buffer BufA { STORE_T a_buf[]; };
 layout(binding = 0) readonly buffer BufA4 { STORE_V4 a4_buf[]; };
+layout(binding = 0) readonly buffer BufA8 { uvec4 a8_buf[]; };
 layout(binding = 1, std140) uniform BufW { W_T w_ubo[4096]; };  // 64 KiB: the most one slice may hold
 layout(binding = 2) readonly buffer BufBias { STORE_T bias_buf[]; };
 layout(binding = 3) readonly buffer BufR { STORE_T r_buf[]; };
@@ -78,7 +82,26 @@ void main() {
     float acc[TM * TN];
     [[unroll]] for (uint i = 0; i < TM * TN; ++i) acc[i] = 0.0;
 
-    const uint K4 = K / 4u;
+    if (VEC == 2u) {  // K % 8 == 0, fp16: the same FMA chain as below, 8 steps of K per load of A
+        for (uint k8 = 0; k8 < K / 8u; ++k8) {
+            const uint k = 8u * k8;
+            vec4 lo[TM], hi[TM];
+            [[unroll]] for (uint i = 0; i < TM; ++i) {
+                const uvec4 u = a8_buf[(a_off[i] >> 3u) + k8];
+                lo[i] = vec4(unpackHalf2x16(u.x), unpackHalf2x16(u.y));
+                hi[i] = vec4(unpackHalf2x16(u.z), unpackHalf2x16(u.w));
+            }
+            [[unroll]] for (uint j = 0; j < TN; ++j) {
+                const vec4 wl = load_w4(w_off[j] + k), wh = load_w4(w_off[j] + k + 4u);
+                [[unroll]] for (uint i = 0; i < TM; ++i) {
+                    float c = acc[i * TN + j];
+                    c = fma(lo[i].w, wl.w, fma(lo[i].z, wl.z, fma(lo[i].y, wl.y, fma(lo[i].x, wl.x, c))));
+                    acc[i * TN + j] = fma(hi[i].w, wh.w, fma(hi[i].z, wh.z, fma(hi[i].y, wh.y, fma(hi[i].x, wh.x, c))));
+                }
+            }
+        }
+    }
+    const uint K4 = VEC == 2u ? 0u : K / 4u;
     for (uint k4 = 0; k4 < K4; ++k4) {
         const uint k = 4u * k4;
         vec4 a[TM];
@@ -101,7 +124,7 @@ void main() {
                                   acc[i * TN + j]))));
         }
     }
-    for (uint k = 4u * K4; k < K; ++k) {  // K % 4 tail
+    for (uint k = VEC == 2u ? K : 4u * K4; k < K; ++k) {  // K % 4 tail
         float a[TM];
         [[unroll]] for (uint i = 0; i < TM; ++i) a[i] = float(a_buf[a_off[i] + k]);
         [[unroll]] for (uint j = 0; j < TN; ++j) {

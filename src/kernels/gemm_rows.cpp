@@ -141,14 +141,11 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
                                             : ba;
     vk::Binding bc = bind_view("gemm_rows", "c", c, uint64_t(M) * N * eb, vk::Access::Write);
 
-    const bool vec = K % 4 == 0;
-    const vk::Pipeline& pipe = cache.get(eqvk_kernel_def_gemm_rows(),
-                                         plan.dtype == Dtype::F16 ? "gemm_rows_f16" : "gemm_rows",
-                                         {{0, t.workgroup_size()},
-                                          {1, t.tm},
-                                          {2, t.tn},
-                                          {3, plan.epilogue.bits()},
-                                          {4, vec ? 1u : 0u}});
+    // 2: A as uvec4 of 8 halves (fp16, K % 8 == 0); 1: A and W as 4-vectors; 0: scalar reads.
+    const uint32_t vec = plan.dtype == Dtype::F16 && K % 8 == 0 ? 2u : K % 4 == 0 ? 1u : 0u;
+    const vk::Pipeline& pipe = cache.get(
+        eqvk_kernel_def_gemm_rows(), plan.dtype == Dtype::F16 ? "gemm_rows_f16" : "gemm_rows",
+        {{0, t.workgroup_size()}, {1, t.tm}, {2, t.tn}, {3, plan.epilogue.bits()}, {4, vec}});
     const std::vector<GemmGrid> grids = gemm_rows_grids(caps, plan);
     if (indirect.size() != grids.size())
         throw std::invalid_argument(fmt::format("gemm_rows: {} indirect views for {} dispatches",

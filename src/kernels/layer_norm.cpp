@@ -58,12 +58,16 @@ void layer_norm(KernelCache& cache, vk::Program& prog, const LayerNormArgs& a, B
     const uint32_t residual = a.residual ? 1u : 0u;
     const std::string label =
         fmt::format("layer_norm {}x{} {}{}", a.rows, a.C, dtype_name(a.dtype), sg ? " sg" : "");
-    if (sg) {  // 64 invocations = 64/S rows per workgroup, one per subgroup
+    if (sg) {  // 64 invocations = 64/S subgroups per workgroup, a row per subgroup at a time
         const uint32_t S = caps.subgroup_size, wg = std::max(64u, S);
-        const uint32_t vals = (a.C + S - 1) / S;
-        prog.dispatch(
-            cache.get(eqvk_kernel_def_layer_norm(), stem, {{0, wg}, {1, residual}, {2, vals}}),
-            {bx, br, bg, bb, by, bc}, push, {grid_groups(a.rows, wg / S, caps), 1, 1}, label);
+        const uint32_t vec = a.C % 4 == 0 ? 4 : 1, vals = (a.C + S * vec - 1) / (S * vec);
+        // On CPU devices each subgroup takes 16 rows or more (grid-stride), so its gamma and beta
+        // registers serve many rows; a GPU gets a subgroup per row.
+        const uint32_t rows_per_subgroup = caps.type == VK_PHYSICAL_DEVICE_TYPE_CPU ? 16 : 1;
+        prog.dispatch(cache.get(eqvk_kernel_def_layer_norm(), stem,
+                                {{0, wg}, {1, residual}, {2, vals}, {3, vec}}),
+                      {bx, br, bg, bb, by, bc}, push,
+                      {grid_groups(a.rows, wg / S * rows_per_subgroup, caps), 1, 1}, label);
         return;
     }
     // A power of two near C, at most 64: each tree level costs a barrier, and lavapipe runs a
