@@ -14,7 +14,7 @@
 #include "kernels/attention.h"
 #include "kernels/binding.h"
 #include "kernels/dispatch_args.h"
-#include "kernels/embed_gather.h"
+#include "kernels/embed_sum.h"
 #include "kernels/gemm_tiles.h"
 #include "kernels/layer_norm.h"
 #include "kernels/oracle_heads.h"
@@ -41,11 +41,11 @@ struct LinearShape {
     kernels::Epilogue epi;
 };
 
-/// Every GEMM shape record_slice() uses (input_proj, the encoder layers, the last layer's 8 rows).
+/// Every GEMM shape record_slice() uses (the encoder layers, the last layer's 8 rows).
 std::vector<LinearShape> slice_linear_shapes(const ModelConfig& c) {
-    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim), D_in = uint32_t(c.input_dim());
+    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim);
     const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
-    std::vector<LinearShape> v = {{32, E, D_in, bias}, {32, 3 * E, E, bias}};
+    std::vector<LinearShape> v = {{32, 3 * E, E, bias}};
     for (uint32_t rows : {32u, 8u})
         if (rows == 8 || c.n_layers > 1)
             v.insert(v.end(), {{rows, E, E, bias}, {rows, F, E, bias_relu}, {rows, E, F, bias}});
@@ -54,34 +54,42 @@ std::vector<LinearShape> slice_linear_shapes(const ModelConfig& c) {
 
 /// Bytes per world of the largest per-slice binding (activations and GEMM operands).
 uint64_t bytes_per_world(const ModelConfig& c, Dtype dt) {
-    const uint64_t widest = std::max({c.input_dim(), 3 * c.embed_dim, c.ff_dim});
+    const uint64_t widest = std::max(3 * c.embed_dim, c.ff_dim);
     return widest * N_TOKENS * kernels::dtype_bytes(dt);
 }
 
 }  // namespace
 
 GpuWeights::GpuWeights(vk::Context& ctx, const Weights& w, Dtype dtype)
-    : tables(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.tables"),
-      embed_info(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.embed_info"),
-      input_proj(upload_linear(ctx, w.input_proj_weight, w.input_proj_bias, dtype, "input_proj")),
+    : embed_table(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.embed_table"),
       head_w(ctx, 4, vk::MemoryKind::DeviceLocal, "oracle.head_w"),
       config_(w.config),
       dtype_(dtype) {
     const ModelConfig& c = w.config;
-    // Embedding tables concatenated in column order; info[j] says where output column j reads.
-    std::vector<float> all;
-    std::vector<kernels::EmbedColumn> info;
+    // input_proj folded into the embedding tables (embed_sum.h): row r of feature column col
+    // becomes P[r][e] = Σ_k table_col[r][k] · W[e][offset_col + k] (+ bias[e] for col 0), in double.
+    static_assert(N_FEATURES == 12);
+    const auto E = static_cast<size_t>(c.embed_dim), D_in = static_cast<size_t>(c.input_dim());
+    std::vector<float> projected;
     for (int col = 0; col < N_FEATURES; ++col) {
-        const auto base = static_cast<uint32_t>(all.size());
-        const auto width = static_cast<uint32_t>(c.feature_width(col));
-        for (uint32_t k = 0; k < width; ++k)
-            info.push_back({uint32_t(col), base + k, width, uint32_t(FEATURES[col].rows)});
-        all.insert(all.end(), w.embed[col].begin(), w.embed[col].end());
+        const auto rows = static_cast<size_t>(FEATURES[col].rows);
+        const auto width = static_cast<size_t>(c.feature_width(col));
+        const auto off = static_cast<size_t>(c.feature_offset(col));
+        embed_cols[size_t(col)] = {static_cast<uint32_t>(projected.size() / E),
+                                   static_cast<uint32_t>(rows)};
+        for (size_t r = 0; r < rows; ++r)
+            for (size_t e = 0; e < E; ++e) {
+                double s = col == 0 ? double(w.input_proj_bias[e]) : 0.0;
+                for (size_t k = 0; k < width; ++k)
+                    s += double(w.embed[size_t(col)][r * width + k]) *
+                         double(w.input_proj_weight[e * D_in + off + k]);
+                projected.push_back(static_cast<float>(s));
+            }
     }
-    tables = kernels::upload_as(ctx, all, Dtype::F32, "oracle.tables");
-    embed_info = vk::Buffer(ctx, info.size() * sizeof(kernels::EmbedColumn),
-                            vk::MemoryKind::DeviceLocal, "oracle.embed_info");
-    ctx.upload(embed_info, info.data(), info.size() * sizeof(kernels::EmbedColumn));
+    embed_layout = kernels::embed_table_layout(
+        ctx.caps(), static_cast<uint32_t>(projected.size() / E), static_cast<uint32_t>(E));
+    embed_table = kernels::upload_as(ctx, kernels::pack_embed_table(embed_layout, projected),
+                                     Dtype::F32, "oracle.embed_table");
     for (size_t l = 0; l < w.layers.size(); ++l) {
         const LayerWeights& lw = w.layers[l];
         const std::string p = fmt::format("layers.{}.", l);
@@ -104,13 +112,14 @@ GpuWeights::GpuWeights(vk::Context& ctx, const Weights& w, Dtype dtype)
 
 double forward_flops(const ModelConfig& c, uint64_t worlds) {
     const double E = c.embed_dim, F = c.ff_dim, T = N_TOKENS,
-                 R = 8;                  // R: rows kept in the last layer
-    double mac = T * c.input_dim() * E;  // input_proj
+                 R = 8;  // R: rows kept in the last layer
+    double mac = 0.0;
     const double full = T * (3 * E * E + E * E + 2 * E * F) + 2 * T * T * E;  // GEMMs + QKᵀ, PV
     mac += (c.n_layers - 1) * full;
     mac += T * 3 * E * E + 2 * R * T * E + R * (E * E + 2 * E * F);  // last layer
     mac += R * E;                                                    // heads
-    return 2.0 * mac * double(worlds);
+    // The token embedding: 12 projected rows summed per token (input_proj folded in; embed_sum.h).
+    return (2.0 * mac + T * N_FEATURES * E) * double(worlds);
 }
 
 uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, Dtype dtype) {
@@ -122,8 +131,7 @@ uint32_t max_slice_worlds(const vk::Capabilities& caps, const ModelConfig& c, Dt
 }
 
 uint64_t GpuWeights::bytes() const {
-    uint64_t n = tables.size() + embed_info.size() + head_w.size() + input_proj.weight.size() +
-                 input_proj.bias.size();
+    uint64_t n = embed_table.size() + head_w.size();
     for (const Layer& l : layers) {
         for (const Linear* lin : {&l.in_proj, &l.out_proj, &l.linear1, &l.linear2})
             n += lin->weight.size() + lin->bias.size();
@@ -143,7 +151,6 @@ ForwardRecording::Sizes ForwardRecording::sizes(const vk::Capabilities& caps, co
     const uint64_t rows = uint64_t(s.slice) * N_TOKENS, eb = kernels::dtype_bytes(dtype);
     auto act = [&](uint64_t cols) { return std::max<uint64_t>(4, (rows * cols * eb + 3) & ~3ull); };
     const uint64_t E = c.embed_dim;
-    s.emb = act(c.input_dim());
     s.x = s.att = s.tmp = s.h = act(E);
     s.qkv = act(3 * E);
     s.f = act(c.ff_dim);
@@ -171,7 +178,6 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
     : w_(weights),
       capacity_(capacity),
       slice_(0),
-      emb_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.emb"),
       x_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.x"),
       qkv_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.qkv"),
       att_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.att"),
@@ -185,7 +191,6 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
     auto make = [&](uint64_t bytes, const char* name) {
         return vk::Buffer(ctx, bytes, vk::MemoryKind::DeviceLocal, name);
     };
-    emb_ = make(s.emb, "fwd.emb");
     x_ = make(s.x, "fwd.x");
     qkv_ = make(s.qkv, "fwd.qkv");
     att_ = make(s.att, "fwd.att");
@@ -195,7 +200,7 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
     workspace_ = make(s.workspace, "fwd.workspace");
     // Rows past the count are computed by the GEMMs: start them at zero so they stay finite.
     vk::Program init(ctx, "forward init");
-    for (vk::Buffer* b : {&emb_, &x_, &qkv_, &att_, &tmp_, &h_, &f_}) init.fill(*b, 0);
+    for (vk::Buffer* b : {&x_, &qkv_, &att_, &tmp_, &h_, &f_}) init.fill(*b, 0);
     init.run();
     record(cache, prog, io);
 }
@@ -218,7 +223,7 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
                                     const ForwardIo& io, uint32_t base, uint32_t worlds) {
     const ModelConfig& c = w_.config();
     const Dtype dt = w_.dtype();
-    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim), D_in = uint32_t(c.input_dim());
+    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim);
     const uint32_t R = worlds * N_TOKENS, R8 = worlds * 8;
     auto dev = kernels::GemmDevice::from_caps(cache.context().caps());
     const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
@@ -253,10 +258,9 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
         kernels::LayerNormArgs a{rows, E, rows_per_world, base, 1e-5f, true, dt};
         kernels::layer_norm(cache, prog, a, x, res, g, b, y, io.count);
     };
-    // Step 1. Embeddings and input_proj.
-    kernels::embed_gather(cache, prog, {worlds, base, dt}, D_in, io.tokens, w_.tables,
-                          w_.embed_info, emb_, io.count);
-    linear(R, w_.input_proj, E, D_in, bias, emb_, x_);
+    // Step 1. Token embedding with input_proj folded in: x = Σ_c P_c[tok_c].
+    kernels::embed_sum(cache, prog, {worlds, base, E, dt}, w_.embed_cols, w_.embed_layout,
+                       io.tokens, w_.embed_table, x_, io.count);
     // Step 2. Encoder layers: x → LN1(x + out_proj(MHA(x))) = h → LN2(h + FFN(h)) = x.
     for (size_t l = 0; l < w_.layers.size(); ++l) {
         const GpuWeights::Layer& lw = w_.layers[l];

@@ -1,5 +1,5 @@
 // The oracle forward on the GPU (spec §4.1), recorded into a vk::Program once per batch capacity:
-// embedding gather → input_proj → L post-norm encoder layers (QKV GEMM, fused attention, out_proj,
+// token embedding with input_proj folded in (embed_sum) → L post-norm encoder layers (QKV GEMM, fused attention, out_proj,
 // residual + LayerNorm, ReLU FFN, residual + LayerNorm) → Q and value heads. The last layer runs
 // past attention only on the 8 rows per world the heads read. fp32 or fp16 storage, fp32
 // accumulation, LayerNorm and softmax in fp32. A GPU-side world count lets one recording serve any
@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernels/embed_sum.h"
 #include "kernels/gemm.h"
 #include "kernels/selftest.h"
 #include "model/forward_ref.h"
@@ -27,7 +28,8 @@ class CountGrids;
 namespace eqvk::model {
 
 /// The weights on the device, uploaded once: GEMM weights and biases in the storage dtype (fp16
-/// copies in fp16 mode), LayerNorm parameters, embedding tables and head weights in f32.
+/// copies in fp16 mode), LayerNorm parameters, the projected embedding tables and head weights in
+/// f32. input_proj has no GPU copy: it is folded into the embedding tables (embed_table).
 class GpuWeights {
 public:
     GpuWeights(vk::Context& ctx, const Weights& w, kernels::Dtype dtype);
@@ -44,9 +46,11 @@ public:
         Linear in_proj, out_proj, linear1, linear2;
         vk::Buffer norm1_weight, norm1_bias, norm2_weight, norm2_bias;  // [E] f32
     };
-    vk::Buffer tables;      // the 12 embedding tables concatenated, f32
-    vk::Buffer embed_info;  // [D_in] kernels::EmbedColumn
-    Linear input_proj;      // [E][D_in]
+    // The 12 projected tables P_c = table_c · input_proj.weight[:, slice_c]ᵀ (+ input_proj.bias in
+    // P_0), [Σ rows_c][E] f32, computed on the host in double; embed_cols says where each starts.
+    vk::Buffer embed_table;  // packed as embed_layout (uniform-buffer blocks)
+    kernels::EmbedTableCols embed_cols;
+    kernels::EmbedTableLayout embed_layout;
     std::vector<Layer> layers;
     vk::Buffer head_w;  // [2][E+1] f32: output_proj weight|bias, value_head weight|bias
 
@@ -97,12 +101,11 @@ public:
                                  kernels::Dtype dtype, uint32_t capacity, uint32_t max_slice = 0);
 
 private:
-    /// Buffer sizes in bytes for `capacity` worlds: slice, then emb, x, qkv, att, tmp, h, f,
-    /// workspace.
+    /// Buffer sizes in bytes for `capacity` worlds: slice, then x, qkv, att, tmp, h, f, workspace.
     struct Sizes {
         uint32_t slice = 0;
-        uint64_t emb = 0, x = 0, qkv = 0, att = 0, tmp = 0, h = 0, f = 0, workspace = 0;
-        uint64_t total() const { return emb + x + qkv + att + tmp + h + f + workspace; }
+        uint64_t x = 0, qkv = 0, att = 0, tmp = 0, h = 0, f = 0, workspace = 0;
+        uint64_t total() const { return x + qkv + att + tmp + h + f + workspace; }
     };
     static Sizes sizes(const vk::Capabilities& caps, const ModelConfig& c, kernels::Dtype dtype,
                        uint32_t capacity, uint32_t max_slice);
@@ -110,7 +113,7 @@ private:
                       uint32_t world_base, uint32_t worlds);
     const GpuWeights& w_;
     uint32_t capacity_, slice_;
-    vk::Buffer emb_, x_, qkv_, att_, tmp_, h_, f_, workspace_;
+    vk::Buffer x_, qkv_, att_, tmp_, h_, f_, workspace_;
     // The GEMMs' indirect grids, per slice; one set per record().
     std::vector<std::unique_ptr<kernels::CountGrids>> grids_;
 };

@@ -1,8 +1,0 @@
-#version 450
-// embed_gather, fp16 storage of activations (needs storageBuffer16BitAccess only: values widen to fp32 on load and
-// round back on store; all arithmetic is fp32). Documented in common/embed_gather_impl.glsl.
-#extension GL_EXT_shader_16bit_storage : require
-#extension GL_GOOGLE_include_directive : require
-#extension GL_EXT_control_flow_attributes : require
-#define STORE_T float16_t
-#include "embed_gather_impl.glsl"
