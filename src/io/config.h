@@ -12,6 +12,9 @@ namespace eqvk::io {
 
 enum class Precision { Fp16, Fp32 };
 enum class PolicyAction { PMake, EQ };  // "p_make" (spec §6.10) or "e_q" (max E[Q])
+/// Exploration after the greedy choice (spec §6.10; docs/config.md [policy]): none, epsilon-greedy,
+/// Boltzmann sampling, bounded blunders, or all three in Forge's order (blunder, epsilon, Boltzmann).
+enum class Exploration { None, Epsilon, Boltzmann, Blunder, Mixed };
 enum class CompatMode {
     Faithful,
     Forge
@@ -34,6 +37,11 @@ struct RunConfig {
     } sampling;
     struct Policy {
         PolicyAction action = PolicyAction::PMake;
+        Exploration exploration = Exploration::None;
+        double epsilon = 0.1;             // probability of a uniform legal move, [0, 1]
+        double temperature = 2.0;         // Boltzmann temperature (points), > 0
+        double blunder_rate = 0.02;       // probability of a bounded blunder, [0, 1]
+        double blunder_max_regret = 3.0;  // most E[Q] points a blunder gives up, >= 0
     } policy;
     struct Device {
         std::string select;             // "" automatic, index or name substring
@@ -67,6 +75,7 @@ std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig&
 
 const char* precision_name(Precision p);
 const char* policy_action_name(PolicyAction a);
+const char* exploration_name(Exploration e);
 const char* compat_mode_name(CompatMode c);
 
 }  // namespace eqvk::io
