@@ -162,6 +162,30 @@ const std::vector<Key>& keys() {
          [](RunConfig& c, const Where& w) { c.policy.blunder_rate = read_double(w, 0, 1); }},
         {"policy", "blunder_max_regret",
          [](RunConfig& c, const Where& w) { c.policy.blunder_max_regret = read_double(w, 0, 84); }},
+        {"posterior", "enabled",
+         [](RunConfig& c, const Where& w) {
+             if (!w.node->is_boolean()) fail(w, "expected true or false");
+             c.posterior.enabled = *w.node->value<bool>();
+             if (c.posterior.enabled)
+                 fail(w,
+                      "posterior weighting is not available yet (issue 16: the behaviour model "
+                      "and past positions exist, the pipeline does not use them)");
+         }},
+        {"posterior", "window",
+         [](RunConfig& c, const Where& w) {
+             c.posterior.window = static_cast<uint32_t>(read_uint(w, 1, 28));
+         }},
+        {"posterior", "tau",
+         [](RunConfig& c, const Where& w) { c.posterior.tau = read_double(w, 0, 1e6, true); }},
+        {"posterior", "uniform_mix",
+         [](RunConfig& c, const Where& w) { c.posterior.uniform_mix = read_double(w, 0, 1); }},
+        {"posterior", "score",
+         [](RunConfig& c, const Where& w) {
+             c.posterior.score =
+                 read_enum<PosteriorScore>(w, {{"opponents", PosteriorScore::Opponents},
+                                               {"others", PosteriorScore::Others},
+                                               {"all", PosteriorScore::All}});
+         }},
         {"device", "select",
          [](RunConfig& c, const Where& w) {
              c.device.select =
@@ -248,6 +272,10 @@ const char* exploration_name(Exploration e) {
     static const char* const names[] = {"none", "epsilon", "boltzmann", "blunder", "mixed"};
     return names[static_cast<int>(e)];
 }
+const char* posterior_score_name(PosteriorScore s) {
+    static const char* const names[] = {"opponents", "others", "all"};
+    return names[static_cast<int>(s)];
+}
 const char* compat_mode_name(CompatMode c) {
     return c == CompatMode::Faithful ? "faithful" : "forge";
 }
@@ -321,6 +349,11 @@ toml::table config_table(const RunConfig& c) {
                                    {"temperature", c.policy.temperature},
                                    {"blunder_rate", c.policy.blunder_rate},
                                    {"blunder_max_regret", c.policy.blunder_max_regret}});
+    t.insert("posterior", toml::table{{"enabled", c.posterior.enabled},
+                                      {"window", static_cast<int64_t>(c.posterior.window)},
+                                      {"tau", c.posterior.tau},
+                                      {"uniform_mix", c.posterior.uniform_mix},
+                                      {"score", posterior_score_name(c.posterior.score)}});
     t.insert("device",
              toml::table{{"select", c.device.select},
                          {"memory_budget_mb", static_cast<int64_t>(c.device.memory_budget_mb)},
@@ -349,6 +382,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig&
                 out.emplace_back(dotted, *s);
             else if (node.is_floating_point())  // shortest text that reads back the same double
                 out.emplace_back(dotted, fmt::format("{}", *node.value<double>()));
+            else if (node.is_boolean())
+                out.emplace_back(dotted, *node.value<bool>() ? "true" : "false");
             else
                 out.emplace_back(dotted, std::to_string(*node.value<int64_t>()));
         }

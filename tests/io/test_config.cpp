@@ -156,6 +156,20 @@ compat = "forge"
         CHECK(err("[policy]\nblunder_max_regret = nan\n").find("out of range [0, 84]") !=
               std::string::npos);
         CHECK(err("", {"policy.epsilon=1", "policy.blunder_rate=0"}) == "no error");
+        // [posterior]: validated; enabled = true is refused until the pipeline uses it.
+        CHECK(err("[posterior]\nwindow = 0\n") ==
+              "bad.toml:2: posterior.window: 0 is out of range [1, 28]");
+        CHECK(err("[posterior]\nuniform_mix = -0.5\n") ==
+              "bad.toml:2: posterior.uniform_mix: -0.5 is out of range [0, 1]");
+        CHECK(err("[posterior]\nscore = \"partner\"\n") ==
+              "bad.toml:2: posterior.score: \"partner\" is not one of \"opponents\", "
+              "\"others\", \"all\"");
+        CHECK(err("[posterior]\nenabled = 1\n") ==
+              "bad.toml:2: posterior.enabled: expected true or false");
+        CHECK(err("", {"posterior.enabled=true"})
+                  .find("--set posterior.enabled: posterior weighting is not available yet") == 0);
+        CHECK(err("[posterior]\nenabled = false\nwindow = 8\ntau = 10\nscore = \"all\"\n") ==
+              "no error");
         // device.memory_budget_mb: 0 or 16 MiB .. 4 TiB.
         CHECK(err("", {"device.memory_budget_mb=8"}) ==
               "--set device.memory_budget_mb: 8 MiB is below the 16 MiB minimum (0 = automatic)");
