@@ -78,24 +78,24 @@ game::Deal world_deal(const game::State& s, const World& world) {
 
 PastPosition past_position(const game::State& s, const World& world, uint32_t window, uint32_t k,
                            PosteriorScore score, Encoding enc) {
-    PastPosition out{false, s};
-    const int j = s.num_plays() - int(window) + int(k);
+    const int j = s.num_plays() - int(window) + int(k), jj = std::max(j, 0);
+    const int actor = s.current_player();
+    // Step 1. The world's deal replayed to step max(j, 0) (first leader: the first play's seat,
+    // or the current leader before any play).
+    const game::Deal deal = world_deal(s, world);
+    game::State past(deal, s.decl(), s.num_plays() ? s.history()[0].player : s.leader());
+    for (int i = 0; i < jj; ++i) past.do_play(s.history()[i].tile);
+    // Step 2. What the past actor could play then, what it played, and the oracle's input.
+    PastPosition out{false, past};
+    out.legal = legal_slots(past);
+    out.tokens = tokenize(past, true_world(past), enc);
     if (j < 0) return out;
     const game::Play played = s.history()[j];
-    const int actor = s.current_player(), p = played.player;
-    out.scored = score == PosteriorScore::All || (score == PosteriorScore::Others && p != actor) ||
-                 (score == PosteriorScore::Opponents && p % 2 != actor % 2);
-    if (!out.scored) return out;
-    // Step 1. The world's deal replayed to step j (first leader: the first play's seat).
-    const game::Deal deal = world_deal(s, world);
-    game::State past(deal, s.decl(), s.history()[0].player);
-    for (int i = 0; i < j; ++i) past.do_play(s.history()[i].tile);
-    // Step 2. What the past actor could play then, what it played, and the oracle's input.
-    out.legal = legal_slots(past);
+    const int p = played.player;
     for (int slot = 0; slot < 7; ++slot)
         if (deal[p][slot] == played.tile) out.observed_slot = slot;
-    out.tokens = tokenize(past, true_world(past), enc);
-    out.state = std::move(past);
+    out.scored = score == PosteriorScore::All || (score == PosteriorScore::Others && p != actor) ||
+                 (score == PosteriorScore::Opponents && p % 2 != actor % 2);
     return out;
 }
 

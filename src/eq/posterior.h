@@ -61,7 +61,8 @@ game::Deal world_deal(const game::State& s, const World& world);
 
 /// Reconstructs past step k of `window` for decision `s` in `world` (deal = world_deal, the
 /// history of `s` replayed up to step j, the trick then and its leader), with its legal slots
-/// (the trick's real lead), observed slot and tokens (encoding `enc`).
+/// (the trick's real lead), observed slot and tokens (encoding `enc`). Before the first play
+/// (j < 0) the state is the deal and nothing is observed. Reference of eq_past_states.
 PastPosition past_position(const game::State& s, const World& world, uint32_t window, uint32_t k,
                            PosteriorScore score, Encoding enc);
 
