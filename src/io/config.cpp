@@ -45,8 +45,8 @@ uint64_t read_uint(const Where& w, uint64_t lo, uint64_t hi) {
     return static_cast<uint64_t>(*v);
 }
 
-// A finite number in [lo, hi] (excluding lo when `lo_open`); TOML integers are taken as numbers too.
-double read_double(const Where& w, double lo, double hi, bool lo_open = false) {
+// A finite number in [lo, hi]; TOML integers are taken as numbers too.
+double read_double(const Where& w, double lo, double hi) {
     double v = 0;
     if (w.node->is_integer())
         v = static_cast<double>(*w.node->value<int64_t>());
@@ -54,8 +54,8 @@ double read_double(const Where& w, double lo, double hi, bool lo_open = false) {
         v = *w.node->value<double>();
     else
         fail(w, "expected a number");
-    if (!std::isfinite(v) || v < lo || v > hi || (lo_open && v == lo))
-        fail(w, fmt::format("{} is out of range {}{}, {}]", v, lo_open ? "(" : "[", lo, hi));
+    if (!std::isfinite(v) || v < lo || v > hi)
+        fail(w, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
     return v;
 }
 
@@ -157,7 +157,7 @@ const std::vector<Key>& keys() {
         {"policy", "epsilon",
          [](RunConfig& c, const Where& w) { c.policy.epsilon = read_double(w, 0, 1); }},
         {"policy", "temperature",
-         [](RunConfig& c, const Where& w) { c.policy.temperature = read_double(w, 0, 1e6, true); }},
+         [](RunConfig& c, const Where& w) { c.policy.temperature = read_double(w, 1e-3, 1e6); }},
         {"policy", "blunder_rate",
          [](RunConfig& c, const Where& w) { c.policy.blunder_rate = read_double(w, 0, 1); }},
         {"policy", "blunder_max_regret",
@@ -176,7 +176,7 @@ const std::vector<Key>& keys() {
              c.posterior.window = static_cast<uint32_t>(read_uint(w, 1, 28));
          }},
         {"posterior", "tau",
-         [](RunConfig& c, const Where& w) { c.posterior.tau = read_double(w, 0, 1e6, true); }},
+         [](RunConfig& c, const Where& w) { c.posterior.tau = read_double(w, 1e-3, 1e6); }},
         {"posterior", "uniform_mix",
          [](RunConfig& c, const Where& w) { c.posterior.uniform_mix = read_double(w, 0, 1); }},
         {"posterior", "score",

@@ -41,7 +41,7 @@ struct RunConfig {
         PolicyAction action = PolicyAction::PMake;
         Exploration exploration = Exploration::None;
         double epsilon = 0.1;             // probability of a uniform legal move, [0, 1]
-        double temperature = 2.0;         // Boltzmann temperature (points), > 0
+        double temperature = 2.0;         // Boltzmann temperature (points), [0.001, 1e6]
         double blunder_rate = 0.02;       // probability of a bounded blunder, [0, 1]
         double blunder_max_regret = 3.0;  // most E[Q] points a blunder gives up, >= 0
     } policy;
@@ -50,7 +50,7 @@ struct RunConfig {
     struct Posterior {
         bool enabled = false;
         uint32_t window = 4;       // past decisions scored, 1..28
-        double tau = 0.1;          // behaviour-model temperature (E[Q] points), > 0
+        double tau = 0.1;          // behaviour-model temperature (E[Q] points), [0.001, 1e6]
         double uniform_mix = 0.1;  // β: weight of the uniform legal move, [0, 1]
         PosteriorScore score = PosteriorScore::Opponents;
     } posterior;

@@ -150,7 +150,10 @@ compat = "forge"
         CHECK(err("[policy]\nepsilon = 1.5\n") ==
               "bad.toml:2: policy.epsilon: 1.5 is out of range [0, 1]");
         CHECK(err("[policy]\ntemperature = 0\n") ==
-              "bad.toml:2: policy.temperature: 0 is out of range (0, 1000000]");
+              "bad.toml:2: policy.temperature: 0 is out of range [0.001, 1000000]");
+        // A temperature that is 0 in fp32 (the kernels' precision) is refused before any work.
+        CHECK(err("[policy]\ntemperature = 1e-300\n").find("out of range [0.001, 1000000]") !=
+              std::string::npos);
         CHECK(err("[policy]\nblunder_rate = \"often\"\n") ==
               "bad.toml:2: policy.blunder_rate: expected a number");
         CHECK(err("[policy]\nblunder_max_regret = nan\n").find("out of range [0, 84]") !=
