@@ -12,43 +12,21 @@
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
 #include "eq/gpu/ref/eq_reduce_ref.h"
+#include "eq/oracle_test_util.h"
 #include "eq/pipeline.h"
 #include "eq/reference.h"
 #include "gpu_fixture.h"
 #include "io/safetensors.h"
 #include "kernels/registry.h"
-#include "model/forward_ref.h"
-#include "model/weights.h"
 #include "util/error.h"
 
 using namespace eqvk;
 using namespace eqvk::eq;
+using eqvk::eq::test::cpu_oracle;
+using eqvk::eq::test::model_bytes;
+using eqvk::eq::test::tiny_model;
 
 namespace {
-
-model::Weights tiny_model() {
-    return model::random_weights(model::ModelConfig{24, 2, 1, 32}, 7);
-}
-
-std::vector<std::byte> model_bytes(const model::Weights& w) {
-    auto tensors = model::weights_to_tensors(w);
-    return io::encode_safetensors(tensors, model::weights_metadata(w));
-}
-
-CpuOracle cpu_oracle(const model::Weights& w) {
-    return [&w](std::span<const TokenRow> rows, float* q) {
-        std::vector<int8_t> tokens, mask;
-        std::vector<int32_t> actor;
-        for (const auto& r : rows) {
-            tokens.insert(tokens.end(), r.tokens.begin(), r.tokens.end());
-            mask.insert(mask.end(), r.mask.begin(), r.mask.end());
-            actor.push_back(r.actor);
-        }
-        model::ForwardInputs in{static_cast<int64_t>(rows.size()), tokens, mask, actor};
-        auto out = model::forward_ref(w, in);
-        for (size_t i = 0; i < out.q.size(); ++i) q[i] = static_cast<float>(out.q[i]);
-    };
-}
 
 bool same_bits(const std::vector<GameRecord>& a, const std::vector<GameRecord>& b) {
     if (a.size() != b.size()) return false;

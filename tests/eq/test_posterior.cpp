@@ -2,7 +2,8 @@
 // test_posterior_gpu cases re-expressed: the world where the observed play is best wins, an
 // observed tile the world cannot explain gets weight ≈ 0, β flattens, ESS = 1/Σw², ±1000 Q stays
 // finite) and past positions rebuilt per world (the trick's real lead decides legality, not the
-// observed tile; no ghost slots); eq.gpu: eq_posterior equals the reference on the same cases.
+// observed tile; no ghost slots); eq.gpu: eq_posterior equals the reference on the same cases, and
+// the chain past states → tokens → oracle → weights equals its CPU counterpart.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -10,11 +11,18 @@
 #include <vector>
 
 #include "eq/eq_test_util.h"
+#include "eq/evaluator.h"
+#include "eq/gpu/eq_past_states.h"
 #include "eq/gpu/eq_posterior.h"
+#include "eq/gpu/eq_tokenize.h"
+#include "eq/gpu/eq_world_sample.h"
+#include "eq/oracle_test_util.h"
 #include "eq/posterior.h"
 #include "eq/worlds.h"
 #include "game/tiles.h"
 #include "gpu_fixture.h"
+#include "kernels/binding.h"
+#include "kernels/check_util.h"
 #include "kernels/registry.h"
 
 using namespace eqvk;
@@ -217,5 +225,64 @@ TEST_SUITE("eq.gpu") {
         auto r = gpu::check_eq_posterior(ctx, cache, q, steps, g, m, k, 0.1f, 0.1f);
         INFO(r.summary());
         CHECK(r.ok);
+    }
+
+    TEST_CASE("posterior chain: eq_past_states → eq_tokenize → oracle → eq_posterior = CPU") {
+        // What the pipeline will record for posterior weighting, on a random batch with sampled
+        // worlds and a tiny model; the CPU side: past_position, the double forward, the weights.
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const model::Weights w = eq::test::tiny_model();
+        auto bytes = eq::test::model_bytes(w);
+        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        gpu::CheckBatch b(ctx, 12, 21);
+        const uint32_t n = b.n(), M = gpu::CHECK_WORLDS, K = 4, B = n * M * K;
+        const std::vector<uint32_t> worlds = gpu::reference_worlds(b, false, 0);
+        auto buf = [&](size_t words, const char* name) {
+            return vk::Buffer(ctx, words * 4, vk::MemoryKind::DeviceLocal, name);
+        };
+        vk::Buffer wd = kernels::upload_raw(ctx, worlds, "worlds"),
+                   count = kernels::upload_raw(ctx, std::vector<uint32_t>{B}, "count");
+        vk::Buffer past = buf(size_t(B) * gpu::ST_WORDS, "past"),
+                   pw = buf(size_t(B) * gpu::WORLD_WORDS, "past worlds"), steps = buf(B, "steps"),
+                   tk = buf(size_t(B) * gpu::TOKEN_WORDS, "tokens"),
+                   mk = buf(size_t(B) * gpu::MASK_WORDS, "mask"), ac = buf(B, "actor"),
+                   q = buf(size_t(B) * 7, "q"), weights = buf(size_t(n) * M, "weights"),
+                   stats = buf(size_t(n) * 2, "stats");
+        const float tau = 1.0f, beta = 0.1f;
+        vk::Program prog(ctx, "posterior chain");
+        gpu::eq_past_states(cache, prog, b.state, b.rules, wd, past, pw, steps, n, M, K,
+                            uint32_t(PosteriorScore::Opponents));
+        gpu::eq_tokenize(cache, prog, past, b.rules, pw, tk, mk, ac, B, 1, 0);
+        oracle->record(cache, prog, EvalIo{tk, mk, ac, count, q}, B);
+        gpu::eq_posterior(cache, prog, q, steps, weights, stats, n, M, K, tau, beta);
+        prog.run();
+        const auto got_w = kernels::download_vector<float>(ctx, weights, size_t(n) * M);
+        const auto got_s = kernels::download_vector<float>(ctx, stats, size_t(n) * 2);
+        // CPU: the same positions, the double forward, the reference weights.
+        std::vector<TokenRow> rows;
+        std::vector<uint32_t> words;
+        for (uint32_t i = 0; i < B; ++i) {
+            const uint32_t g = i / (M * K), m = (i / K) % M, k = i % K;
+            const uint32_t* x = &worlds[(size_t(g) * M + m) * gpu::WORLD_WORDS];
+            PastPosition p = past_position(b.states[g], World{x[0], x[1], x[2]}, K, k,
+                                           PosteriorScore::Opponents, Encoding::Faithful);
+            rows.push_back(p.tokens);
+            words.push_back(p.word());
+        }
+        std::vector<float> q_cpu(size_t(B) * 7), want_w(size_t(n) * M), want_s(size_t(n) * 2);
+        eq::test::cpu_oracle(w)(rows, q_cpu.data());
+        posterior_weights_ref(q_cpu.data(), words.data(), n, M, K, tau, beta, want_w.data(),
+                              want_s.data());
+        int uneven = 0;
+        for (uint32_t g = 0; g < n; ++g) {
+            CHECK(got_s[2 * g] == doctest::Approx(want_s[2 * g]).epsilon(1e-4));
+            CHECK(got_s[2 * g + 1] == doctest::Approx(want_s[2 * g + 1]).epsilon(1e-4));
+            uneven += want_s[2 * g] < float(M) - 0.01f;
+            for (uint32_t m = 0; m < M; ++m)
+                CHECK(got_w[g * M + m] ==
+                      doctest::Approx(want_w[g * M + m]).epsilon(1e-4).scale(1e-6));
+        }
+        CHECK(uneven > 3);  // most games have scored steps that tell their worlds apart
     }
 }
