@@ -9,7 +9,10 @@ Writes {out}/{train|val|test}/seed_{seed:08d}.pt (split by seed % 1000, spec §3
 spec §6.12: transcript_tokens [28,36,8] int64, transcript_lengths [28] int64, e_q_mean/e_q_var [28,7] fp32,
 legal_mask [28,7] bool, action_taken [28] int64, game_idx [28] int64 (= seed), decision_idx [28] int64,
 train_mask [28] bool, u_mean/u_max [28] fp32, ess/max_w [28] fp32 (0: no posterior), exploration_mode [28]
-int8 (0), q_gap [28] fp32 (0), e_q_pdf [28,7,85] fp32, n_samples [28] int32, converged [28] bool, metadata.
+int8 (0 greedy, 1 Boltzmann, 2 epsilon, 3 blunder), q_gap [28] fp32, e_q_pdf [28,7,85] fp32, n_samples [28] int32,
+converged [28] bool, metadata (exploration: the shard's [policy] settings). Two keys beyond Forge's file, from
+its DecisionRecordGPU/ExplorationStats (spec §6.10-6.11): greedy_action [28] int64, action_entropy [28] fp32.
+Shards written before exploration existed (no such columns) give greedy values: mode 0, greedy = taken, q_gap 0.
 Each file is written to a .tmp and renamed, like Forge's generator; existing files are skipped.
 """
 import argparse
@@ -17,6 +20,7 @@ import json
 import os
 import struct
 import sys
+import tomllib
 
 import numpy as np
 
@@ -48,6 +52,15 @@ def main():
 
     t, meta = read_safetensors(args.shard)
     games = t["game_seed"].shape[0]
+    policy = tomllib.loads(meta["config"]).get("policy", {}) if "config" in meta else {}
+    exploration = {"policy": "greedy" if policy.get("exploration", "none") == "none" else policy["exploration"]}
+    exploration.update({k: policy[k] for k in ("action", "epsilon", "temperature", "blunder_rate",
+                                               "blunder_max_regret") if k in policy})
+    if "exploration_mode" not in t:  # a shard from before exploration: the greedy move everywhere
+        t["exploration_mode"] = np.zeros_like(t["action_taken"])
+        t["greedy_action"] = t["action_taken"]
+        t["q_gap"] = np.zeros(t["action_taken"].shape, np.float32)
+        t["action_entropy"] = np.zeros(t["action_taken"].shape, np.float32)
     written = 0
     for g in range(games):
         seed = int(t["game_seed"][g])
@@ -70,8 +83,10 @@ def main():
             "u_max": torch.from_numpy(t["u_max"][g].copy()),
             "ess": zeros.clone(),
             "max_w": zeros.clone(),
-            "exploration_mode": torch.zeros(28, dtype=torch.int8),
-            "q_gap": zeros.clone(),
+            "exploration_mode": torch.from_numpy(t["exploration_mode"][g].astype(np.int8)),
+            "q_gap": torch.from_numpy(t["q_gap"][g].astype(np.float32)),
+            "greedy_action": torch.from_numpy(t["greedy_action"][g].astype(np.int64)),
+            "action_entropy": torch.from_numpy(t["action_entropy"][g].astype(np.float32)),
             "e_q_pdf": torch.from_numpy(t["e_q_pdf"][g].copy()),
             "n_samples": torch.from_numpy(t["n_samples"][g].copy()),
             "converged": torch.ones(28, dtype=torch.bool),
@@ -83,7 +98,7 @@ def main():
                 "version": "2.1",
                 "schema": {"q_semantics": "minimax_value_to_go", "q_units": "points"},
                 "posterior": {"enabled": False},
-                "exploration": {"policy": "greedy"},
+                "exploration": exploration,
                 "adaptive": {"enabled": False},
                 "enumeration": {"enabled": False},
                 "generated_by": "eqvk " + meta.get("eqvk_version", "?"),

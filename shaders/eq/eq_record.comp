@@ -6,7 +6,8 @@
 // Games whose hand is over (d = 28) write nothing.
 // Bindings: 0 state u32 [ST_WORDS·n], 1 e_q f32 [n][7], 2 var f32 [n][7], 3 pdf f32 [n][7][85],
 //           4 legal u32 [n], 5 action i32 [n], 6 uncertainty f32 [n][2] (all read),
-//           7 records u32 [n][28][REC_WORDS] (write; floats stored as their bits).
+//           7 records u32 [n][28][REC_WORDS] (write; floats stored as their bits),
+//           8 explore u32 [n][4] (read; eq_explore's mode, greedy slot, q_gap, entropy → REC_EXPLORE_MODE..).
 // Push: n_games, worlds. Spec: 0 workgroup size. Grid: ceil(n / workgroup size).
 #extension GL_GOOGLE_include_directive : require
 #include "eq/gpu/layout.h"
@@ -19,6 +20,7 @@ layout(std430, binding = 4) readonly buffer Legal { uint legal[]; };
 layout(std430, binding = 5) readonly buffer Action { int action[]; };
 layout(std430, binding = 6) readonly buffer Unc { float uncertainty[]; };
 layout(std430, binding = 7) writeonly buffer Records { uint rec[]; };
+layout(std430, binding = 8) readonly buffer Explore { uint explore[]; };
 layout(push_constant) uniform Push { uint n_games; uint worlds; } pc;
 
 void main() {
@@ -44,4 +46,5 @@ void main() {
     rec[base + REC_UMEAN] = floatBitsToUint(uncertainty[2u * g]);
     rec[base + REC_UMAX] = floatBitsToUint(uncertainty[2u * g + 1u]);
     rec[base + REC_NONFINITE] = nonfinite;
+    for (uint i = 0u; i < 4u; ++i) rec[base + REC_EXPLORE_MODE + i] = explore[4u * g + i];
 }

@@ -88,23 +88,27 @@ int run_match(const GlobalOptions& global, const MatchArgs& a) {
     auto [eq_lo, eq_hi] = wilson(eq_made, n);
     auto [b_lo, b_hi] = wilson(base_made, n);
     if (a.json) {
-        fmt::print("{}\n", nlohmann::json{{"hands", n},
-                                          {"against", a.against},
-                                          {"model", oracle->describe()},
-                                          {"worlds", config.sampling.worlds},
-                                          {"policy", io::policy_action_name(config.policy.action)},
-                                          {"mean_margin", mean},
-                                          {"mean_margin_ci95", {mean - half, mean + half}},
-                                          {"eq_team_30_share", eq_made / n},
-                                          {"eq_team_30_ci95", {eq_lo, eq_hi}},
-                                          {"baseline_team_30_share", base_made / n},
-                                          {"baseline_team_30_ci95", {b_lo, b_hi}}}
-                               .dump(2));
+        fmt::print("{}\n",
+                   nlohmann::json{{"hands", n},
+                                  {"against", a.against},
+                                  {"model", oracle->describe()},
+                                  {"worlds", config.sampling.worlds},
+                                  {"policy", io::policy_action_name(config.policy.action)},
+                                  {"exploration", io::exploration_name(config.policy.exploration)},
+                                  {"mean_margin", mean},
+                                  {"mean_margin_ci95", {mean - half, mean + half}},
+                                  {"eq_team_30_share", eq_made / n},
+                                  {"eq_team_30_ci95", {eq_lo, eq_hi}},
+                                  {"baseline_team_30_share", base_made / n},
+                                  {"baseline_team_30_ci95", {b_lo, b_hi}}}
+                       .dump(2));
         return 0;
     }
-    fmt::print("{} hands ({} deals × both seatings), {} vs {}, {} worlds, policy {}\n", n, a.games,
-               oracle->describe(), a.against, config.sampling.worlds,
-               io::policy_action_name(config.policy.action));
+    fmt::print(
+        "{} hands ({} deals × both seatings), {} vs {}, {} worlds, policy {}, exploration {}\n", n,
+        a.games, oracle->describe(), a.against, config.sampling.worlds,
+        io::policy_action_name(config.policy.action),
+        io::exploration_name(config.policy.exploration));
     fmt::print("mean margin of the E[Q] team: {:+.2f} points (95% CI {:+.2f} .. {:+.2f})\n", mean,
                mean - half, mean + half);
     fmt::print(

@@ -78,6 +78,9 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
     po.forge_compat = config.output.compat == io::CompatMode::Forge;
     po.rule = config.policy.action == io::PolicyAction::PMake ? eq::gpu::MoveRule::PMake
                                                               : eq::gpu::MoveRule::EQ;
+    po.explore = eq::explore_params(static_cast<eq::ExploreMode>(config.policy.exploration),
+                                    config.policy.epsilon, config.policy.temperature,
+                                    config.policy.blunder_rate, config.policy.blunder_max_regret);
     const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
                                                            : caps.device_local_budget() / 2;
     if (budget > caps.device_local_bytes())

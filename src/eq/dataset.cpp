@@ -95,10 +95,10 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
     const int64_t G = static_cast<int64_t>(games.size()), D = DECISIONS;
     std::vector<int64_t> seed(G);
     std::vector<int8_t> decl(G), split(G), player(G * D), action(G * D), decision_idx(G * D),
-        t_len(G * D);
+        t_len(G * D), exploration_mode(G * D), greedy_action(G * D);
     std::vector<uint8_t> legal(G * D * SLOTS), train_mask(G * D);
     std::vector<float> e_q(G * D * SLOTS), var(G * D * SLOTS), pdf(G * D * SLOTS * PDF_BINS),
-        u_mean(G * D), u_max(G * D);
+        u_mean(G * D), u_max(G * D), q_gap(G * D), action_entropy(G * D);
     std::vector<int32_t> n_samples(G * D);
     std::vector<int8_t> t_tokens(G * D * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES);
     for (int64_t g = 0; g < G; ++g) {
@@ -124,6 +124,10 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
             u_mean[i] = dr.u_mean;
             u_max[i] = dr.u_max;
             n_samples[i] = static_cast<int32_t>(dr.n_samples);
+            exploration_mode[i] = static_cast<int8_t>(dr.exploration_mode);
+            greedy_action[i] = dr.greedy_action;
+            q_gap[i] = dr.q_gap;
+            action_entropy[i] = dr.action_entropy;
             Transcript t = transcript_tokens(state);
             t_len[i] = static_cast<int8_t>(t.length);
             std::memcpy(&t_tokens[i * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES], t.tokens.data(),
@@ -150,6 +154,10 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
     t.push_back(column("u_mean", DType::F32, {G, D}, u_mean));
     t.push_back(column("u_max", DType::F32, {G, D}, u_max));
     t.push_back(column("n_samples", DType::I32, {G, D}, n_samples));
+    t.push_back(column("exploration_mode", DType::I8, {G, D}, exploration_mode));
+    t.push_back(column("greedy_action", DType::I8, {G, D}, greedy_action));
+    t.push_back(column("q_gap", DType::F32, {G, D}, q_gap));
+    t.push_back(column("action_entropy", DType::F32, {G, D}, action_entropy));
     t.push_back(column("transcript_tokens", DType::I8,
                        {G, D, TRANSCRIPT_TOKENS, TRANSCRIPT_FEATURES}, t_tokens));
     t.push_back(column("transcript_lengths", DType::I8, {G, D}, t_len));

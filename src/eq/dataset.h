@@ -28,6 +28,12 @@ struct DecisionRecord {
     std::array<float, SLOTS * PDF_BINS> pdf{};
     float u_mean = 0.0f, u_max = 0.0f;
     uint32_t n_samples = 0;  // worlds evaluated
+    // Exploration (config [policy] exploration; spec §6.10): what chose the move (eq::ExploreChoice:
+    // 0 greedy, 1 Boltzmann, 2 epsilon, 3 blunder), the greedy slot, E[Q] of the greedy slot minus
+    // that of the slot played (points), entropy of softmax(E[Q]) over the legal slots (nats).
+    uint8_t exploration_mode = 0;
+    int8_t greedy_action = -1;
+    float q_gap = 0.0f, action_entropy = 0.0f;
 };
 
 struct GameRecord {

@@ -9,6 +9,7 @@
 
 #include "eq/gpu/eq_apply.h"
 #include "eq/gpu/eq_baseline.h"
+#include "eq/gpu/eq_explore.h"
 #include "eq/gpu/eq_legal.h"
 #include "eq/gpu/eq_min_bin.h"
 #include "eq/gpu/eq_record.h"
@@ -29,7 +30,7 @@ namespace eqvk::eq {
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     const uint64_t n = games, b = uint64_t(games) * chunk;
     uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 +
-                             7 * 85 + 1 + 2 + 1 + 28 * gpu::REC_WORDS);
+                             7 * 85 + 1 + 2 + 1 + 4 + 28 * gpu::REC_WORDS);
     uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7);
     return n * per_game + b * per_world + 4 * gpu::R_WORDS + 4;
 }
@@ -104,6 +105,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     uncertainty_ = make(2 * uint64_t(n), "uncertainty");
     status_ = make(n, "apply status");
     records_ = make(uint64_t(28) * gpu::REC_WORDS * n, "records");
+    explore_ = make(4 * uint64_t(n), "explore");
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
     {  // A short batch's padding games read Q of worlds the oracle skips: keep those finite.
@@ -146,12 +148,14 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     }
     gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
                      options.rule);
+    gpu::eq_explore(cache, p, *state_, *e_q_, *legal_, *action_, *explore_, n, options.explore,
+                    options.run_seed);
     if (options.baseline_team >= 0)
         gpu::eq_baseline(cache, p, *state_, *rules_, *legal_, *action_, n,
                          static_cast<uint32_t>(options.baseline_team), options.baseline,
                          options.run_seed);
     gpu::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
-                   *records_, n, m);
+                   *records_, *explore_, n, m);
     gpu::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
     p.finalize();
 }
@@ -225,6 +229,10 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
             dr.n_samples = w[gpu::REC_SAMPLES];
             dr.u_mean = f(gpu::REC_UMEAN);
             dr.u_max = f(gpu::REC_UMAX);
+            dr.exploration_mode = static_cast<uint8_t>(w[gpu::REC_EXPLORE_MODE]);
+            dr.greedy_action = static_cast<int8_t>(static_cast<int32_t>(w[gpu::REC_GREEDY]));
+            dr.q_gap = f(gpu::REC_QGAP);
+            dr.action_entropy = f(gpu::REC_ENTROPY);
         }
     }
     stats_.games += seeds.size();

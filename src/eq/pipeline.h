@@ -16,6 +16,7 @@
 
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
+#include "eq/explore.h"
 #include "eq/gpu/choose_move.h"
 #include "vk/buffer.h"
 #include "vk/program.h"
@@ -34,6 +35,7 @@ struct PipelineOptions {
     uint64_t run_seed = 0;      // counter-RNG key
     bool forge_compat = false;  // Forge's production tokens (§5.5) and fixed P(make) bins
     gpu::MoveRule rule = gpu::MoveRule::PMake;
+    ExploreParams explore;   // exploration after the greedy choice (eq/explore.h); none by default
     bool timestamps = true;  // per-kernel GPU time in stats()
     // Decision steps per submit: a divisor of 28 (1, 2, 4, 7, 14, 28). Fewer means more host
     // waits per batch and earlier chances to stop between them; results are identical.
@@ -100,7 +102,8 @@ private:
     PipelineOptions options_;
     std::vector<std::unique_ptr<vk::Buffer>> buffers_;
     vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
-        *actor_, *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_;
+        *actor_, *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_,
+        *explore_;
     std::map<uint32_t, vk::Buffer*> counts_;  // chunk size → GPU-side count of live worlds
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;

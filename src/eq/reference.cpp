@@ -55,6 +55,15 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         float unc[2];
         gpu::choose_move_ref(dr.e_q.data(), dr.var.data(), dr.pdf.data(), &legal, &min_bin, 1,
                              static_cast<uint32_t>(o.rule), &action, unc);
+        if (legal != 0 && action >= 0) {  // Step 2b. Exploration (eq_explore).
+            const ExploreResult x = explore_move(dr.e_q.data(), legal, action, o.explore, key, seed,
+                                                 static_cast<uint32_t>(d));
+            dr.greedy_action = static_cast<int8_t>(action);
+            dr.exploration_mode = static_cast<uint8_t>(x.choice);
+            dr.q_gap = x.q_gap;
+            dr.action_entropy = x.action_entropy;
+            action = x.action;
+        }
         if (o.baseline_team == actor % 2)
             action = baseline_action(s, static_cast<Baseline>(o.baseline), key, seed);
         if (chosen) (*chosen)[d] = static_cast<int8_t>(action);

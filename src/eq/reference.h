@@ -8,6 +8,7 @@
 #include <span>
 
 #include "eq/dataset.h"
+#include "eq/explore.h"
 #include "eq/gpu/choose_move.h"
 #include "eq/tokens.h"
 
@@ -23,6 +24,7 @@ struct ReferenceOptions {
     gpu::MoveRule rule = gpu::MoveRule::PMake;
     int baseline_team = -1;  // seats of this team play eq::baseline_action(baseline)
     uint32_t baseline = 0;
+    ExploreParams explore;  // exploration after the greedy choice (eq/explore.h)
 };
 
 /// P(make) threshold bin of the decision in `s` (shaders/eq_min_bin.comp).

@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -42,6 +43,20 @@ uint64_t read_uint(const Where& w, uint64_t lo, uint64_t hi) {
     if (*v < 0 || static_cast<uint64_t>(*v) < lo || static_cast<uint64_t>(*v) > hi)
         fail(w, fmt::format("{} is out of range [{}, {}]", *v, lo, hi));
     return static_cast<uint64_t>(*v);
+}
+
+// A finite number in [lo, hi]; TOML integers are taken as numbers too.
+double read_double(const Where& w, double lo, double hi) {
+    double v = 0;
+    if (w.node->is_integer())
+        v = static_cast<double>(*w.node->value<int64_t>());
+    else if (w.node->is_floating_point())
+        v = *w.node->value<double>();
+    else
+        fail(w, "expected a number");
+    if (!std::isfinite(v) || v < lo || v > hi)
+        fail(w, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
+    return v;
 }
 
 // Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
@@ -130,6 +145,47 @@ const std::vector<Key>& keys() {
              c.policy.action = read_enum<PolicyAction>(
                  w, {{"p_make", PolicyAction::PMake}, {"e_q", PolicyAction::EQ}});
          }},
+        {"policy", "exploration",
+         [](RunConfig& c, const Where& w) {
+             c.policy.exploration =
+                 read_enum<Exploration>(w, {{"none", Exploration::None},
+                                            {"epsilon", Exploration::Epsilon},
+                                            {"boltzmann", Exploration::Boltzmann},
+                                            {"blunder", Exploration::Blunder},
+                                            {"mixed", Exploration::Mixed}});
+         }},
+        {"policy", "epsilon",
+         [](RunConfig& c, const Where& w) { c.policy.epsilon = read_double(w, 0, 1); }},
+        {"policy", "temperature",
+         [](RunConfig& c, const Where& w) { c.policy.temperature = read_double(w, 1e-3, 1e6); }},
+        {"policy", "blunder_rate",
+         [](RunConfig& c, const Where& w) { c.policy.blunder_rate = read_double(w, 0, 1); }},
+        {"policy", "blunder_max_regret",
+         [](RunConfig& c, const Where& w) { c.policy.blunder_max_regret = read_double(w, 0, 84); }},
+        {"posterior", "enabled",
+         [](RunConfig& c, const Where& w) {
+             if (!w.node->is_boolean()) fail(w, "expected true or false");
+             c.posterior.enabled = *w.node->value<bool>();
+             if (c.posterior.enabled)
+                 fail(w,
+                      "posterior weighting is not available yet (issue 16: the behaviour model "
+                      "and past positions exist, the pipeline does not use them)");
+         }},
+        {"posterior", "window",
+         [](RunConfig& c, const Where& w) {
+             c.posterior.window = static_cast<uint32_t>(read_uint(w, 1, 28));
+         }},
+        {"posterior", "tau",
+         [](RunConfig& c, const Where& w) { c.posterior.tau = read_double(w, 1e-3, 1e6); }},
+        {"posterior", "uniform_mix",
+         [](RunConfig& c, const Where& w) { c.posterior.uniform_mix = read_double(w, 0, 1); }},
+        {"posterior", "score",
+         [](RunConfig& c, const Where& w) {
+             c.posterior.score =
+                 read_enum<PosteriorScore>(w, {{"opponents", PosteriorScore::Opponents},
+                                               {"others", PosteriorScore::Others},
+                                               {"all", PosteriorScore::All}});
+         }},
         {"device", "select",
          [](RunConfig& c, const Where& w) {
              c.device.select =
@@ -212,6 +268,14 @@ const char* precision_name(Precision p) {
 const char* policy_action_name(PolicyAction a) {
     return a == PolicyAction::PMake ? "p_make" : "e_q";
 }
+const char* exploration_name(Exploration e) {
+    static const char* const names[] = {"none", "epsilon", "boltzmann", "blunder", "mixed"};
+    return names[static_cast<int>(e)];
+}
+const char* posterior_score_name(PosteriorScore s) {
+    static const char* const names[] = {"opponents", "others", "all"};
+    return names[static_cast<int>(s)];
+}
 const char* compat_mode_name(CompatMode c) {
     return c == CompatMode::Faithful ? "faithful" : "forge";
 }
@@ -279,7 +343,17 @@ toml::table config_table(const RunConfig& c) {
                                   {"bidder", static_cast<int64_t>(c.games.bidder)}});
     t.insert("sampling", toml::table{{"worlds", static_cast<int64_t>(c.sampling.worlds)},
                                      {"seed", static_cast<int64_t>(c.sampling.seed)}});
-    t.insert("policy", toml::table{{"action", policy_action_name(c.policy.action)}});
+    t.insert("policy", toml::table{{"action", policy_action_name(c.policy.action)},
+                                   {"exploration", exploration_name(c.policy.exploration)},
+                                   {"epsilon", c.policy.epsilon},
+                                   {"temperature", c.policy.temperature},
+                                   {"blunder_rate", c.policy.blunder_rate},
+                                   {"blunder_max_regret", c.policy.blunder_max_regret}});
+    t.insert("posterior", toml::table{{"enabled", c.posterior.enabled},
+                                      {"window", static_cast<int64_t>(c.posterior.window)},
+                                      {"tau", c.posterior.tau},
+                                      {"uniform_mix", c.posterior.uniform_mix},
+                                      {"score", posterior_score_name(c.posterior.score)}});
     t.insert("device",
              toml::table{{"select", c.device.select},
                          {"memory_budget_mb", static_cast<int64_t>(c.device.memory_budget_mb)},
@@ -306,6 +380,10 @@ std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig&
             std::string dotted = std::string(section.str()) + "." + std::string(name.str());
             if (auto s = node.value<std::string>(); node.is_string())
                 out.emplace_back(dotted, *s);
+            else if (node.is_floating_point())  // shortest text that reads back the same double
+                out.emplace_back(dotted, fmt::format("{}", *node.value<double>()));
+            else if (node.is_boolean())
+                out.emplace_back(dotted, *node.value<bool>() ? "true" : "false");
             else
                 out.emplace_back(dotted, std::to_string(*node.value<int64_t>()));
         }

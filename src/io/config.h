@@ -12,6 +12,11 @@ namespace eqvk::io {
 
 enum class Precision { Fp16, Fp32 };
 enum class PolicyAction { PMake, EQ };  // "p_make" (spec §6.10) or "e_q" (max E[Q])
+/// Exploration after the greedy choice (spec §6.10; docs/config.md [policy]): none, epsilon-greedy,
+/// Boltzmann sampling, bounded blunders, or all three in Forge's order (blunder, epsilon, Boltzmann).
+enum class Exploration { None, Epsilon, Boltzmann, Blunder, Mixed };
+/// Whose past plays the posterior scores (docs/config.md [posterior]).
+enum class PosteriorScore { Opponents, Others, All };
 enum class CompatMode {
     Faithful,
     Forge
@@ -34,7 +39,21 @@ struct RunConfig {
     } sampling;
     struct Policy {
         PolicyAction action = PolicyAction::PMake;
+        Exploration exploration = Exploration::None;
+        double epsilon = 0.1;             // probability of a uniform legal move, [0, 1]
+        double temperature = 2.0;         // Boltzmann temperature (points), [0.001, 1e6]
+        double blunder_rate = 0.02;       // probability of a bounded blunder, [0, 1]
+        double blunder_max_regret = 3.0;  // most E[Q] points a blunder gives up, >= 0
     } policy;
+    /// Posterior-weighted worlds (issue 16; not wired into the pipeline yet: enabled = true is
+    /// refused by the parser until it is).
+    struct Posterior {
+        bool enabled = false;
+        uint32_t window = 4;       // past decisions scored, 1..28
+        double tau = 0.1;          // behaviour-model temperature (E[Q] points), [0.001, 1e6]
+        double uniform_mix = 0.1;  // β: weight of the uniform legal move, [0, 1]
+        PosteriorScore score = PosteriorScore::Opponents;
+    } posterior;
     struct Device {
         std::string select;             // "" automatic, index or name substring
         uint64_t memory_budget_mb = 0;  // 0 = a safe fraction of device-local memory
@@ -67,6 +86,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig&
 
 const char* precision_name(Precision p);
 const char* policy_action_name(PolicyAction a);
+const char* exploration_name(Exploration e);
+const char* posterior_score_name(PosteriorScore s);
 const char* compat_mode_name(CompatMode c);
 
 }  // namespace eqvk::io

@@ -88,6 +88,7 @@ expect "dataset verify: a complete run" 0 "4 of 4 shards intact \(4 games\), com
 expect "run: games_per_shard changed is refused, naming the key" 2 "output.games_per_shard: directory has 1, this run 2" -- run --set output.games_per_shard=2
 expect "run: start_seed changed is refused" 2 "games.start_seed: directory has 0, this run 1" -- run --set games.start_seed=1
 expect "run: worlds changed is refused" 2 "sampling.worlds: directory has 4, this run 5" -- run --set sampling.worlds=5
+expect "run: another exploration policy is refused" 2 "policy.exploration: directory has none, this run mixed" -- run --set policy.exploration=mixed
 expect "run: nothing was written by the refused runs" 0 "" -- bash -c "[ \$(ls out | grep -c safetensors) -eq 4 ]"
 cp "$(dirname "$CONFIG")/models/eqvk-oracle-e64.safetensors" "$TMPD/copy-of-model.safetensors"
 expect "run: the same model bytes under another path resume" 0 "nothing to do" -- run --set model.path="$TMPD/copy-of-model.safetensors"
@@ -106,6 +107,37 @@ expect "dataset verify: no manifest" 2 "no eqvk-manifest.json" -- "$EQVK" datase
 mkdir -p "$TMPD/part" && cd "$TMPD/part" || exit 1
 expect "run: --shard 0/2 only" 0 "games 2 " -- run --shard 0/2
 expect "dataset verify: names the --shard part that is missing" 1 "--shard 1/2: 2 shard\(s\) missing" -- "$EQVK" dataset verify out
+cd "$TMPD/full" || exit 1
+
+# Issue 16: exploration. A mixed-policy run writes the exploration columns; two runs are byte-identical; every
+# move taken is legal and each dealt slot is played once (write_shard also replays every move through the rules).
+mkdir -p "$TMPD/mix" && cd "$TMPD/mix" || exit 1
+MIXED=(--set games.count=2 --set sampling.worlds=2 --set output.games_per_shard=2 --set policy.exploration="mixed" --set policy.epsilon=0.3 --set policy.blunder_rate=0.3 --set policy.blunder_max_regret=10)
+expect "run: policy.exploration=mixed" 0 "games 2 " -- "$EQVK" run "$CONFIG" "${MIXED[@]}" --set output.dir=a
+expect "run: a second mixed run" 0 "games 2 " -- "$EQVK" run "$CONFIG" "${MIXED[@]}" --set output.dir=b
+expect "run: two mixed runs are byte-identical" 0 "" -- cmp a/shard-000000000000-2.safetensors b/shard-000000000000-2.safetensors
+expect "run: exploration mode out of range" 2 "policy.exploration: \"greedy\" is not one of" -- "$EQVK" run "$CONFIG" "${MIXED[@]}" --set policy.exploration=greedy
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  TOOLS=$(cd "$(dirname "$CONFIG")/tools" && pwd)
+  expect "run: mixed shards replay legally, with the exploration columns" 0 "explored [1-9]" -- /usr/bin/python3 -c "
+import sys; sys.path.insert(0, '$TOOLS')
+from to_forge_pt import read_safetensors
+import numpy as np
+t, m = read_safetensors('a/shard-000000000000-2.safetensors')
+a, g, mode, gap = t['action_taken'], t['greedy_action'], t['exploration_mode'], t['q_gap']
+assert a.shape == g.shape == mode.shape == gap.shape == t['action_entropy'].shape == (2, 28)
+assert np.take_along_axis(t['legal_mask'], a[..., None].astype(np.int64), 2).all()
+assert np.take_along_axis(t['legal_mask'], g[..., None].astype(np.int64), 2).all()
+for game in range(2):
+    for p in range(4):
+        slots = a[game][t['player'][game] == p]
+        assert sorted(slots) == list(range(7)), slots
+eq = t['e_q_mean']
+want = np.take_along_axis(eq, g[..., None].astype(np.int64), 2) - np.take_along_axis(eq, a[..., None].astype(np.int64), 2)
+assert np.array_equal(gap, want[..., 0]) and (gap[a == g] == 0).all() and set(np.unique(mode)) <= {0, 1, 2, 3}
+assert ((mode == 0) <= (a == g)).all() and (t['action_entropy'] >= 0).all()
+print('explored', int((mode > 0).sum()))"
+fi
 cd "$TMPD/full" || exit 1
 
 # Issue 14 item 4: a directory where a file belongs; item 8: unwritable outputs, before any work.

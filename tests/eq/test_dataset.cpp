@@ -78,6 +78,10 @@ TEST_SUITE("eq") {
         ShardSpec spec = plan_shards(c)[0];
         std::vector<GameRecord> games;
         for (uint64_t s = 950; s < 953; ++s) games.push_back(play_lowest(s, decl_for_seed(c, s)));
+        games[1].decisions[5].exploration_mode = 3;  // exploration columns (issue 16)
+        games[1].decisions[5].greedy_action = 4;
+        games[1].decisions[5].q_gap = 1.5f;
+        games[1].decisions[5].action_entropy = 0.25f;
         std::string key = results_key(c, "abc");
         CHECK_FALSE(shard_finished(spec, key));
         write_shard(spec, games, {{"results_key", key}});
@@ -99,6 +103,13 @@ TEST_SUITE("eq") {
         auto e = f.get("e_q_mean").as<float>();
         CHECK(e[28 * 7 + 5 * 7 + 2] == 3.0f);  // game 1, decision 5, slot 2
         CHECK(f.meta("q_units") == "points");
+        const size_t i = 28 + 5;  // game 1, decision 5
+        CHECK(f.get("exploration_mode").as<int8_t>()[i] == 3);
+        CHECK(f.get("greedy_action").as<int8_t>()[i] == 4);
+        CHECK(f.get("greedy_action").as<int8_t>()[0] == -1);  // play_lowest sets none
+        CHECK(f.get("q_gap").as<float>()[i] == 1.5f);
+        CHECK(f.get("action_entropy").as<float>()[i] == 0.25f);
+        CHECK(f.get("q_gap").shape == std::vector<int64_t>{3, 28});
         fs::remove_all(dir);
     }
 }

@@ -12,43 +12,21 @@
 #include "eq/dataset.h"
 #include "eq/evaluator.h"
 #include "eq/gpu/ref/eq_reduce_ref.h"
+#include "eq/oracle_test_util.h"
 #include "eq/pipeline.h"
 #include "eq/reference.h"
 #include "gpu_fixture.h"
 #include "io/safetensors.h"
 #include "kernels/registry.h"
-#include "model/forward_ref.h"
-#include "model/weights.h"
 #include "util/error.h"
 
 using namespace eqvk;
 using namespace eqvk::eq;
+using eqvk::eq::test::cpu_oracle;
+using eqvk::eq::test::model_bytes;
+using eqvk::eq::test::tiny_model;
 
 namespace {
-
-model::Weights tiny_model() {
-    return model::random_weights(model::ModelConfig{24, 2, 1, 32}, 7);
-}
-
-std::vector<std::byte> model_bytes(const model::Weights& w) {
-    auto tensors = model::weights_to_tensors(w);
-    return io::encode_safetensors(tensors, model::weights_metadata(w));
-}
-
-CpuOracle cpu_oracle(const model::Weights& w) {
-    return [&w](std::span<const TokenRow> rows, float* q) {
-        std::vector<int8_t> tokens, mask;
-        std::vector<int32_t> actor;
-        for (const auto& r : rows) {
-            tokens.insert(tokens.end(), r.tokens.begin(), r.tokens.end());
-            mask.insert(mask.end(), r.mask.begin(), r.mask.end());
-            actor.push_back(r.actor);
-        }
-        model::ForwardInputs in{static_cast<int64_t>(rows.size()), tokens, mask, actor};
-        auto out = model::forward_ref(w, in);
-        for (size_t i = 0; i < out.q.size(); ++i) q[i] = static_cast<float>(out.q[i]);
-    };
-}
 
 bool same_bits(const std::vector<GameRecord>& a, const std::vector<GameRecord>& b) {
     if (a.size() != b.size()) return false;
@@ -56,6 +34,9 @@ bool same_bits(const std::vector<GameRecord>& a, const std::vector<GameRecord>& 
         for (int d = 0; d < DECISIONS; ++d) {
             const auto &x = a[g].decisions[d], &y = b[g].decisions[d];
             if (x.action != y.action || x.legal != y.legal || x.player != y.player ||
+                x.exploration_mode != y.exploration_mode || x.greedy_action != y.greedy_action ||
+                std::memcmp(&x.q_gap, &y.q_gap, 4) != 0 ||
+                std::memcmp(&x.action_entropy, &y.action_entropy, 4) != 0 ||
                 std::memcmp(x.e_q.data(), y.e_q.data(), sizeof(x.e_q)) != 0 ||
                 std::memcmp(x.var.data(), y.var.data(), sizeof(x.var)) != 0 ||
                 std::memcmp(x.pdf.data(), y.pdf.data(), sizeof(x.pdf)) != 0)
@@ -196,6 +177,77 @@ TEST_SUITE("eq.gpu") {
                             CHECK(gpu[g].decisions[d].action == chosen[d]);
                         }
                 }
+            }
+    }
+
+    TEST_CASE(
+        "pipeline: exploration (mixed) moves as the CPU reference, reproducibly; none is greedy") {
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const model::Weights w = tiny_model();
+        auto bytes = model_bytes(w);
+        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        const std::vector<uint64_t> seeds = {20, 21, 22};
+        const std::vector<int> decls = {2, 7, 9};
+        PipelineOptions po;
+        po.games_per_batch = 3;
+        po.worlds = 8;
+        po.run_seed = 5;
+        po.rule = gpu::MoveRule::EQ;  // greedy = max E[Q]: q_gap >= 0
+        po.explore = explore_params(ExploreMode::Mixed, 0.3, 2.0, 0.3, 4.0);
+        Pipeline pipe(ctx, cache, *oracle, po);
+        auto gpu = pipe.play(seeds, decls, 0);
+        ReferenceOptions ro{po.worlds, po.run_seed, false, po.rule};
+        ro.explore = po.explore;
+        int explored = 0;
+        for (size_t g = 0; g < seeds.size(); ++g) {
+            std::array<int8_t, DECISIONS> chosen{};
+            GameRecord ref =
+                play_reference(seeds[g], decls[g], 0, ro, cpu_oracle(w), &gpu[g], &chosen);
+            for (int d = 0; d < DECISIONS; ++d) {
+                const auto &x = gpu[g].decisions[d], &y = ref.decisions[d];
+                INFO("game ", seeds[g], " decision ", d);
+                REQUIRE((x.legal >> x.action & 1));
+                CHECK(x.q_gap >= 0.0f);
+                CHECK((x.action == x.greedy_action) == (x.exploration_mode == 0 || x.q_gap == 0));
+                CHECK(x.q_gap == doctest::Approx(x.e_q[x.greedy_action] - x.e_q[x.action]));
+                CHECK(x.action_entropy == doctest::Approx(y.action_entropy).epsilon(1e-4).scale(1));
+                explored += x.exploration_mode != 0;
+                // The same move, choice and greedy slot, unless the reference's E[Q] had a
+                // near-tie the GPU's rounding broke the other way.
+                const bool near_tie =
+                    std::fabs(y.e_q[x.action] - y.e_q[chosen[d]]) < 1e-3f ||
+                    std::fabs(y.e_q[x.greedy_action] - y.e_q[y.greedy_action]) < 1e-3f;
+                if (!near_tie) {
+                    CHECK(x.action == chosen[d]);
+                    CHECK(x.greedy_action == y.greedy_action);
+                    CHECK(x.exploration_mode == y.exploration_mode);
+                }
+            }
+        }
+        CHECK(explored > 10);  // about 3 × 28 × 0.5 explore with these rates
+        // Same run seed, same bits; another batch size, same bits.
+        CHECK(same_bits(gpu, pipe.play(seeds, decls, 0)));
+        po.games_per_batch = 2;
+        Pipeline two(ctx, cache, *oracle, po);
+        auto first = two.play(std::span(seeds).subspan(0, 2), std::span(decls).subspan(0, 2), 0);
+        auto last = two.play(std::span(seeds).subspan(2, 1), std::span(decls).subspan(2, 1), 0);
+        first.push_back(last[0]);
+        CHECK(same_bits(gpu, first));
+        // Another run seed explores differently.
+        po.games_per_batch = 3;
+        po.run_seed = 6;
+        Pipeline other(ctx, cache, *oracle, po);
+        CHECK(!same_bits(gpu, other.play(seeds, decls, 0)));
+        // none: the greedy move every time, nothing recorded as explored.
+        po.explore = {};
+        po.run_seed = 5;
+        Pipeline greedy(ctx, cache, *oracle, po);
+        for (const auto& game : greedy.play(seeds, decls, 0))
+            for (const auto& d : game.decisions) {
+                CHECK(d.action == d.greedy_action);
+                CHECK(d.exploration_mode == 0);
+                CHECK(d.q_gap == 0.0f);
             }
     }
 

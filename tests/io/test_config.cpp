@@ -33,6 +33,11 @@ worlds = 50
 seed = 7
 [policy]
 action = "e_q"
+exploration = "mixed"
+epsilon = 0.05
+temperature = 3
+blunder_rate = 0.5
+blunder_max_regret = 2.5
 [device]
 select = 1
 memory_budget_mb = 512
@@ -52,6 +57,11 @@ compat = "forge"
         CHECK(c.sampling.worlds == 50);
         CHECK(c.sampling.seed == 7);
         CHECK(c.policy.action == PolicyAction::EQ);
+        CHECK(c.policy.exploration == Exploration::Mixed);
+        CHECK(c.policy.epsilon == 0.05);
+        CHECK(c.policy.temperature == 3.0);
+        CHECK(c.policy.blunder_rate == 0.5);
+        CHECK(c.policy.blunder_max_regret == 2.5);
         CHECK(c.device.select == "1");
         CHECK(c.device.memory_budget_mb == 512);
         CHECK(c.device.games_per_batch == 32);
@@ -62,6 +72,23 @@ compat = "forge"
         // The canonical TOML parses back to the same configuration.
         RunConfig back = parse_run_config(to_toml(c), "canonical");
         CHECK(to_toml(back) == to_toml(c));
+        CHECK(back.policy.epsilon == c.policy.epsilon);
+        // The exploration keys are part of the identity (results key, manifest): an output
+        // directory never mixes policies.
+        auto entries = config_entries(c);
+        auto value = [&](const std::string& k) {
+            for (auto& [key, v] : entries)
+                if (key == k) return v;
+            return std::string("missing");
+        };
+        CHECK(value("policy.exploration") == "mixed");
+        CHECK(value("policy.epsilon") == "0.05");
+        CHECK(value("policy.temperature") == "3");
+        CHECK(value("policy.blunder_max_regret") == "2.5");
+        RunConfig other = c;
+        other.policy.exploration = Exploration::Boltzmann;
+        CHECK(to_toml(other) != to_toml(c));
+        CHECK(config_entries(other) != entries);
 
         auto example = std::filesystem::path(EQVK_TEST_DATA_DIR) / ".." / ".." / "config.toml";
         if (std::filesystem::exists(example)) CHECK_NOTHROW(load_run_config(example));
@@ -116,6 +143,36 @@ compat = "forge"
         // converted by toml++ (undefined behaviour) before the type was checked.
         CHECK(err("[games]\nstart_seed = 9223372036854775.8e05\n")
                   .find("games.start_seed: expected an integer") != std::string::npos);
+        // [policy] exploration: a known mode, probabilities in [0, 1], a positive temperature.
+        CHECK(err("", {"policy.exploration=\"greedy\""}) ==
+              "--set policy.exploration: \"greedy\" is not one of \"none\", \"epsilon\", "
+              "\"boltzmann\", \"blunder\", \"mixed\"");
+        CHECK(err("[policy]\nepsilon = 1.5\n") ==
+              "bad.toml:2: policy.epsilon: 1.5 is out of range [0, 1]");
+        CHECK(err("[policy]\ntemperature = 0\n") ==
+              "bad.toml:2: policy.temperature: 0 is out of range [0.001, 1000000]");
+        // A temperature that is 0 in fp32 (the kernels' precision) is refused before any work.
+        CHECK(err("[policy]\ntemperature = 1e-300\n").find("out of range [0.001, 1000000]") !=
+              std::string::npos);
+        CHECK(err("[policy]\nblunder_rate = \"often\"\n") ==
+              "bad.toml:2: policy.blunder_rate: expected a number");
+        CHECK(err("[policy]\nblunder_max_regret = nan\n").find("out of range [0, 84]") !=
+              std::string::npos);
+        CHECK(err("", {"policy.epsilon=1", "policy.blunder_rate=0"}) == "no error");
+        // [posterior]: validated; enabled = true is refused until the pipeline uses it.
+        CHECK(err("[posterior]\nwindow = 0\n") ==
+              "bad.toml:2: posterior.window: 0 is out of range [1, 28]");
+        CHECK(err("[posterior]\nuniform_mix = -0.5\n") ==
+              "bad.toml:2: posterior.uniform_mix: -0.5 is out of range [0, 1]");
+        CHECK(err("[posterior]\nscore = \"partner\"\n") ==
+              "bad.toml:2: posterior.score: \"partner\" is not one of \"opponents\", "
+              "\"others\", \"all\"");
+        CHECK(err("[posterior]\nenabled = 1\n") ==
+              "bad.toml:2: posterior.enabled: expected true or false");
+        CHECK(err("", {"posterior.enabled=true"})
+                  .find("--set posterior.enabled: posterior weighting is not available yet") == 0);
+        CHECK(err("[posterior]\nenabled = false\nwindow = 8\ntau = 10\nscore = \"all\"\n") ==
+              "no error");
         // device.memory_budget_mb: 0 or 16 MiB .. 4 TiB.
         CHECK(err("", {"device.memory_budget_mb=8"}) ==
               "--set device.memory_budget_mb: 8 MiB is below the 16 MiB minimum (0 = automatic)");

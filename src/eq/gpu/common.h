@@ -114,6 +114,11 @@ public:
             first_bad_ = fmt::format(where, std::forward<A>(args)...);
         }
     }
+    bool failed() const { return failed_; }
+    /// "<count> values" or the first mismatch.
+    std::string summary() const {
+        return failed_ ? first_bad_ : fmt::format("{} values", compared_);
+    }
     /// exact(...) and the detail "exact, N values, G games x M worlds" or "first mismatch: ...".
     kernels::CheckResult result(const CheckBatch& b, std::string& detail) const;
 

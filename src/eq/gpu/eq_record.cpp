@@ -13,7 +13,8 @@ namespace eqvk::eq::gpu {
 
 void eq_record(KernelCache& cache, vk::Program& prog, BufferView state, BufferView e_q,
                BufferView var, BufferView pdf, BufferView legal, BufferView action,
-               BufferView uncertainty, BufferView records, uint32_t n_games, uint32_t worlds) {
+               BufferView uncertainty, BufferView records, BufferView explore, uint32_t n_games,
+               uint32_t worlds) {
     dispatch(cache, prog, eqvk_kernel_def_eq_record(), n_games, RecordPush{n_games, worlds},
              {{state, word_bytes(n_games, ST_WORDS)},
               {e_q, word_bytes(n_games, EQ_SLOTS)},
@@ -22,7 +23,8 @@ void eq_record(KernelCache& cache, vk::Program& prog, BufferView state, BufferVi
               {legal, word_bytes(n_games, 1)},
               {action, word_bytes(n_games, 1)},
               {uncertainty, word_bytes(n_games, 2)},
-              {records, word_bytes(uint64_t(n_games) * 28, REC_WORDS)}});
+              {records, word_bytes(uint64_t(n_games) * 28, REC_WORDS)},
+              {explore, word_bytes(n_games, 4)}});
 }
 
 namespace {
@@ -31,14 +33,15 @@ namespace {
 /// they make for game g. Some games carry NaN and ±Inf in E[Q] or Var for the non-finite count.
 struct RecordInputs {
     std::vector<float> e_q, var, pdf, unc;
-    std::vector<uint32_t> legal, action;
+    std::vector<uint32_t> legal, action, explore;
     explicit RecordInputs(uint32_t n)
         : e_q(n * EQ_SLOTS),
           var(n * EQ_SLOTS),
           pdf(n * EQ_SLOTS * EQ_BINS),
           unc(n * 2),
           legal(n),
-          action(n) {
+          action(n),
+          explore(n * 4) {
         for (size_t i = 0; i < e_q.size(); ++i)
             e_q[i] = float(i) * 0.5f - 40.0f, var[i] = float(i) * 0.25f;
         const float nan = std::bit_cast<float>(0x7fc00000u), inf = INFINITY;
@@ -48,12 +51,14 @@ struct RecordInputs {
         for (size_t i = 0; i < pdf.size(); ++i) pdf[i] = float(i % EQ_BINS) / 85.0f;
         for (size_t i = 0; i < unc.size(); ++i) unc[i] = float(i) + 0.125f;
         for (uint32_t g = 0; g < n; ++g) legal[g] = (g * 37u) & 0x7Fu, action[g] = g % 7;
+        for (size_t i = 0; i < explore.size(); ++i) explore[i] = uint32_t(i) * 2654435761u;
     }
     uint32_t word(uint32_t g, uint32_t k, uint32_t player) const {
         auto bits = [](float f) { return std::bit_cast<uint32_t>(f); };
         if (k < REC_VAR) return bits(e_q[g * EQ_SLOTS + k - REC_EQ]);
         if (k < REC_PDF) return bits(var[g * EQ_SLOTS + k - REC_VAR]);
         if (k < REC_PLAYER) return bits(pdf[g * EQ_SLOTS * EQ_BINS + k - REC_PDF]);
+        if (k >= REC_EXPLORE_MODE && k <= REC_ENTROPY) return explore[4 * g + k - REC_EXPLORE_MODE];
         switch (k) {
             case REC_PLAYER:
                 return player;
@@ -87,11 +92,13 @@ void check_eq_record(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact&
     vk::Buffer eq = upload_raw(ctx, in.e_q, "e_q"), var = upload_raw(ctx, in.var, "var"),
                pdf = upload_raw(ctx, in.pdf, "pdf"), unc = upload_raw(ctx, in.unc, "unc"),
                legal = upload_raw(ctx, in.legal, "legal"),
-               action = upload_raw(ctx, in.action, "action");
+               action = upload_raw(ctx, in.action, "action"),
+               explore = upload_raw(ctx, in.explore, "explore");
     vk::Program prog(ctx, "check eq_record");
     const size_t words = size_t(n) * 28 * REC_WORDS;
     vk::Buffer out = poisoned_words(ctx, prog, words, "check.records");
-    eq_record(cache, prog, b.state, eq, var, pdf, legal, action, unc, out, n, CHECK_WORLDS);
+    eq_record(cache, prog, b.state, eq, var, pdf, legal, action, unc, out, explore, n,
+              CHECK_WORLDS);
     prog.run();
     auto got = kernels::download_vector<uint32_t>(ctx, out, words);
     for (uint32_t g = 0; g < n; ++g) {
@@ -120,7 +127,8 @@ EQVK_KERNEL_DEF(eq_record) {
          {"legal", Access::Read, "u32 [n]"},
          {"action", Access::Read, "i32 [n]"},
          {"uncertainty", Access::Read, "f32 [n][2]"},
-         {"records", Access::Write, "u32 [n][28][REC_WORDS]"}},
+         {"records", Access::Write, "u32 [n][28][REC_WORDS]"},
+         {"explore", Access::Read, "u32 [n][4] mode, greedy, q_gap, entropy"}},
         sizeof(RecordPush), "RecordPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_record", check_eq_record); });
     return def;

@@ -16,9 +16,11 @@ struct RecordPush {
 /// Records each game's decision into records[g][plays so far] (games already over write nothing).
 ///   state: [ST_WORDS·n] u32   e_q, var: [n][7] f32   pdf: [n][7][85] f32   legal: [n] u32
 ///   action: [n] i32   uncertainty: [n][2] f32   records: [n][28][REC_WORDS] u32
+///   explore: [n][4] u32 (eq_explore's output)
 void eq_record(KernelCache& cache, vk::Program& prog, BufferView state, BufferView e_q,
                BufferView var, BufferView pdf, BufferView legal, BufferView action,
-               BufferView uncertainty, BufferView records, uint32_t n_games, uint32_t worlds);
+               BufferView uncertainty, BufferView records, BufferView explore, uint32_t n_games,
+               uint32_t worlds);
 
 /// eq_record on the batch with distinct inputs per game: decision num_plays() of each game holds
 /// them word for word, every other record stays untouched.

@@ -86,7 +86,14 @@ EQVK_LAYOUT(REC_SAMPLES, 612u);
 EQVK_LAYOUT(REC_UMEAN, 613u);
 EQVK_LAYOUT(REC_UMAX, 614u);
 EQVK_LAYOUT(REC_NONFINITE, 615u);
-EQVK_LAYOUT(REC_WORDS, 616u);
+// Exploration (eq_explore's [n][4] output, config [policy] exploration): what chose the move
+// (eq::ExploreChoice), the greedy slot (−1 when none is legal), E[Q] of the greedy slot minus that
+// of the slot taken, and the entropy of softmax(E[Q]) over the legal slots (nats).
+EQVK_LAYOUT(REC_EXPLORE_MODE, 616u);
+EQVK_LAYOUT(REC_GREEDY, 617u);
+EQVK_LAYOUT(REC_QGAP, 618u);
+EQVK_LAYOUT(REC_ENTROPY, 619u);
+EQVK_LAYOUT(REC_WORDS, 620u);
 
 #undef EQVK_LAYOUT
 

@@ -1,0 +1,100 @@
+// eq_past_states: wrapper, check and definition.
+#include "eq/gpu/eq_past_states.h"
+
+#include "eq/gpu/eq_tokenize.h"
+#include "eq/gpu/eq_world_sample.h"
+#include "eq/posterior.h"
+#include "kernels/binding.h"
+#include "kernels/check_util.h"
+
+EQVK_KERNEL_DEF(eq_past_states);
+
+namespace eqvk::eq::gpu {
+
+void eq_past_states(KernelCache& cache, vk::Program& prog, BufferView state, BufferView rules,
+                    BufferView worlds, BufferView past, BufferView past_worlds, BufferView steps,
+                    uint32_t n_games, uint32_t worlds_per_game, uint32_t window, uint32_t score) {
+    require("eq_past_states", window >= 1 && window <= 28 && score <= 2,
+            fmt::format("window {}, score {}", window, score));
+    const uint64_t total = uint64_t(n_games) * worlds_per_game * window;
+    dispatch(cache, prog, eqvk_kernel_def_eq_past_states(), total,
+             PastStatesPush{n_games, worlds_per_game, window, score},
+             {{state, word_bytes(n_games, ST_WORDS)},
+              {rules, word_bytes(1, R_WORDS)},
+              {worlds, word_bytes(uint64_t(n_games) * worlds_per_game, WORLD_WORDS)},
+              {past, word_bytes(total, ST_WORDS)},
+              {past_worlds, word_bytes(total, WORLD_WORDS)},
+              {steps, word_bytes(total, 1)}},
+             /*grid_stride=*/true);
+}
+
+void check_eq_past_states(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact& v) {
+    const uint32_t n = b.n(), M = CHECK_WORLDS;
+    const std::vector<uint32_t> worlds = reference_worlds(b, false, 0);
+    vk::Buffer wd = kernels::upload_raw(ctx, worlds, "check.worlds");
+    for (uint32_t window : {4u, 9u})
+        for (uint32_t score = 0; score <= 2; ++score) {
+            const uint32_t B = n * M * window;
+            vk::Program prog(ctx, "check eq_past_states");
+            vk::Buffer ps = poisoned_words(ctx, prog, size_t(B) * ST_WORDS, "check.past"),
+                       pw = poisoned_words(ctx, prog, size_t(B) * WORLD_WORDS, "check.past_worlds"),
+                       st = poisoned_words(ctx, prog, B, "check.steps"),
+                       tk = poisoned_words(ctx, prog, size_t(B) * TOKEN_WORDS, "check.tokens"),
+                       mk = poisoned_words(ctx, prog, size_t(B) * MASK_WORDS, "check.mask"),
+                       ac = poisoned_words(ctx, prog, B, "check.actor");
+            eq_past_states(cache, prog, b.state, b.rules, wd, ps, pw, st, n, M, window, score);
+            eq_tokenize(cache, prog, ps, b.rules, pw, tk, mk, ac, B, 1, 0);
+            prog.run();
+            const auto words = kernels::download_vector<uint32_t>(ctx, ps, size_t(B) * ST_WORDS);
+            const auto pws = kernels::download_vector<uint32_t>(ctx, pw, size_t(B) * WORLD_WORDS);
+            const auto sts = kernels::download_vector<uint32_t>(ctx, st, B);
+            const auto tokens =
+                kernels::download_vector<int8_t>(ctx, tk, size_t(B) * TOKEN_WORDS * 4);
+            std::vector<game::State> want_states;
+            std::vector<GameInfo> want_infos;
+            std::vector<PastPosition> want;
+            for (uint32_t i = 0; i < B; ++i) {
+                const uint32_t g = i / (M * window), m = (i / window) % M, k = i % window;
+                const uint32_t* x = &worlds[(size_t(g) * M + m) * WORLD_WORDS];
+                want.push_back(past_position(b.states[g], World{x[0], x[1], x[2]}, window, k,
+                                             PosteriorScore(score), Encoding::Faithful));
+                want_states.push_back(want.back().state);
+                want_infos.push_back(b.infos[g]);
+            }
+            const std::vector<uint32_t> want_words = pack_states(want_states, want_infos);
+            for (size_t w = 0; w < want_words.size(); ++w)
+                v.check(words[w] == want_words[w], "window {} score {} state word {}", window,
+                        score, w);
+            for (uint32_t i = 0; i < B; ++i) {
+                const World tw = true_world(want[i].state);
+                v.check(pws[i * 4] == tw[0] && pws[i * 4 + 1] == tw[1] && pws[i * 4 + 2] == tw[2] &&
+                            pws[i * 4 + 3] == NONE,
+                        "window {} score {} past world {}", window, score, i);
+                v.check(sts[i] == want[i].word(), "window {} score {} step {}: {:#x}, want {:#x}",
+                        window, score, i, sts[i], want[i].word());
+                for (size_t t = 0; t < want[i].tokens.tokens.size(); ++t)
+                    v.check(
+                        tokens[i * want[i].tokens.tokens.size() + t] == want[i].tokens.tokens[t],
+                        "window {} score {} step {} token byte {}", window, score, i, t);
+            }
+        }
+}
+
+}  // namespace eqvk::eq::gpu
+
+EQVK_KERNEL_DEF(eq_past_states) {
+    using namespace eqvk::eq::gpu;
+    using eqvk::vk::Access;
+    static const auto def =
+        eq_def("eq_past_states", "E[Q]: each world's past positions for posterior weighting",
+               {state_binding(),
+                rules_binding(),
+                {"worlds", Access::Read, "u32 [n][M][4]"},
+                {"past", Access::Write, "u32 [ST_WORDS·n·M·K]"},
+                {"past_worlds", Access::Write, "u32 [n·M·K][4]"},
+                {"steps", Access::Write, "u32 [n·M·K] legal | observed<<8 | scored<<16"}},
+               sizeof(PastStatesPush), "PastStatesPush", [](const eqvk::vk::Capabilities&) {
+                   return exact_cases("eq_past_states", check_eq_past_states);
+               });
+    return def;
+}

@@ -1,0 +1,33 @@
+// eq_posterior (shaders/eq/eq_posterior.comp): posterior weights of each game's sampled worlds from
+// the oracle's Q on their past positions (issue 16): the behaviour model's log-probabilities of the
+// observed plays, summed, floored at −30 below the best world, normalised; ESS and max weight.
+// Reference: eq/posterior.h posterior_weights_ref. Not yet recorded by the pipeline.
+#pragma once
+#include <cstdint>
+
+#include "eq/gpu/common.h"
+
+namespace eqvk::eq::gpu {
+
+/// Mirrors the push block of shaders/eq/eq_posterior.comp.
+struct PosteriorPush {
+    uint32_t games, worlds, window;
+    float tau, beta;
+};
+
+/// Records the weights.
+///   q_past: [G][M][K][7] f32   steps: [G][M][K] u32 (eq::past_step_word)
+///   weights: [G][M] f32   stats: [G][2] f32 (ESS, max w)
+/// Throws std::invalid_argument for tau ≤ 0, beta outside [0, 1] or too small a view.
+void eq_posterior(KernelCache& cache, vk::Program& prog, BufferView q_past, BufferView steps,
+                  BufferView weights, BufferView stats, uint32_t games, uint32_t worlds,
+                  uint32_t window, float tau, float beta);
+
+/// eq_posterior on host inputs against posterior_weights_ref: weights and stats within 1e-5
+/// relative.
+kernels::CheckResult check_eq_posterior(vk::Context& ctx, KernelCache& cache,
+                                        const std::vector<float>& q_past,
+                                        const std::vector<uint32_t>& steps, uint32_t games,
+                                        uint32_t worlds, uint32_t window, float tau, float beta);
+
+}  // namespace eqvk::eq::gpu
