@@ -14,19 +14,19 @@ void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, 
         uint32_t g = gs / EQ_SLOTS, slot = gs % EQ_SLOTS;
         float* p = pdf + size_t(gs) * EQ_BINS;
         std::fill(p, p + EQ_BINS, 0.0f);
-        float sum = 0.0f, sum_sq = 0.0f;
+        float mean = 0.0f, m2 = 0.0f;  // Welford, as the shader
         for (uint32_t m = 0; m < worlds; ++m) {
             float v = q[(size_t(g) * worlds + m) * EQ_SLOTS + slot];
-            sum += v;
-            sum_sq += v * v;
+            float d = v - mean;
+            mean += d / static_cast<float>(m + 1);
+            m2 += d * (v - mean);
             if (!std::isfinite(v)) continue;  // no PDF bin, as in the shader
             float b = std::clamp(std::nearbyint(v + 42.0f), 0.0f, 84.0f);  // round half to even
             p[static_cast<uint32_t>(b)] += 1.0f;
         }
         float inv = 1.0f / static_cast<float>(worlds);
-        float mean = sum * inv;
         e_q[gs] = mean;
-        var[gs] = std::max(sum_sq * inv - mean * mean, 0.0f);
+        var[gs] = std::max(m2 / static_cast<float>(worlds), 0.0f);
         for (uint32_t b = 0; b < EQ_BINS; ++b) p[b] *= inv;
     }
 }

@@ -5,7 +5,8 @@
 
 namespace eqvk::eq::gpu {
 
-/// q: [G·M][7]; e_q, var: [G][7]; pdf: [G][7][85].
+/// q: [G·M][7]; e_q, var: [G][7]; pdf: [G][7][85]. Welford's mean and M2 in world order (var =
+/// M2 / M, the population variance), as the shader.
 void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, float* var,
                    float* pdf);
 
