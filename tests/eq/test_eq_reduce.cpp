@@ -86,7 +86,8 @@ TEST_SUITE("eq") {
         CHECK(pdf[85 + 42] == doctest::Approx(1.0));  // slot 1: all zeros
     }
 
-    TEST_CASE("eq_reduce_ref: Welford's variance — one world is exactly 0, large |Q| stays accurate") {
+    TEST_CASE(
+        "eq_reduce_ref: Welford's variance — one world is exactly 0, large |Q| stays accurate") {
         // One world: Var exactly 0 whatever Q (E[Q²] − E[Q]² in fp32 gave 3.1e-3, issue 15).
         for (float v : {1000.37f, -41.3f, 0.1f, 12345.678f}) {
             std::vector<float> rows(7, v), e(7), var(7, -1.0f), pdf(7 * 85);
@@ -115,7 +116,8 @@ TEST_SUITE("eq") {
                 mean += v;
             }
             mean /= M;
-            for (int m = 0; m < M; ++m) ss += (rows[size_t(m) * 7] - mean) * (rows[size_t(m) * 7] - mean);
+            for (int m = 0; m < M; ++m)
+                ss += (rows[size_t(m) * 7] - mean) * (rows[size_t(m) * 7] - mean);
             std::vector<float> e(7), var(7), pdf(7 * 85);
             eq_reduce_ref(rows.data(), 1, M, e.data(), var.data(), pdf.data());
             CHECK(e[0] == doctest::Approx(mean).epsilon(1e-6));
