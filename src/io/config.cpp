@@ -44,6 +44,19 @@ uint64_t read_uint(const Where& w, uint64_t lo, uint64_t hi) {
     return static_cast<uint64_t>(*v);
 }
 
+// A positive number of points (integer or float), finite, at most 84 (the widest E[Q] range).
+double read_points(const Where& w) {
+    double v = 0.0;
+    if (w.node->is_integer())
+        v = static_cast<double>(*w.node->value<int64_t>());
+    else if (w.node->is_floating_point())
+        v = *w.node->value<double>();
+    else
+        fail(w, "expected a number of points");
+    if (!(v > 0.0 && v <= 84.0)) fail(w, fmt::format("{} is out of range (0, 84]", v));
+    return v;
+}
+
 // Whether `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
 bool valid_utf8(std::string_view s) {
     for (size_t i = 0; i < s.size();) {
@@ -125,6 +138,29 @@ const std::vector<Key>& keys() {
          }},
         {"sampling", "seed",
          [](RunConfig& c, const Where& w) { c.sampling.seed = read_uint(w, 0, INT64_MAX); }},
+        {"sampling", "mode",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.mode = read_enum<SamplingMode>(
+                 w, {{"fixed", SamplingMode::Fixed}, {"adaptive", SamplingMode::Adaptive}});
+         }},
+        {"sampling", "exact_max",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.exact_max = static_cast<uint32_t>(read_uint(w, 0, 65536));
+         }},
+        {"sampling", "min_worlds",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.min_worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "max_worlds",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.max_worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "round_worlds",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.round_worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "sem_target",
+         [](RunConfig& c, const Where& w) { c.sampling.sem_target = read_points(w); }},
         {"policy", "action",
          [](RunConfig& c, const Where& w) {
              c.policy.action = read_enum<PolicyAction>(
@@ -212,6 +248,9 @@ const char* precision_name(Precision p) {
 const char* policy_action_name(PolicyAction a) {
     return a == PolicyAction::PMake ? "p_make" : "e_q";
 }
+const char* sampling_mode_name(SamplingMode m) {
+    return m == SamplingMode::Fixed ? "fixed" : "adaptive";
+}
 const char* compat_mode_name(CompatMode c) {
     return c == CompatMode::Faithful ? "faithful" : "forge";
 }
@@ -245,6 +284,10 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
             k->read(config, w);
         }
     }
+    if (config.sampling.min_worlds > config.sampling.max_worlds)
+        throw InputError(fmt::format("{}: sampling.min_worlds {} is above sampling.max_worlds {}",
+                                     source, config.sampling.min_worlds,
+                                     config.sampling.max_worlds));
     // Game seeds are stored as int64 (dataset column game_seed): the last one must fit.
     if (config.games.start_seed > uint64_t(INT64_MAX) - (config.games.count - 1))
         throw InputError(fmt::format(
@@ -277,8 +320,15 @@ toml::table config_table(const RunConfig& c) {
                                   {"count", static_cast<int64_t>(c.games.count)},
                                   {"decl", c.games.decl},
                                   {"bidder", static_cast<int64_t>(c.games.bidder)}});
-    t.insert("sampling", toml::table{{"worlds", static_cast<int64_t>(c.sampling.worlds)},
-                                     {"seed", static_cast<int64_t>(c.sampling.seed)}});
+    t.insert("sampling",
+             toml::table{{"worlds", static_cast<int64_t>(c.sampling.worlds)},
+                         {"seed", static_cast<int64_t>(c.sampling.seed)},
+                         {"mode", sampling_mode_name(c.sampling.mode)},
+                         {"exact_max", static_cast<int64_t>(c.sampling.exact_max)},
+                         {"min_worlds", static_cast<int64_t>(c.sampling.min_worlds)},
+                         {"max_worlds", static_cast<int64_t>(c.sampling.max_worlds)},
+                         {"round_worlds", static_cast<int64_t>(c.sampling.round_worlds)},
+                         {"sem_target", c.sampling.sem_target}});
     t.insert("policy", toml::table{{"action", policy_action_name(c.policy.action)}});
     t.insert("device",
              toml::table{{"select", c.device.select},
@@ -306,6 +356,8 @@ std::vector<std::pair<std::string, std::string>> config_entries(const RunConfig&
             std::string dotted = std::string(section.str()) + "." + std::string(name.str());
             if (auto s = node.value<std::string>(); node.is_string())
                 out.emplace_back(dotted, *s);
+            else if (node.is_floating_point())
+                out.emplace_back(dotted, fmt::format("{}", *node.value<double>()));
             else
                 out.emplace_back(dotted, std::to_string(*node.value<int64_t>()));
         }

@@ -129,6 +129,18 @@ using BatchCheck = void (*)(vk::Context& ctx, KernelCache& cache, CheckBatch& ba
 /// The selftest case of `stem`: `check` on a fresh random batch.
 std::vector<kernels::CheckCase> exact_cases(std::string stem, BatchCheck check);
 
+/// The pass buffers eq_control writes, set by hand for a check: the active games `list` (row block
+/// i of P rows belongs to game list[i]), per-game acc [n][ACC_WORDS] and ctrl (CTRL_ACTIVE =
+/// list.size()).
+struct CheckPass {
+    vk::Buffer list, acc, ctrl;
+    CheckPass(vk::Context& ctx, const std::vector<uint32_t>& list,
+              const std::vector<uint32_t>& acc);
+};
+
+/// Games n−1, …, 0 (a compacted list in an order other than the games': rows map back by it).
+std::vector<uint32_t> reversed_games(uint32_t n);
+
 /// A device-local buffer of `words` uint32, NaN-poisoned by `prog` before what it records next.
 vk::Buffer poisoned_words(vk::Context& ctx, vk::Program& prog, size_t words, const char* name);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <tuple>
 
 #include "eq/gpu/ref/eq_reduce_ref.h"
@@ -14,43 +15,61 @@ EQVK_KERNEL_DEF(eq_reduce);
 namespace eqvk::eq::gpu {
 
 void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e_q, BufferView var,
-               BufferView pdf, uint32_t games, uint32_t world_base, uint32_t chunk,
-               uint32_t total) {
-    require("eq_reduce", chunk > 0 && uint64_t(world_base) + chunk <= total,
-            fmt::format("chunk [{}, {}) of {} worlds", world_base, world_base + chunk, total));
+               BufferView pdf, BufferView list, BufferView acc, BufferView ctrl, uint32_t games,
+               uint32_t pass_worlds, bool finish) {
+    require("eq_reduce", games > 0 && pass_worlds > 0, "0 games or 0 worlds per pass");
     const uint64_t gs = uint64_t(games) * EQ_SLOTS;
-    const bool last = world_base + chunk == total;
     dispatch(cache, prog, eqvk_kernel_def_eq_reduce(), gs,
-             ReducePush{games, chunk, world_base == 0 ? 1u : 0u, last ? total : 0u, world_base},
-             {{q, word_bytes(gs, chunk)},
+             ReducePush{games, pass_worlds, finish ? 1u : 0u},
+             {{q, word_bytes(gs, pass_worlds)},
               {e_q, word_bytes(gs, 1)},
               {var, word_bytes(gs, 1)},
-              {pdf, word_bytes(gs, EQ_BINS)}});
+              {pdf, word_bytes(gs, EQ_BINS)},
+              {list, word_bytes(games, 1)},
+              {acc, word_bytes(games, ACC_WORDS)},
+              {ctrl, word_bytes(1, CTRL_WORDS)}});
 }
 
 namespace {
 
-/// e_q, var and pdf (concatenated) of eq_reduce over `q` ([G][M][7]) recorded in chunks of `c`.
+/// e_q, var and pdf (concatenated) of eq_reduce over `q` ([G][M][7]) recorded in passes of `c`
+/// worlds per game, rows in reversed game order (pass buffers as eq_control would write them).
 std::vector<float> reduce_in_chunks(vk::Context& ctx, KernelCache& cache,
                                     const std::vector<float>& q, uint32_t games, uint32_t worlds,
                                     uint32_t c) {
     const size_t gs = size_t(games) * EQ_SLOTS;
+    const std::vector<uint32_t> list = reversed_games(games);
     std::vector<vk::Buffer> parts;
+    std::vector<std::unique_ptr<CheckPass>> passes;
+    auto pass_at = [&](uint32_t n) {  // every game active with n worlds done
+        std::vector<uint32_t> acc(size_t(games) * ACC_WORDS, 0);
+        for (uint32_t g = 0; g < games; ++g) {
+            acc[g * ACC_WORDS + ACC_N] = n;
+            acc[g * ACC_WORDS + ACC_TARGET] = worlds;
+            acc[g * ACC_WORDS + ACC_FLAGS] = ACC_ACTIVE;
+        }
+        passes.push_back(std::make_unique<CheckPass>(ctx, list, acc));
+    };
     for (uint32_t base = 0; base < worlds; base += c) {
+        pass_at(base);
+        std::vector<float> part(size_t(games) * c * EQ_SLOTS, 0.0f);
         const uint32_t n = std::min(c, worlds - base);
-        std::vector<float> part(gs * n);
-        for (uint32_t g = 0; g < games; ++g)
-            std::copy_n(&q[(size_t(g) * worlds + base) * EQ_SLOTS], size_t(n) * EQ_SLOTS,
-                        &part[size_t(g) * n * EQ_SLOTS]);
-        parts.push_back(kernels::upload_raw(ctx, part, "check.q chunk"));
+        for (uint32_t i = 0; i < games; ++i)
+            std::copy_n(&q[(size_t(list[i]) * worlds + base) * EQ_SLOTS], size_t(n) * EQ_SLOTS,
+                        &part[size_t(i) * c * EQ_SLOTS]);
+        parts.push_back(kernels::upload_raw(ctx, part, "check.q pass"));
     }
+    pass_at(worlds);  // finishing: the moments over all the worlds
     vk::Program prog(ctx, "check eq_reduce");
     vk::Buffer e_q = poisoned_words(ctx, prog, gs, "check.e_q"),
                var = poisoned_words(ctx, prog, gs, "check.var"),
                pdf = poisoned_words(ctx, prog, gs * EQ_BINS, "check.pdf");
-    for (uint32_t base = 0, i = 0; base < worlds; base += c, ++i)
-        eq_reduce(cache, prog, parts[i], e_q, var, pdf, games, base, std::min(c, worlds - base),
-                  worlds);
+    for (size_t i = 0; i < passes.size(); ++i) {
+        const CheckPass& p = *passes[i];
+        const bool finish = i == parts.size();
+        eq_reduce(cache, prog, finish ? parts[0] : parts[i], e_q, var, pdf, p.list, p.acc, p.ctrl,
+                  games, c, finish);
+    }
     prog.run();
     std::vector<float> out = kernels::download_vector<float>(ctx, e_q, gs),
                        v = kernels::download_vector<float>(ctx, var, gs),
@@ -127,12 +146,15 @@ std::vector<kernels::CheckCase> eq_reduce_checks(const vk::Capabilities&) {
 EQVK_KERNEL_DEF(eq_reduce) {
     using namespace eqvk::eq::gpu;
     using eqvk::vk::Access;
-    static const auto def =
-        eq_def("eq_reduce", "E[Q]: E[Q], Var and the 85-bin PDF per slot over chunks of worlds",
-               {{"q", Access::Read, "f32 [G·chunk][7]"},
-                {"e_q", Access::ReadWrite, "f32 [G][7]"},
-                {"var", Access::ReadWrite, "f32 [G][7]"},
-                {"pdf", Access::ReadWrite, "f32 [G][7][85]"}},
-               sizeof(ReducePush), "ReducePush", eq_reduce_checks);
+    static const auto def = eq_def(
+        "eq_reduce", "E[Q]: E[Q], Var (Welford) and the 85-bin PDF per slot over passes of worlds",
+        {{"q", Access::Read, "f32 [G·P][7]"},
+         {"e_q", Access::ReadWrite, "f32 [G][7]"},
+         {"var", Access::ReadWrite, "f32 [G][7]"},
+         {"pdf", Access::ReadWrite, "f32 [G][7][85]"},
+         {"list", Access::Read, "u32 [G] active games (eq_control)"},
+         {"acc", Access::Read, "u32 [G][ACC_WORDS] (eq_control)"},
+         {"ctrl", Access::Read, "u32 [CTRL_WORDS] (eq_control)"}},
+        sizeof(ReducePush), "ReducePush", eq_reduce_checks);
     return def;
 }
