@@ -2,7 +2,8 @@
 // Stores each game's decision (before the move is applied) at its decision index d = plays so far:
 // records[g][d] = E[Q] [7], Var [7], PDF [7][85], player, action, legal mask, worlds n, u_mean, u_max, the
 // non-finite guard: how many of the 14 E[Q] and Var values are NaN or ±Inf (a model that overflows, e.g. fp16
-// activations; the host refuses the label), then the standard error sqrt(Var / n) per slot (0 when n = 0),
+// activations; the host refuses the label), then the standard error sqrt(Var / n) per slot (0 when n = 0 or
+// when every world was enumerated: no sampling error),
 // the sampling flags (ACC_EXACT, ACC_CONVERGED, ACC_HIT_MAX) and the exact world count (eq_control's acc).
 // A non-finite Q in any world makes its slot's E[Q] non-finite.
 // Games whose hand is over (d = 28) write nothing.
@@ -49,8 +50,9 @@ void main() {
     rec[base + REC_UMEAN] = floatBitsToUint(uncertainty[2u * g]);
     rec[base + REC_UMAX] = floatBitsToUint(uncertainty[2u * g + 1u]);
     rec[base + REC_NONFINITE] = nonfinite;
+    bool exact = (acc[g * ACC_WORDS + ACC_FLAGS] & ACC_EXACT) != 0u;
     for (uint s = 0u; s < 7u; ++s) {
-        precise float sem = worlds == 0u ? 0.0 : sqrt(var_q[g * 7u + s] / float(worlds));
+        precise float sem = worlds == 0u || exact ? 0.0 : sqrt(var_q[g * 7u + s] / float(worlds));
         rec[base + REC_SEM + s] = floatBitsToUint(sem);
     }
     rec[base + REC_FLAGS] = acc[g * ACC_WORDS + ACC_FLAGS] & (ACC_EXACT | ACC_CONVERGED | ACC_HIT_MAX);

@@ -28,7 +28,7 @@ struct DecisionRecord {
     std::array<float, SLOTS * PDF_BINS> pdf{};
     float u_mean = 0.0f, u_max = 0.0f;
     uint32_t n_samples = 0;  // worlds evaluated
-    // Issue 15: standard error of E[Q] per slot sqrt(Var / n_samples); every consistent world
+    // Issue 15: standard error of E[Q] per slot sqrt(Var / n_samples) (0 when exact); every world
     // evaluated once (count <= sampling.exact_max); max legal-slot standard error <= sem_target
     // (adaptive) or exact; the exact number of consistent worlds.
     std::array<float, SLOTS> sem{};

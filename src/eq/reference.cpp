@@ -68,9 +68,10 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         dr.n_samples = acc[gpu::ACC_N];
         gpu::reduce_finish_ref(dr.n_samples, dr.e_q.data(), m2.data(), dr.pdf.data());
         dr.var = m2;
-        for (int slot = 0; slot < SLOTS; ++slot)
-            dr.sem[slot] = dr.n_samples ? std::sqrt(dr.var[slot] / float(dr.n_samples)) : 0.0f;
         dr.exact = acc[gpu::ACC_FLAGS] & gpu::ACC_EXACT;
+        for (int slot = 0; slot < SLOTS; ++slot)  // an enumeration has no sampling error
+            dr.sem[slot] =
+                dr.n_samples && !dr.exact ? std::sqrt(dr.var[slot] / float(dr.n_samples)) : 0.0f;
         dr.converged = acc[gpu::ACC_FLAGS] & gpu::ACC_CONVERGED;
         dr.world_count = table.count();
         // Step 2. Move choice.

@@ -36,7 +36,9 @@ uint32_t sampling_passes(const gpu::SamplingRule& r, uint32_t pass_worlds) {
 }
 
 uint32_t sampling_pass_worlds(const SamplingOptions& s, uint32_t worlds) {
-    return s.adaptive ? std::min(s.round_worlds, s.max_worlds) : worlds;
+    const uint32_t base = s.adaptive ? std::min(s.round_worlds, s.max_worlds) : worlds;
+    // An enumeration of up to exact_max worlds in at most EXACT_PASSES passes.
+    return std::max(base, (s.exact_max + EXACT_PASSES - 1) / EXACT_PASSES);
 }
 
 }  // namespace eqvk::eq

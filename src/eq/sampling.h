@@ -27,7 +27,12 @@ gpu::SamplingRule sampling_rule(const SamplingOptions& sampling, uint32_t worlds
 /// max_worlds).
 uint32_t sampling_passes(const gpu::SamplingRule& rule, uint32_t pass_worlds);
 
-/// Worlds per game in flight at once by default: M (fixed) or round_worlds (adaptive).
+/// Most passes an exact enumeration of exact_max worlds is given (sampling_pass_worlds).
+inline constexpr uint32_t EXACT_PASSES = 64;
+
+/// Worlds per game in flight at once by default: M (fixed) or round_worlds (adaptive), but at
+/// least exact_max / EXACT_PASSES, so that an enumeration takes at most EXACT_PASSES passes (a
+/// game that needs fewer worlds per pass leaves the rest of its rows unused).
 uint32_t sampling_pass_worlds(const SamplingOptions& sampling, uint32_t worlds);
 
 }  // namespace eqvk::eq

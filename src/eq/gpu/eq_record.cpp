@@ -64,7 +64,8 @@ struct RecordInputs {
         if (k < REC_PLAYER) return bits(pdf[g * EQ_SLOTS * EQ_BINS + k - REC_PDF]);
         if (k >= REC_SEM && k < REC_SEM + EQ_SLOTS) {
             const uint32_t n = worlds(g);
-            return bits(n ? std::sqrt(var[g * EQ_SLOTS + k - REC_SEM] / float(n)) : 0.0f);
+            const bool exact = acc[g * ACC_WORDS + ACC_FLAGS] & ACC_EXACT;
+            return bits(n && !exact ? std::sqrt(var[g * EQ_SLOTS + k - REC_SEM] / float(n)) : 0.0f);
         }
         switch (k) {
             case REC_PLAYER:
