@@ -52,7 +52,7 @@ def config_value(meta, key, default=None):
         elif current == section and "=" in line:
             k, v = (x.strip() for x in line.split("=", 1))
             if k == name:
-                return v.strip('"')
+                return v.strip("\"'")
     return default
 
 

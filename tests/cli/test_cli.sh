@@ -94,6 +94,17 @@ assert (worst[cv & ~ex] <= 2.5).all() and (n[cv & ~ex] >= 4).all() and (n[cv & ~
 assert (n[~cv] == 16).all() and (cv | (n == 16)).all()
 assert ex.any() and (cv & ~ex).any() and (~cv).any(), (ex.sum(), cv.sum(), n)
 print('adaptive ok', ex.sum(), (cv & ~ex).sum(), (~cv).sum())"
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    expect "run: to_forge_pt carries the adaptive columns and metadata" 0 "forge adaptive ok" -- bash -c "/usr/bin/python3 '$TOOLS/to_forge_pt.py' '$TMPD'/adaptive/shard-*.safetensors --out '$TMPD/forge-adaptive' && /usr/bin/python3 -c \"
+import glob, torch
+r = torch.load(sorted(glob.glob('$TMPD/forge-adaptive/*/seed_*.pt'))[0], weights_only=False)
+m = r['metadata']
+assert m['adaptive'] == {'enabled': True, 'min_samples': 4, 'max_samples': 16, 'batch_size': 4, 'sem_threshold': 2.5}, m['adaptive']
+assert m['enumeration'] == {'enabled': True, 'threshold': 16}
+assert r['converged'].dtype == torch.bool and r['exact'].any() and r['world_count'].dtype == torch.int64
+assert r['e_q_sem'].shape == (28, 7) and r['n_samples'].dtype == torch.int32
+print('forge adaptive ok')\""
+  fi
 fi
 
 # Issue 14: one output directory, one configuration (docs/dataset.md).
