@@ -13,7 +13,8 @@
 // Bindings: 0 state u32 [ST_WORDS·N] readonly, 1 table u32 [N][WT_WORDS] readonly (eq_world_count),
 //           2 legal u32 [N] readonly, 3 m2 f32 [N][7] readonly (eq_reduce's running M2), 4 acc u32
 //           [N][ACC_WORDS] read-write, 5 list u32 [N] writeonly, 6 ctrl u32 [CTRL_WORDS] read-write,
-//           7 rows u32 [1] writeonly.
+//           7 rows u32 [1] writeonly, 8 args u32 [ARGS_WORDS] writeonly (indirect dispatch sizes of the
+//           pass: ceil(rows / workgroup) groups at ARGS_ROWS, ceil(active·7 / workgroup) at ARGS_SLOTS).
 // Push: n_games N, pass_worlds P, first, last, mode (MODE_*), exact_max (0 = never exact), fixed_worlds
 // M, min_worlds, max_worlds, round_worlds, sem_target (f32). Spec: 0 workgroup size. Grid: 1 invocation.
 #extension GL_GOOGLE_include_directive : require
@@ -27,6 +28,7 @@ layout(std430, binding = 4) buffer Acc { uint acc[]; };
 layout(std430, binding = 5) writeonly buffer List { uint list[]; };
 layout(std430, binding = 6) buffer Ctrl { uint ctrl[]; };
 layout(std430, binding = 7) writeonly buffer Rows { uint rows[]; };
+layout(std430, binding = 8) writeonly buffer Args { uint args[]; };
 layout(push_constant) uniform Push {
     uint n_games, pass_worlds, first, last, mode, exact_max, fixed_worlds, min_worlds, max_worlds,
         round_worlds;
@@ -92,4 +94,11 @@ void main() {
     }
     ctrl[CTRL_ACTIVE] = n_active;
     rows[0] = n_active * pc.pass_worlds;
+    uint wg = gl_WorkGroupSize.x;
+    args[ARGS_ROWS] = min((n_active * pc.pass_worlds + wg - 1u) / wg, 65535u);  // grid-stride loops
+    args[ARGS_ROWS + 1u] = 1u;
+    args[ARGS_ROWS + 2u] = 1u;
+    args[ARGS_SLOTS] = (n_active * EQ_SLOTS + wg - 1u) / wg;
+    args[ARGS_SLOTS + 1u] = 1u;
+    args[ARGS_SLOTS + 2u] = 1u;
 }

@@ -32,7 +32,8 @@ uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 +
                              7 * 85 + 1 + 2 + 1 + 28 * gpu::REC_WORDS + gpu::ACC_WORDS + 1);
     uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7);
-    return n * per_game + b * per_world + 4 * (gpu::R_WORDS + gpu::CTRL_WORDS + 1);
+    return n * per_game + b * per_world +
+           4 * (gpu::R_WORDS + gpu::CTRL_WORDS + 1 + gpu::ARGS_WORDS);
 }
 
 uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t /*worlds*/,
@@ -116,6 +117,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     list_ = make(n, "active games");
     ctrl_ = make(gpu::CTRL_WORDS, "sampling ctrl");
     rows_ = make(1, "oracle rows");
+    args_ = make(gpu::ARGS_WORDS, "pass dispatch args");
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
     {  // A short batch's padding games read Q of worlds the oracle skips: keep those finite.
@@ -141,18 +143,19 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     // order. The last control step only finishes the counts; then the moments.
     for (uint32_t pass = 0; pass <= passes; ++pass) {
         gpu::eq_control(cache, p, *state_, *table_, *legal_, *var_, *acc_, *list_, *ctrl_, *rows_,
-                        n, chunk, pass == 0, pass == passes, rule);
+                        *args_, n, chunk, pass == 0, pass == passes, rule);
         if (pass == passes) break;
         gpu::WorldSampleArgs sample;
         sample.n_games = n;
         sample.pass_worlds = chunk;
         sample.run_seed = options.run_seed;
-        const gpu::PassViews views{*list_, *acc_, *ctrl_};
+        const gpu::PassViews views{*list_, *acc_, *ctrl_, args_};
         gpu::eq_world_sample(cache, p, *state_, *table_, *worlds_, views, sample);
         gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, *list_,
-                         *ctrl_, n, chunk, options.forge_compat ? 1u : 0u);
+                         *ctrl_, n, chunk, options.forge_compat ? 1u : 0u, args_);
         oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *rows_, *q_}, n * chunk);
-        gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, false);
+        gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, false,
+                       args_);
     }
     gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, true);
     gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,

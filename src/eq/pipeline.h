@@ -107,7 +107,7 @@ private:
     std::vector<std::unique_ptr<vk::Buffer>> buffers_;
     vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
         *actor_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_, *acc_,
-        *list_, *ctrl_, *rows_;
+        *list_, *ctrl_, *rows_, *args_;
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;
 };

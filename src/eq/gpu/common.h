@@ -74,6 +74,17 @@ void dispatch(KernelCache& cache, vk::Program& prog, const kernels::KernelDef& d
                   {groups_for(cache, def, items, grid_stride), 1, 1}, std::string(def.name));
 }
 
+/// dispatch(), or with `args` an indirect dispatch of the group counts at byte `args_offset` of
+/// `args` (written on the GPU, e.g. by eq_control; zero groups dispatch nothing).
+template <class Push>
+void dispatch_or_indirect(KernelCache& cache, vk::Program& prog, const kernels::KernelDef& def,
+                          uint64_t items, const Push& push, std::initializer_list<Operand> ops,
+                          bool grid_stride, const vk::Buffer* args, size_t args_offset) {
+    if (!args) return dispatch(cache, prog, def, items, push, ops, grid_stride);
+    prog.dispatch_indirect(pipeline_of(cache, def), bind_operands(def, ops), push, *args,
+                           args_offset, std::string(def.name));
+}
+
 /// Binding rows shared by the definitions: the state and rule-table buffers (read).
 kernels::BindingDef state_binding(vk::Access access = vk::Access::Read);
 kernels::BindingDef rules_binding();

@@ -13,8 +13,8 @@ namespace eqvk::eq::gpu {
 
 void eq_control(KernelCache& cache, vk::Program& prog, BufferView state, BufferView table,
                 BufferView legal, BufferView m2, BufferView acc, BufferView list, BufferView ctrl,
-                BufferView rows, uint32_t n_games, uint32_t pass_worlds, bool first, bool last,
-                const SamplingRule& r) {
+                BufferView rows, BufferView args, uint32_t n_games, uint32_t pass_worlds,
+                bool first, bool last, const SamplingRule& r) {
     require("eq_control", n_games > 0 && pass_worlds > 0, "0 games or 0 worlds per pass");
     const ControlPush push{n_games,      pass_worlds,    first ? 1u : 0u, last ? 1u : 0u,
                            r.mode,       r.exact_max,    r.fixed_worlds,  r.min_worlds,
@@ -27,7 +27,8 @@ void eq_control(KernelCache& cache, vk::Program& prog, BufferView state, BufferV
               {acc, word_bytes(n_games, ACC_WORDS)},
               {list, word_bytes(n_games, 1)},
               {ctrl, word_bytes(1, CTRL_WORDS)},
-              {rows, word_bytes(1, 1)}});
+              {rows, word_bytes(1, 1)},
+              {args, word_bytes(1, ARGS_WORDS)}});
 }
 
 void check_eq_control(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact& v) {
@@ -50,7 +51,8 @@ void check_eq_control(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact
                lg = kernels::upload_raw(ctx, legal, "check.legal");
     vk::Buffer acc(ctx, size_t(n) * ACC_WORDS * 4, vk::MemoryKind::DeviceLocal, "check.acc"),
         list(ctx, size_t(n) * 4, vk::MemoryKind::DeviceLocal, "check.list"),
-        rows(ctx, 4, vk::MemoryKind::DeviceLocal, "check.rows");
+        rows(ctx, 4, vk::MemoryKind::DeviceLocal, "check.rows"),
+        args(ctx, ARGS_WORDS * 4, vk::MemoryKind::DeviceLocal, "check.args");
     vk::Buffer ctrl = kernels::upload_raw(ctx, std::vector<uint32_t>{live, NONE}, "check.ctrl");
     std::vector<uint32_t> want_acc(size_t(n) * ACC_WORDS, 0);
     std::mt19937 rng(b.infos[0].seed & 0xFFFF);
@@ -64,8 +66,8 @@ void check_eq_control(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact
         vk::Buffer m2b = kernels::upload_raw(ctx, m2, "check.m2");
         const bool first = pass == 0, last = pass == 11;
         vk::Program prog(ctx, "check eq_control");
-        eq_control(cache, prog, b.state, tb, lg, m2b, acc, list, ctrl, rows, n, P, first, last,
-                   rule);
+        eq_control(cache, prog, b.state, tb, lg, m2b, acc, list, ctrl, rows, args, n, P, first,
+                   last, rule);
         prog.run();
         std::vector<uint32_t> want_list;
         for (uint32_t g = 0; g < n; ++g) {
@@ -78,6 +80,12 @@ void check_eq_control(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact
         auto got_list = kernels::download_vector<uint32_t>(ctx, list, n);
         auto got_ctrl = kernels::download_vector<uint32_t>(ctx, ctrl, CTRL_WORDS);
         auto got_rows = kernels::download_vector<uint32_t>(ctx, rows, 1);
+        auto got_args = kernels::download_vector<uint32_t>(ctx, args, ARGS_WORDS);
+        const uint32_t a = uint32_t(want_list.size());
+        const uint32_t want_args[ARGS_WORDS] = {(a * P + WORKGROUP - 1) / WORKGROUP,        1, 1,
+                                                (a * EQ_SLOTS + WORKGROUP - 1) / WORKGROUP, 1, 1};
+        for (uint32_t i = 0; i < ARGS_WORDS; ++i)
+            v.check(got_args[i] == want_args[i], "pass {} dispatch args word {}", pass, i);
         for (size_t i = 0; i < want_acc.size(); ++i)
             v.check(got_acc[i] == want_acc[i], "pass {} game {} acc word {}", pass, i / ACC_WORDS,
                     i % ACC_WORDS);
@@ -109,7 +117,8 @@ EQVK_KERNEL_DEF(eq_control) {
          {"acc", Access::ReadWrite, "u32 [n][ACC_WORDS]"},
          {"list", Access::Write, "u32 [n] active games"},
          {"ctrl", Access::ReadWrite, "u32 [CTRL_WORDS]"},
-         {"rows", Access::Write, "u32 [1] oracle rows"}},
+         {"rows", Access::Write, "u32 [1] oracle rows"},
+         {"args", Access::Write, "u32 [ARGS_WORDS] indirect dispatch sizes"}},
         sizeof(ControlPush), "ControlPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_control", check_eq_control); });
     return def;

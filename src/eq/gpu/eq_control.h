@@ -22,11 +22,12 @@ struct ControlPush {
 ///   state: [ST_WORDS·n] u32   table: [n][WT_WORDS] u32   legal: [n] u32   m2: [n][7] f32 (running)
 ///   acc: [n][ACC_WORDS] u32 (read-write)   list: [n] u32 (written)   ctrl: [CTRL_WORDS] u32
 ///   (CTRL_LIVE read, CTRL_ACTIVE written)   rows: [1] u32 (written: active × pass_worlds)
+///   args: [ARGS_WORDS] u32 (written: the pass's indirect dispatch sizes, layout.h ARGS_*)
 /// Throws std::invalid_argument for 0 games or worlds per pass.
 void eq_control(KernelCache& cache, vk::Program& prog, BufferView state, BufferView table,
                 BufferView legal, BufferView m2, BufferView acc, BufferView list, BufferView ctrl,
-                BufferView rows, uint32_t n_games, uint32_t pass_worlds, bool first, bool last,
-                const SamplingRule& rule);
+                BufferView rows, BufferView args, uint32_t n_games, uint32_t pass_worlds,
+                bool first, bool last, const SamplingRule& rule);
 
 /// eq_control over several passes of an adaptive rule (some games exact, random M2 per pass so
 /// games stop at different passes) against control_ref: acc, list, ctrl and rows word for word.

@@ -16,18 +16,19 @@ namespace eqvk::eq::gpu {
 
 void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e_q, BufferView var,
                BufferView pdf, BufferView list, BufferView acc, BufferView ctrl, uint32_t games,
-               uint32_t pass_worlds, bool finish) {
+               uint32_t pass_worlds, bool finish, const vk::Buffer* args) {
     require("eq_reduce", games > 0 && pass_worlds > 0, "0 games or 0 worlds per pass");
     const uint64_t gs = uint64_t(games) * EQ_SLOTS;
-    dispatch(cache, prog, eqvk_kernel_def_eq_reduce(), gs,
-             ReducePush{games, pass_worlds, finish ? 1u : 0u},
-             {{q, word_bytes(gs, pass_worlds)},
-              {e_q, word_bytes(gs, 1)},
-              {var, word_bytes(gs, 1)},
-              {pdf, word_bytes(gs, EQ_BINS)},
-              {list, word_bytes(games, 1)},
-              {acc, word_bytes(games, ACC_WORDS)},
-              {ctrl, word_bytes(1, CTRL_WORDS)}});
+    dispatch_or_indirect(cache, prog, eqvk_kernel_def_eq_reduce(), gs,
+                         ReducePush{games, pass_worlds, finish ? 1u : 0u},
+                         {{q, word_bytes(gs, pass_worlds)},
+                          {e_q, word_bytes(gs, 1)},
+                          {var, word_bytes(gs, 1)},
+                          {pdf, word_bytes(gs, EQ_BINS)},
+                          {list, word_bytes(games, 1)},
+                          {acc, word_bytes(games, ACC_WORDS)},
+                          {ctrl, word_bytes(1, CTRL_WORDS)}},
+                         /*grid_stride=*/false, args, ARGS_SLOTS * 4);
 }
 
 namespace {

@@ -22,10 +22,11 @@ struct ReducePush {
 ///   q: [G·P][7] f32   e_q, var: [G][7] f32   pdf: [G][7][85] f32 (Welford's running mean, M2
 ///   and bin counts between passes; mean, population variance and shares after finishing)
 ///   list: u32 [G]   acc: u32 [G][ACC_WORDS]   ctrl: u32 [CTRL_WORDS] (eq_control)
+/// `args`: eq_control's dispatch sizes (ARGS_SLOTS) for a pass, else a direct dispatch over G·7.
 /// Throws std::invalid_argument when a view is too small or a count is 0.
 void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e_q, BufferView var,
                BufferView pdf, BufferView list, BufferView acc, BufferView ctrl, uint32_t games,
-               uint32_t pass_worlds, bool finish);
+               uint32_t pass_worlds, bool finish, const vk::Buffer* args = nullptr);
 
 /// eq_reduce on random Q = center + spread·u (u in [-1, 1), some half-integers) of `games` ×
 /// `worlds`, recorded whole and in passes of `chunk` worlds (rows in reversed game order),

@@ -13,22 +13,22 @@ namespace eqvk::eq::gpu {
 void eq_tokenize(KernelCache& cache, vk::Program& prog, BufferView state, BufferView rules,
                  BufferView worlds, BufferView tokens, BufferView mask, BufferView actor,
                  BufferView list, BufferView ctrl, uint32_t n_games, uint32_t pass_worlds,
-                 uint32_t encoding) {
+                 uint32_t encoding, const vk::Buffer* args) {
     require("eq_tokenize", encoding <= 1, "encoding is not 0 or 1");
     const uint64_t total = uint64_t(n_games) * pass_worlds;
     require("eq_tokenize", total > 0 && total < (1ull << 31),
             "n_games x pass_worlds is 0 or >= 2^31");
-    dispatch(cache, prog, eqvk_kernel_def_eq_tokenize(), total,
-             TokenizePush{n_games, pass_worlds, encoding},
-             {{state, word_bytes(n_games, ST_WORDS)},
-              {rules, word_bytes(1, R_WORDS)},
-              {worlds, word_bytes(total, WORLD_WORDS)},
-              {tokens, word_bytes(total, TOKEN_WORDS)},
-              {mask, word_bytes(total, MASK_WORDS)},
-              {actor, word_bytes(total, 1)},
-              {list, word_bytes(n_games, 1)},
-              {ctrl, word_bytes(1, CTRL_WORDS)}},
-             /*grid_stride=*/true);
+    dispatch_or_indirect(cache, prog, eqvk_kernel_def_eq_tokenize(), total,
+                         TokenizePush{n_games, pass_worlds, encoding},
+                         {{state, word_bytes(n_games, ST_WORDS)},
+                          {rules, word_bytes(1, R_WORDS)},
+                          {worlds, word_bytes(total, WORLD_WORDS)},
+                          {tokens, word_bytes(total, TOKEN_WORDS)},
+                          {mask, word_bytes(total, MASK_WORDS)},
+                          {actor, word_bytes(total, 1)},
+                          {list, word_bytes(n_games, 1)},
+                          {ctrl, word_bytes(1, CTRL_WORDS)}},
+                         /*grid_stride=*/true, args, ARGS_ROWS * 4);
 }
 
 void check_eq_tokenize(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact& v) {

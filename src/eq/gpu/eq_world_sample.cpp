@@ -17,14 +17,14 @@ void eq_world_sample(KernelCache& cache, vk::Program& prog, BufferView state, Bu
             "n_games x pass_worlds is 0 or >= 2^31");
     WorldSamplePush push{a.n_games, a.pass_worlds, uint32_t(a.run_seed),
                          uint32_t(a.run_seed >> 32)};
-    dispatch(cache, prog, eqvk_kernel_def_eq_world_sample(), total, push,
-             {{state, word_bytes(a.n_games, ST_WORDS)},
-              {table, word_bytes(a.n_games, WT_WORDS)},
-              {worlds, word_bytes(total, WORLD_WORDS)},
-              {pass.list, word_bytes(a.n_games, 1)},
-              {pass.acc, word_bytes(a.n_games, ACC_WORDS)},
-              {pass.ctrl, word_bytes(1, CTRL_WORDS)}},
-             /*grid_stride=*/true);
+    dispatch_or_indirect(cache, prog, eqvk_kernel_def_eq_world_sample(), total, push,
+                         {{state, word_bytes(a.n_games, ST_WORDS)},
+                          {table, word_bytes(a.n_games, WT_WORDS)},
+                          {worlds, word_bytes(total, WORLD_WORDS)},
+                          {pass.list, word_bytes(a.n_games, 1)},
+                          {pass.acc, word_bytes(a.n_games, ACC_WORDS)},
+                          {pass.ctrl, word_bytes(1, CTRL_WORDS)}},
+                         /*grid_stride=*/true, pass.args, ARGS_ROWS * 4);
 }
 
 std::vector<uint32_t> reference_worlds(const CheckBatch& b, bool enumerate, uint32_t base) {

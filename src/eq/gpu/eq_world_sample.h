@@ -26,6 +26,7 @@ struct PassViews {
     BufferView list;  ///< u32 [n] active games in row order
     BufferView acc;   ///< u32 [n][ACC_WORDS] worlds so far, round target, flags, count
     BufferView ctrl;  ///< u32 [CTRL_WORDS] (CTRL_ACTIVE: active games)
+    const vk::Buffer* args = nullptr;  ///< eq_control's dispatch sizes (nullptr: direct dispatch)
 };
 
 /// Records one pass of worlds: row i·P + m = world acc[g].n + m of game g = list[i] (rank NONE at

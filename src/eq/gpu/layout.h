@@ -79,6 +79,12 @@ EQVK_LAYOUT(ACC_DONE, 16u);      // flag: the game takes no more worlds this dec
 EQVK_LAYOUT(CTRL_LIVE, 0u);
 EQVK_LAYOUT(CTRL_ACTIVE, 1u);
 EQVK_LAYOUT(CTRL_WORDS, 2u);
+// Indirect dispatch sizes eq_control writes for the pass [ARGS_WORDS] (VkDispatchIndirectCommand x,
+// y, z): one invocation per active row (eq_world_sample, eq_tokenize), one per (active game, slot)
+// (eq_reduce); zero groups when no game is active.
+EQVK_LAYOUT(ARGS_ROWS, 0u);
+EQVK_LAYOUT(ARGS_SLOTS, 3u);
+EQVK_LAYOUT(ARGS_WORDS, 6u);
 // Sampling modes (push constant `mode` of eq_control).
 EQVK_LAYOUT(MODE_FIXED, 0u);
 EQVK_LAYOUT(MODE_ADAPTIVE, 1u);
