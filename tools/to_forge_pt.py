@@ -10,8 +10,10 @@ spec §6.12: transcript_tokens [28,36,8] int64, transcript_lengths [28] int64, e
 legal_mask [28,7] bool, action_taken [28] int64, game_idx [28] int64 (= seed), decision_idx [28] int64,
 train_mask [28] bool, u_mean/u_max [28] fp32, ess/max_w [28] fp32 (0: no posterior), exploration_mode [28]
 int8 (0 greedy, 1 Boltzmann, 2 epsilon, 3 blunder), q_gap [28] fp32, e_q_pdf [28,7,85] fp32, n_samples [28] int32,
-converged [28] bool, metadata (exploration: the shard's [policy] settings). Two keys beyond Forge's file, from
-its DecisionRecordGPU/ExplorationStats (spec §6.10-6.11): greedy_action [28] int64, action_entropy [28] fp32.
+converged [28] bool, metadata (exploration: the shard's [policy] settings; adaptive and enumeration from
+[sampling]). Keys beyond Forge's file: from its DecisionRecordGPU/ExplorationStats (spec §6.10-6.11)
+greedy_action [28] int64 and action_entropy [28] fp32; eqvk's own exact [28] bool, world_count [28] int64 and
+e_q_sem [28,7] fp32 (standard error of E[Q] per slot).
 Shards written before exploration existed (no such columns) give greedy values: mode 0, greedy = taken, q_gap 0.
 Each file is written to a .tmp and renamed, like Forge's generator; existing files are skipped.
 """
@@ -41,6 +43,40 @@ def read_safetensors(path):
         start, end = info["data_offsets"]
         tensors[name] = np.frombuffer(data[base + start:base + end], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
     return tensors, meta
+
+
+def config_value(meta, key, default=None):
+    """The value of `key` ("section.key") in the shard's canonical config (metadata "config")."""
+    section, name = key.split(".")
+    current = None
+    for line in meta.get("config", "").splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            current = line.strip("[]")
+        elif current == section and "=" in line:
+            k, v = (x.strip() for x in line.split("=", 1))
+            if k == name:
+                return v.strip("\"'")
+    return default
+
+
+def adaptive_meta(meta):
+    """Forge's metadata.adaptive from [sampling] (spec §6.12)."""
+    if config_value(meta, "sampling.mode", "fixed") != "adaptive":
+        return {"enabled": False}
+    return {
+        "enabled": True,
+        "min_samples": int(config_value(meta, "sampling.min_worlds", 0)),
+        "max_samples": int(config_value(meta, "sampling.max_worlds", 0)),
+        "batch_size": int(config_value(meta, "sampling.round_worlds", 0)),
+        "sem_threshold": float(config_value(meta, "sampling.sem_target", 0)),
+    }
+
+
+def enumeration_meta(meta):
+    """Forge's metadata.enumeration from sampling.exact_max (0 = off)."""
+    threshold = int(config_value(meta, "sampling.exact_max", 0))
+    return {"enabled": threshold > 0, "threshold": threshold}
 
 
 def main():
@@ -89,7 +125,12 @@ def main():
             "action_entropy": torch.from_numpy(t["action_entropy"][g].astype(np.float32)),
             "e_q_pdf": torch.from_numpy(t["e_q_pdf"][g].copy()),
             "n_samples": torch.from_numpy(t["n_samples"][g].copy()),
-            "converged": torch.ones(28, dtype=torch.bool),
+            "converged": torch.from_numpy(t["converged"][g].copy()),
+            # eqvk's own columns (issue 15), beside Forge's: exact enumeration, the exact world
+            # count, the standard error of E[Q] per slot.
+            "exact": torch.from_numpy(t["exact"][g].copy()),
+            "world_count": torch.from_numpy(t["world_count"][g].copy()),
+            "e_q_sem": torch.from_numpy(t["e_q_sem"][g].copy()),
             "metadata": {
                 "seed": seed,
                 "decl_id": int(t["decl"][g]),
@@ -99,8 +140,8 @@ def main():
                 "schema": {"q_semantics": "minimax_value_to_go", "q_units": "points"},
                 "posterior": {"enabled": False},
                 "exploration": exploration,
-                "adaptive": {"enabled": False},
-                "enumeration": {"enabled": False},
+                "adaptive": adaptive_meta(meta),
+                "enumeration": enumeration_meta(meta),
                 "generated_by": "eqvk " + meta.get("eqvk_version", "?"),
             },
         }

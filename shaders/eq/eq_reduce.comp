@@ -1,16 +1,24 @@
 #version 450
-// E[Q] reduction over the sampled worlds of each game (spec §6.7, uniform weights), one invocation per
-// (game, slot): e_q = mean_m Q, var = mean_m Q² − e_q² (population, clamped at 0), pdf[bin] = share of worlds
-// with clamp(roundEven(Q + 42), 0, 84) = bin. The worlds may arrive in chunks (the oracle's batch is
-// smaller than G·M): between chunks e_q, var and pdf hold the running sum, sum of squares and counts, and the
-// last chunk turns them into moments. Worlds are summed in index order with the same float operations
-// however they are chunked, so results are bit-identical for every chunking; `precise` forbids FMA fusion.
-// A non-finite Q (NaN, ±Inf: an overflowing model) makes the slot's sums non-finite, which eq_record counts;
-// it adds to no PDF bin (converting NaN to a bin index is undefined and could write outside the slot).
-// Bindings: 0 q f32 [G·Mc][7] (this chunk, read), 1 e_q f32 [G][7], 2 var f32 [G][7],
-//           3 pdf f32 [G][7][85] (all three read-write).
-// Push: games G, worlds Mc in this chunk, first (1 = start from zero), total_worlds M (> 0 = last chunk:
-// finish the moments over M worlds). Spec: 0 workgroup size. Grid: ceil(G·7 / workgroup size).
+// E[Q] reduction over the evaluated worlds of each game (spec §6.7, uniform weights), one invocation per
+// (game, slot): e_q = mean Q, var = population variance of Q, pdf[bin] = share of worlds with
+// clamp(roundEven(Q + 42), 0, 84) = bin. The moments are Welford's running mean and M2 (world k:
+// d = Q − mean, mean += d / k, M2 += d · (Q − mean); var = M2 / n), which stay accurate for large |Q|
+// and tiny spread, unlike E[Q²] − E[Q]² (issue 15: a one-world decision stored Var 3.1e-3 that way; here it
+// is exactly 0). The worlds arrive in passes of up to P per game (eq_control): pass row i·P + m holds world
+// n + m of game g = list[i] (i < ctrl[CTRL_ACTIVE], n = acc[g].n worlds before this pass, m < min(P,
+// target − n)). Between passes e_q, var and pdf hold the running mean, M2 and bin counts (a game's first
+// world starts them from zero); the finishing dispatch (finish = 1, over every game) turns them into
+// moments over the game's acc[g].n worlds (zeros for a game with none). The world count k comes from the
+// world's index, so a game's per-world update sequence is the same whatever the pass size and the other
+// games, and results are bit-identical for every chunking; `precise` forbids FMA fusion.
+// A non-finite Q (NaN, ±Inf: an overflowing model) makes the slot's moments non-finite, which eq_record
+// counts; it adds to no PDF bin (converting NaN to a bin index is undefined and could write outside the
+// slot).
+// Bindings: 0 q f32 [G·P][7] (this pass, read), 1 e_q f32 [G][7], 2 var f32 [G][7],
+//           3 pdf f32 [G][7][85] (all three read-write), 4 list u32 [G], 5 acc u32 [G][ACC_WORDS],
+//           6 ctrl u32 [CTRL_WORDS] (eq_control's, read).
+// Push: games G, pass_worlds P, finish (0 = add a pass, 1 = finish the moments).
+// Spec: 0 workgroup size. Grid: ceil(G·7 / workgroup size).
 #extension GL_GOOGLE_include_directive : require
 #include "eq/gpu/layout.h"
 layout(local_size_x_id = 0) in;
@@ -18,39 +26,47 @@ layout(std430, binding = 0) readonly buffer Q { float q[]; };
 layout(std430, binding = 1) buffer EQ { float e_q[]; };
 layout(std430, binding = 2) buffer Var { float var_q[]; };
 layout(std430, binding = 3) buffer Pdf { float pdf[]; };
-layout(push_constant) uniform Push { uint games; uint worlds; uint first; uint total_worlds; } pc;
+layout(std430, binding = 4) readonly buffer List { uint list[]; };
+layout(std430, binding = 5) readonly buffer Acc { uint acc[]; };
+layout(std430, binding = 6) readonly buffer Ctrl { uint ctrl[]; };
+layout(push_constant) uniform Push { uint games; uint pass_worlds; uint finish; } pc;
 
 void main() {
-    uint gs = gl_GlobalInvocationID.x;
-    if (gs >= pc.games * EQ_SLOTS) return;
-    uint g = gs / EQ_SLOTS, slot = gs % EQ_SLOTS;
+    uint is = gl_GlobalInvocationID.x;
+    if (is >= pc.games * EQ_SLOTS) return;
+    uint i = is / EQ_SLOTS, slot = is % EQ_SLOTS;
+    if (pc.finish != 0u) {  // i is the game
+        uint n = acc[i * ACC_WORDS + ACC_N];
+        precise float inv = n == 0u ? 0.0 : 1.0 / float(n);
+        if (n == 0u) e_q[is] = 0.0;
+        var_q[is] = n == 0u ? 0.0 : max(var_q[is] / float(n), 0.0);
+        for (uint b = 0u; b < EQ_BINS; ++b)
+            pdf[is * EQ_BINS + b] = n == 0u ? 0.0 : pdf[is * EQ_BINS + b] * inv;
+        return;
+    }
+    if (i >= min(ctrl[CTRL_ACTIVE], pc.games)) return;
+    uint g = list[i], gs = g * EQ_SLOTS + slot;
+    uint n0 = acc[g * ACC_WORDS + ACC_N];
+    uint live = min(pc.pass_worlds, acc[g * ACC_WORDS + ACC_TARGET] - n0);
     uint pdf_base = gs * EQ_BINS;
-    precise float sum = 0.0, sum_sq = 0.0;
-    if (pc.first != 0u) {
+    precise float mean = 0.0, m2 = 0.0;
+    if (n0 == 0u) {
         for (uint b = 0u; b < EQ_BINS; ++b) pdf[pdf_base + b] = 0.0;
     } else {
-        sum = e_q[gs];
-        sum_sq = var_q[gs];
+        mean = e_q[gs];
+        m2 = var_q[gs];
     }
-    for (uint m = 0u; m < pc.worlds; ++m) {
-        float v = q[(g * pc.worlds + m) * EQ_SLOTS + slot];
-        sum += v;
-        precise float sq = v * v;
-        sum_sq += sq;
+    for (uint m = 0u; m < live; ++m) {
+        float v = q[(i * pc.pass_worlds + m) * EQ_SLOTS + slot];
+        precise float k = float(n0 + m + 1u);  // worlds seen, this one included
+        precise float d = v - mean;
+        mean = mean + d / k;
+        precise float d2 = v - mean;
+        m2 = m2 + d * d2;
         if ((floatBitsToUint(v) & 0x7f800000u) == 0x7f800000u) continue;  // NaN or ±Inf
         uint bin = uint(clamp(roundEven(v + 42.0), 0.0, 84.0));
         pdf[pdf_base + bin] += 1.0;  // counts are exact in fp32 up to 2^24 worlds
     }
-    if (pc.total_worlds == 0u) {  // more chunks follow: keep the running sums
-        e_q[gs] = sum;
-        var_q[gs] = sum_sq;
-        return;
-    }
-    precise float inv = 1.0 / float(pc.total_worlds);
-    precise float mean = sum * inv;
-    precise float mean_sq = sum_sq * inv;
-    precise float m2 = mean * mean;
     e_q[gs] = mean;
-    var_q[gs] = max(mean_sq - m2, 0.0);
-    for (uint b = 0u; b < EQ_BINS; ++b) pdf[pdf_base + b] *= inv;
+    var_q[gs] = m2;
 }

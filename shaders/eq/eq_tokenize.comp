@@ -6,11 +6,13 @@
 // actor's dealt slots with played slots as ghost 6-6, opponents' remaining tiles descending then
 // ghosts). Int8 data is packed 4 per uint32, little-endian, so the buffers are the oracle's int8
 // arrays byte for byte.
+// Row b = i·P + m belongs to game list[i] (eq_control's active games, i < ctrl[CTRL_ACTIVE]).
 // Bindings: 0 state uint [ST_WORDS·N] readonly, 1 rules uint [R_WORDS] readonly, 2 worlds uint
-// [N][M][4] readonly (eq_world_sample), 3 tokens uint [N·M][96] (= int8 [N·M][32][12]) writeonly,
-// 4 mask uint [N·M][8] (= int8 [N·M][32], 1 = real token) writeonly, 5 actor int [N·M] writeonly.
-// Push: n_games, worlds (M), encoding. Spec: 0 workgroup size.
-// Grid: (groups, 1, 1) with a grid-stride loop over the N·M worlds. Reference: eq::tokenize.
+// [N·P][4] readonly (eq_world_sample), 3 tokens uint [N·P][96] (= int8 [N·P][32][12]) writeonly,
+// 4 mask uint [N·P][8] (= int8 [N·P][32], 1 = real token) writeonly, 5 actor int [N·P] writeonly,
+// 6 list uint [N] readonly, 7 ctrl uint [CTRL_WORDS] readonly.
+// Push: n_games, pass_worlds (P), encoding. Spec: 0 workgroup size.
+// Grid: (groups, 1, 1) with a grid-stride loop over the active games' rows. Reference: eq::tokenize.
 layout(local_size_x_id = 0) in;
 layout(binding = 0) readonly buffer State { uint st[]; };
 layout(binding = 1) readonly buffer Rules { uint rules[]; };
@@ -18,7 +20,9 @@ layout(binding = 2) readonly buffer Worlds { uvec4 worlds[]; };
 layout(binding = 3) writeonly buffer Tokens { uint tokens[]; };
 layout(binding = 4) writeonly buffer Mask { uint mask_out[]; };
 layout(binding = 5) writeonly buffer Actor { int actor_out[]; };
-layout(push_constant) uniform Push { uint n_games, worlds, encoding; } pc;
+layout(binding = 6) readonly buffer List { uint list[]; };
+layout(binding = 7) readonly buffer Ctrl { uint ctrl[]; };
+layout(push_constant) uniform Push { uint n_games, pass_worlds, encoding; } pc;
 
 #include "eq/gpu/layout.h"
 #include "eq_rules.glsl"
@@ -50,9 +54,9 @@ void tile_row(uint tok, uint tile, uint seat, uint remaining, uint type) {
 }
 
 void main() {
-    uint total = pc.n_games * pc.worlds, n = pc.n_games;
+    uint n = pc.n_games, total = min(ctrl[CTRL_ACTIVE], n) * pc.pass_worlds;
     for (uint b = gl_GlobalInvocationID.x; b < total; b += gl_NumWorkGroups.x * gl_WorkGroupSize.x) {
-        uint g = b / pc.worlds;
+        uint g = list[b / pc.pass_worlds];
         uvec4 world = worlds[b];
         uint leader = st_leader(n, g), plays = st_nplays(n, g), trick_len = plays & 3u;
         decl_ = st_decl(n, g);

@@ -1,22 +1,28 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
-// Exactly uniform worlds (ARCHITECTURE decision 2): world m of game g gets rank
-// r = uniform_below(count) from the counter RNG keyed by (run seed; game seed, decision = plays so
-// far, world index world_base + m), or r = world_base + m in enumeration mode; the rank is
-// unranked through the count table (each tile to the first opponent whose subtree holds r), so
-// every consistent world has probability exactly 1/count and none is ever invalid.
+// Exactly uniform worlds (ARCHITECTURE decision 2) for one pass of the decision step: row r = i·P + m
+// (i < active games, m < P) is world w = n + m of game g = list[i], n = the game's worlds so far
+// (eq_control's acc), while w < the round's target; its rank is r = uniform_below(count) from the
+// counter RNG keyed by (run seed; game seed, decision = plays so far, world index w), or r = w for a game
+// being enumerated exactly (ACC_EXACT). World w of a game has the same rank whatever the passes, rounds
+// and other games. The rank is unranked through the count table (each tile to the first opponent whose
+// subtree holds r), so every consistent world has probability exactly 1/count and none is ever invalid.
 // Bindings: 0 state uint [ST_WORDS·N] readonly, 1 table uint [N][WT_WORDS] readonly
-// (eq_world_count), 2 worlds uint [N][M][4] writeonly: opponent masks 0..2, rank (NONE and
-// masks 0 when enumerating past the count, or when count is 0).
-// Push: n_games, worlds (M), world_base, enumerate (0/1), run_seed_lo, run_seed_hi.
-// Spec: 0 workgroup size. Grid: (groups, 1, 1) with a grid-stride loop over N·M worlds.
+// (eq_world_count), 2 worlds uint [N·P][4] writeonly: opponent masks 0..2, rank (NONE and masks 0 for
+// a row past the game's target, or when count is 0), 3 list uint [N] readonly (active games),
+// 4 acc uint [N][ACC_WORDS] readonly, 5 ctrl uint [CTRL_WORDS] readonly (CTRL_ACTIVE).
+// Push: n_games, pass_worlds (P), run_seed_lo, run_seed_hi.
+// Spec: 0 workgroup size. Grid: (groups, 1, 1) with a grid-stride loop over the active games' rows.
 // Reference: eq::world_rank + eq::unrank_world.
 layout(local_size_x_id = 0) in;
 layout(binding = 0) readonly buffer State { uint st[]; };
 layout(binding = 1) readonly buffer Table { uint table[]; };
 layout(binding = 2) writeonly buffer Worlds { uvec4 worlds[]; };
+layout(binding = 3) readonly buffer List { uint list[]; };
+layout(binding = 4) readonly buffer Acc { uint acc[]; };
+layout(binding = 5) readonly buffer Ctrl { uint ctrl[]; };
 layout(push_constant) uniform Push {
-    uint n_games, worlds, world_base, enumerate, run_seed_lo, run_seed_hi;
+    uint n_games, pass_worlds, run_seed_lo, run_seed_hi;
 } pc;
 
 #include "eq/gpu/layout.h"
@@ -47,22 +53,22 @@ uvec4 unrank(uint base, uint rank) {
 }
 
 void main() {
-    uint total = pc.n_games * pc.worlds;
+    uint total = min(ctrl[CTRL_ACTIVE], pc.n_games) * pc.pass_worlds;
     for (uint b = gl_GlobalInvocationID.x; b < total; b += gl_NumWorkGroups.x * gl_WorkGroupSize.x) {
-        uint g = b / pc.worlds, w = pc.world_base + b % pc.worlds;
+        uint g = list[b / pc.pass_worlds], a = g * ACC_WORDS;
+        uint w = acc[a + ACC_N] + b % pc.pass_worlds;
         uint base = g * WT_WORDS, count = table[base + WT_COUNT];
-        uint rank;
-        if (pc.enumerate != 0u) {
-            rank = w;
-        } else {
+        uint rank = NONE;
+        if (w >= acc[a + ACC_TARGET]) {
             rank = NONE;
-            if (count != 0u) {
-                uint decision = st[st_index(ST_NPLAYS, 1u, pc.n_games, g, 0u)];
-                uvec2 seed = uvec2(st[st_index(ST_SEED, 2u, pc.n_games, g, 0u)],
-                                   st[st_index(ST_SEED, 2u, pc.n_games, g, 1u)]);
-                rank = uniform_below(count, rng_counter(seed, decision, w, 0u, RNG_STREAM_WORLD),
-                                     uvec2(pc.run_seed_lo, pc.run_seed_hi));
-            }
+        } else if ((acc[a + ACC_FLAGS] & ACC_EXACT) != 0u) {
+            rank = w;
+        } else if (count != 0u) {
+            uint decision = st[st_index(ST_NPLAYS, 1u, pc.n_games, g, 0u)];
+            uvec2 seed = uvec2(st[st_index(ST_SEED, 2u, pc.n_games, g, 0u)],
+                               st[st_index(ST_SEED, 2u, pc.n_games, g, 1u)]);
+            rank = uniform_below(count, rng_counter(seed, decision, w, 0u, RNG_STREAM_WORLD),
+                                 uvec2(pc.run_seed_lo, pc.run_seed_hi));
         }
         worlds[b] = rank < count ? unrank(base, rank) : uvec4(0u, 0u, 0u, NONE);
     }

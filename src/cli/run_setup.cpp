@@ -70,11 +70,23 @@ kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities&
     return kernels::Dtype::F16;
 }
 
+eq::SamplingOptions sampling_options(const io::RunConfig& config) {
+    eq::SamplingOptions s;
+    s.adaptive = config.sampling.mode == io::SamplingMode::Adaptive;
+    s.exact_max = config.sampling.exact_max;
+    s.min_worlds = config.sampling.min_worlds;
+    s.max_worlds = config.sampling.max_worlds;
+    s.round_worlds = config.sampling.round_worlds;
+    s.sem_target = static_cast<float>(config.sampling.sem_target);
+    return s;
+}
+
 eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capabilities& caps,
                                      uint64_t max_games, const eq::Evaluator& oracle) {
     eq::PipelineOptions po;
     po.worlds = config.sampling.worlds;
     po.run_seed = config.sampling.seed;
+    po.sampling = sampling_options(config);
     po.forge_compat = config.output.compat == io::CompatMode::Forge;
     po.rule = config.policy.action == io::PolicyAction::PMake ? eq::gpu::MoveRule::PMake
                                                               : eq::gpu::MoveRule::EQ;
@@ -87,9 +99,16 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
         throw InputError(fmt::format(
             "device.memory_budget_mb = {} is more than {} has ({} MiB of device-local memory)",
             config.device.memory_budget_mb, caps.name, caps.device_local_bytes() >> 20));
-    std::tie(po.games_per_batch, po.world_chunk) =
-        eq::plan_batch(max_games, config.device.games_per_batch, po.worlds, budget,
-                       caps.max_storage_buffer_range, oracle);
+    std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
+        max_games, config.device.games_per_batch, eq::sampling_pass_worlds(po.sampling, po.worlds),
+        budget, caps.max_storage_buffer_range, oracle);
+    const uint32_t passes =
+        eq::sampling_passes(eq::sampling_rule(po.sampling, po.worlds), po.world_chunk);
+    if (passes > eq::MAX_WORLD_PASSES)
+        throw InputError(fmt::format(
+            "sampling: {} passes of {} worlds per game per decision (at most {}): lower "
+            "sampling.exact_max or sampling.max_worlds, or raise device.memory_budget_mb",
+            passes, po.world_chunk, eq::MAX_WORLD_PASSES));
     // A GPU runs a decision step in milliseconds: all 28 in one submit (one host wait per batch). A
     // CPU device (lavapipe) takes up to minutes per step at large M: one step per submit, so the
     // stop flag (Ctrl-C) is read between steps; the submit overhead is nothing beside the step.

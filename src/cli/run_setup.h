@@ -50,6 +50,9 @@ void require_writable_file(const std::filesystem::path& file, const std::string&
 /// 16-bit storage.
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps);
 
+/// The pipeline's sampling options of config [sampling] (mode, exact_max, adaptive rule).
+eq::SamplingOptions sampling_options(const io::RunConfig& config);
+
 /// Worlds, run seed, compat mode and move rule from the config; games per batch (≤ max_games, or
 /// device.games_per_batch) and world chunk planned by eq::plan_batch from device.memory_budget_mb
 /// (everything eqvk allocates on the device: pipeline buffers, `oracle`'s weights and activations;

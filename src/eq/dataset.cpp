@@ -100,6 +100,9 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
     std::vector<float> e_q(G * D * SLOTS), var(G * D * SLOTS), pdf(G * D * SLOTS * PDF_BINS),
         u_mean(G * D), u_max(G * D), q_gap(G * D), action_entropy(G * D);
     std::vector<int32_t> n_samples(G * D);
+    std::vector<float> sem(G * D * SLOTS);
+    std::vector<uint8_t> exact(G * D), converged(G * D);
+    std::vector<int64_t> world_count(G * D);
     std::vector<int8_t> t_tokens(G * D * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES);
     for (int64_t g = 0; g < G; ++g) {
         const GameRecord& r = games[g];
@@ -124,6 +127,10 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
             u_mean[i] = dr.u_mean;
             u_max[i] = dr.u_max;
             n_samples[i] = static_cast<int32_t>(dr.n_samples);
+            for (int s = 0; s < SLOTS; ++s) sem[i * SLOTS + s] = dr.sem[s];
+            exact[i] = dr.exact;
+            converged[i] = dr.converged;
+            world_count[i] = dr.world_count;
             exploration_mode[i] = static_cast<int8_t>(dr.exploration_mode);
             greedy_action[i] = dr.greedy_action;
             q_gap[i] = dr.q_gap;
@@ -154,6 +161,10 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
     t.push_back(column("u_mean", DType::F32, {G, D}, u_mean));
     t.push_back(column("u_max", DType::F32, {G, D}, u_max));
     t.push_back(column("n_samples", DType::I32, {G, D}, n_samples));
+    t.push_back(column("converged", DType::BOOL, {G, D}, converged));
+    t.push_back(column("exact", DType::BOOL, {G, D}, exact));
+    t.push_back(column("world_count", DType::I64, {G, D}, world_count));
+    t.push_back(column("e_q_sem", DType::F32, {G, D, SLOTS}, sem));
     t.push_back(column("exploration_mode", DType::I8, {G, D}, exploration_mode));
     t.push_back(column("greedy_action", DType::I8, {G, D}, greedy_action));
     t.push_back(column("q_gap", DType::F32, {G, D}, q_gap));

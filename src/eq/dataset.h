@@ -28,6 +28,12 @@ struct DecisionRecord {
     std::array<float, SLOTS * PDF_BINS> pdf{};
     float u_mean = 0.0f, u_max = 0.0f;
     uint32_t n_samples = 0;  // worlds evaluated
+    // Issue 15: standard error of E[Q] per slot sqrt(Var / n_samples) (0 when exact); every world
+    // evaluated once (count <= sampling.exact_max); max legal-slot standard error <= sem_target
+    // (adaptive) or exact; the exact number of consistent worlds.
+    std::array<float, SLOTS> sem{};
+    bool exact = false, converged = false;
+    uint32_t world_count = 0;
     // Exploration (config [policy] exploration; spec §6.10): what chose the move (eq::ExploreChoice:
     // 0 greedy, 1 Boltzmann, 2 epsilon, 3 blunder), the greedy slot, E[Q] of the greedy slot minus
     // that of the slot played (points), entropy of softmax(E[Q]) over the legal slots (nats).

@@ -9,6 +9,7 @@
 
 #include "eq/gpu/eq_apply.h"
 #include "eq/gpu/eq_baseline.h"
+#include "eq/gpu/eq_control.h"
 #include "eq/gpu/eq_explore.h"
 #include "eq/gpu/eq_legal.h"
 #include "eq/gpu/eq_min_bin.h"
@@ -30,16 +31,16 @@ namespace eqvk::eq {
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
     const uint64_t n = games, b = uint64_t(games) * chunk;
     uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 +
-                             7 * 85 + 1 + 2 + 1 + 4 + 28 * gpu::REC_WORDS);
+                             7 * 85 + 1 + 2 + 1 + 4 + 28 * gpu::REC_WORDS + gpu::ACC_WORDS + 1);
     uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7);
-    return n * per_game + b * per_world + 4 * gpu::R_WORDS + 4;
+    return n * per_game + b * per_world +
+           4 * (gpu::R_WORDS + gpu::CTRL_WORDS + 1 + gpu::ARGS_WORDS);
 }
 
-uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t worlds,
+uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t /*worlds*/,
                               uint32_t chunk) {
-    const uint32_t rest = worlds % chunk;
     return pipeline_bytes(games, chunk) + oracle.weight_bytes() +
-           oracle.record_bytes(games * chunk) + (rest ? oracle.record_bytes(games * rest) : 0);
+           oracle.record_bytes(games * chunk);
 }
 
 std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
@@ -79,7 +80,15 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     if (options.steps_per_submit == 0 || uint32_t(DECISIONS) % options.steps_per_submit != 0)
         throw std::invalid_argument(fmt::format("Pipeline: steps_per_submit {} does not divide {}",
                                                 options.steps_per_submit, DECISIONS));
-    const uint32_t chunk = options.world_chunk ? std::min(options.world_chunk, m) : m;
+    const uint32_t per_pass = sampling_pass_worlds(options.sampling, m);
+    const uint32_t chunk = options.world_chunk ? std::min(options.world_chunk, per_pass) : per_pass;
+    const gpu::SamplingRule rule = sampling_rule(options.sampling, m);
+    const uint32_t passes = sampling_passes(rule, chunk);
+    if (chunk == 0 || passes > MAX_WORLD_PASSES)
+        throw std::invalid_argument(
+            fmt::format("Pipeline: {} passes of {} worlds per decision step (at most {}): lower "
+                        "sampling.exact_max or sampling.max_worlds, or raise the worlds per pass",
+                        passes, chunk, MAX_WORLD_PASSES));
     const uint64_t b = uint64_t(n) * chunk;  // worlds in flight
     auto make = [&](uint64_t words, const char* name) {
         buffers_.push_back(
@@ -105,6 +114,11 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     uncertainty_ = make(2 * uint64_t(n), "uncertainty");
     status_ = make(n, "apply status");
     records_ = make(uint64_t(28) * gpu::REC_WORDS * n, "records");
+    acc_ = make(uint64_t(gpu::ACC_WORDS) * n, "sampling acc");
+    list_ = make(n, "active games");
+    ctrl_ = make(gpu::CTRL_WORDS, "sampling ctrl");
+    rows_ = make(1, "oracle rows");
+    args_ = make(gpu::ARGS_WORDS, "pass dispatch args");
     explore_ = make(4 * uint64_t(n), "explore");
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
@@ -124,28 +138,28 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     gpu::eq_world_count(cache, p, *state_, *rules_, *voids_, *table_, n);
     gpu::eq_legal(cache, p, *state_, *rules_, *legal_, n);
     gpu::eq_min_bin(cache, p, *state_, *min_bin_, n, options.forge_compat);
-    // Worlds in chunks: sample (counter RNG indexed by the world, so chunking changes nothing),
-    // tokenise, evaluate, and accumulate the reduction in world order.
-    // One GPU-side world count per distinct chunk size: the live games' worlds (a prefix, games
-    // first), set by play(), so a short batch's padding costs the oracle's GEMMs nothing.
-    for (uint32_t base = 0; base < m; base += chunk) {
-        const uint32_t c = std::min(chunk, m - base);
-        if (!counts_.count(c)) {
-            counts_[c] = make(1, "world count");
-            const uint32_t rows = n * c;
-            ctx.upload(*counts_[c], &rows, 4);
-        }
+    // Worlds in passes of `chunk` per active game: eq_control decides which games still take
+    // worlds (fixed M, an exact enumeration, adaptive rounds) and compacts them; sample (counter
+    // RNG indexed by the world, so passes change nothing), tokenise, evaluate the active rows only
+    // (the oracle reads rows_, a prefix of its capacity), and accumulate the reduction in world
+    // order. The last control step only finishes the counts; then the moments.
+    for (uint32_t pass = 0; pass <= passes; ++pass) {
+        gpu::eq_control(cache, p, *state_, *table_, *legal_, *var_, *acc_, *list_, *ctrl_, *rows_,
+                        *args_, n, chunk, pass == 0, pass == passes, rule);
+        if (pass == passes) break;
         gpu::WorldSampleArgs sample;
         sample.n_games = n;
-        sample.worlds = c;
-        sample.world_base = base;
+        sample.pass_worlds = chunk;
         sample.run_seed = options.run_seed;
-        gpu::eq_world_sample(cache, p, *state_, *table_, *worlds_, sample);
-        gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, n, c,
-                         options.forge_compat ? 1u : 0u);
-        oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *counts_[c], *q_}, n * c);
-        gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, n, base, c, m);
+        const gpu::PassViews views{*list_, *acc_, *ctrl_, args_};
+        gpu::eq_world_sample(cache, p, *state_, *table_, *worlds_, views, sample);
+        gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, *list_,
+                         *ctrl_, n, chunk, options.forge_compat ? 1u : 0u, args_);
+        oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *rows_, *q_}, n * chunk);
+        gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, false,
+                       args_);
     }
+    gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, true);
     gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
                      options.rule);
     gpu::eq_explore(cache, p, *state_, *e_q_, *legal_, *action_, *explore_, n, options.explore,
@@ -155,7 +169,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
                          static_cast<uint32_t>(options.baseline_team), options.baseline,
                          options.run_seed);
     gpu::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
-                   *records_, *explore_, n, m);
+                   *records_, *acc_, *explore_, n);
     gpu::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
     p.finalize();
 }
@@ -179,10 +193,8 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     }
     auto words = pack_states(states, infos);
     ctx_.upload(*state_, words.data(), words.size() * 4);
-    for (auto& [c, buffer] : counts_) {
-        const auto live = static_cast<uint32_t>(seeds.size() * c);
-        ctx_.upload(*buffer, &live, 4);
-    }
+    const uint32_t ctrl[gpu::CTRL_WORDS] = {static_cast<uint32_t>(seeds.size()), 0};
+    ctx_.upload(*ctrl_, ctrl, sizeof(ctrl));
 
     // Step 2. 28 decision steps, steps_per_submit per submit, no read-back; the stop flag is read
     // before each submit.
@@ -229,6 +241,11 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
             dr.n_samples = w[gpu::REC_SAMPLES];
             dr.u_mean = f(gpu::REC_UMEAN);
             dr.u_max = f(gpu::REC_UMAX);
+            for (int s = 0; s < SLOTS; ++s) dr.sem[s] = f(gpu::REC_SEM + s);
+            dr.exact = (w[gpu::REC_FLAGS] & gpu::ACC_EXACT) != 0;
+            dr.converged = (w[gpu::REC_FLAGS] & gpu::ACC_CONVERGED) != 0;
+            dr.world_count = w[gpu::REC_WORLD_COUNT];
+            stats_.worlds += dr.n_samples;
             dr.exploration_mode = static_cast<uint8_t>(w[gpu::REC_EXPLORE_MODE]);
             dr.greedy_action = static_cast<int8_t>(static_cast<int32_t>(w[gpu::REC_GREEDY]));
             dr.q_gap = f(gpu::REC_QGAP);
@@ -237,7 +254,6 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     }
     stats_.games += seeds.size();
     stats_.decisions += seeds.size() * DECISIONS;
-    stats_.worlds += uint64_t(seeds.size()) * DECISIONS * options_.worlds;
     return out;
 }
 

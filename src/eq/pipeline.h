@@ -18,6 +18,7 @@
 #include "eq/evaluator.h"
 #include "eq/explore.h"
 #include "eq/gpu/choose_move.h"
+#include "eq/sampling.h"
 #include "vk/buffer.h"
 #include "vk/program.h"
 
@@ -29,9 +30,10 @@ namespace eqvk::eq {
 
 struct PipelineOptions {
     uint32_t games_per_batch = 16;  // N: games advanced together (the recorded capacity)
-    uint32_t worlds = 32;           // M: worlds per decision
-    uint32_t world_chunk = 0;   // worlds per game sampled, tokenised and evaluated at once (0 = M);
-                                // results are bit-identical for every chunk size
+    uint32_t worlds = 32;           // M: worlds per decision (fixed mode)
+    SamplingOptions sampling;       // fixed or adaptive, exact enumeration
+    uint32_t world_chunk = 0;       // P: worlds per game sampled, tokenised and evaluated per pass
+        // (0 = sampling_pass_worlds); results are bit-identical for every P
     uint64_t run_seed = 0;      // counter-RNG key
     bool forge_compat = false;  // Forge's production tokens (§5.5) and fixed P(make) bins
     gpu::MoveRule rule = gpu::MoveRule::PMake;
@@ -58,13 +60,17 @@ struct PipelineStats {
 /// worlds per game in flight at once.
 uint64_t pipeline_bytes(uint32_t games, uint32_t chunk);
 
-/// Most chunks of worlds one decision step is recorded with: each chunk is another sample,
-/// tokenise, oracle and reduce in the command buffer, so a budget that needs more is refused.
+/// Most chunks a pass's M (or round_worlds) worlds are cut into when memory is short: each chunk is
+/// another sample, tokenise, oracle and reduce in the command buffer, so a budget that needs more
+/// is refused.
 inline constexpr uint32_t MAX_WORLD_CHUNKS = 64;
 
-/// All the device memory a Pipeline of N = `games` with `chunk` of the M = `worlds` in flight
-/// needs: its own buffers (pipeline_bytes), the oracle's weights and one recording per distinct
-/// chunk size (M / chunk full chunks share one; a shorter last chunk has its own).
+/// Most passes one decision step is recorded with (sampling_passes); more is refused.
+inline constexpr uint32_t MAX_WORLD_PASSES = 1024;
+
+/// All the device memory a Pipeline of N = `games` with `chunk` worlds per game in flight needs:
+/// its own buffers (pipeline_bytes), the oracle's weights and its one recording of N·chunk rows
+/// (every pass has the same capacity). `worlds` is unused (kept for the callers' shape).
 uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t worlds,
                               uint32_t chunk);
 
@@ -102,9 +108,8 @@ private:
     PipelineOptions options_;
     std::vector<std::unique_ptr<vk::Buffer>> buffers_;
     vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
-        *actor_, *count_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_,
-        *explore_;
-    std::map<uint32_t, vk::Buffer*> counts_;  // chunk size → GPU-side count of live worlds
+        *actor_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_, *acc_,
+        *list_, *ctrl_, *rows_, *args_, *explore_;
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;
 };

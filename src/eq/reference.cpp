@@ -2,6 +2,8 @@
 // counters as the GPU kernels.
 #include "eq/reference.h"
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "eq/baseline.h"
@@ -30,25 +32,49 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
     game::State s = initial_state(seed, decl);
     const PhiloxKey key = rng_key(o.run_seed);
     const Encoding enc = o.forge_compat ? Encoding::Forge : Encoding::Faithful;
-    std::vector<TokenRow> rows(o.worlds);
-    std::vector<float> q(size_t(o.worlds) * SLOTS);
+    const gpu::SamplingRule rule = sampling_rule(o.sampling, o.worlds);
+    const uint32_t pass = std::max(1u, sampling_pass_worlds(o.sampling, o.worlds));
+    std::vector<TokenRow> rows(pass);
+    std::vector<float> q(size_t(pass) * SLOTS);
     for (int d = 0; d < DECISIONS; ++d) {
         DecisionRecord& dr = r.decisions[d];
         const int actor = s.current_player();
-        // Step 1. Worlds (exact uniform ranks from the counter RNG) and their tokens.
-        WorldTable table = world_table(s);
-        for (uint32_t m = 0; m < o.worlds; ++m)
-            rows[m] = tokenize(
-                s, unrank_world(table, world_rank(table, key, seed, static_cast<uint32_t>(d), m)),
-                enc);
-        // Step 2. Oracle, reduction, legal slots, move choice.
-        oracle(rows, q.data());
-        gpu::eq_reduce_ref(q.data(), 1, o.worlds, dr.e_q.data(), dr.var.data(), dr.pdf.data());
         const game::TileMask legal_tiles = s.legal_tiles();
         for (int slot = 0; slot < SLOTS; ++slot)
             if ((s.remaining_slots(actor) >> slot & 1) &&
                 (legal_tiles >> s.deal()[actor][slot] & 1u))
                 dr.legal |= static_cast<uint8_t>(1u << slot);
+        // Step 1. Passes of worlds while the sampling rule keeps the game active (exact uniform
+        // ranks from the counter RNG, or every rank in turn), their tokens, the oracle and
+        // Welford's running moments in world order.
+        const WorldTable table = world_table(s);
+        uint32_t acc[gpu::ACC_WORDS] = {};
+        std::array<float, SLOTS> m2{};
+        for (bool first = true;; first = false) {
+            if (!gpu::control_ref(rule, pass, first, false, false, table.count(), dr.legal,
+                                  m2.data(), acc))
+                break;
+            const uint32_t n = acc[gpu::ACC_N], live = std::min(pass, acc[gpu::ACC_TARGET] - n);
+            const bool exact = acc[gpu::ACC_FLAGS] & gpu::ACC_EXACT;
+            for (uint32_t m = 0; m < live; ++m) {
+                const uint32_t rank =
+                    exact ? n + m : world_rank(table, key, seed, static_cast<uint32_t>(d), n + m);
+                rows[m] = tokenize(s, unrank_world(table, rank), enc);
+            }
+            oracle(std::span(rows).first(live), q.data());
+            gpu::reduce_pass_ref(q.data(), n, live, dr.e_q.data(), m2.data(), dr.pdf.data());
+        }
+        gpu::control_ref(rule, pass, false, true, false, table.count(), dr.legal, m2.data(), acc);
+        dr.n_samples = acc[gpu::ACC_N];
+        gpu::reduce_finish_ref(dr.n_samples, dr.e_q.data(), m2.data(), dr.pdf.data());
+        dr.var = m2;
+        dr.exact = acc[gpu::ACC_FLAGS] & gpu::ACC_EXACT;
+        for (int slot = 0; slot < SLOTS; ++slot)  // an enumeration has no sampling error
+            dr.sem[slot] =
+                dr.n_samples && !dr.exact ? std::sqrt(dr.var[slot] / float(dr.n_samples)) : 0.0f;
+        dr.converged = acc[gpu::ACC_FLAGS] & gpu::ACC_CONVERGED;
+        dr.world_count = table.count();
+        // Step 2. Move choice.
         const uint32_t legal = dr.legal;
         const int32_t min_bin = min_bin_of(s, bidder, o.forge_compat);
         int32_t action = -1;
@@ -71,7 +97,6 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         dr.action = follow ? follow->decisions[d].action : static_cast<int8_t>(action);
         dr.u_mean = unc[0];
         dr.u_max = unc[1];
-        dr.n_samples = o.worlds;
         // Step 3. Apply.
         s.do_play_slot(dr.action);
     }

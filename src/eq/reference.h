@@ -1,5 +1,6 @@
 // The CPU reference of the whole E[Q] pipeline (tests): the same decisions as eq::Pipeline from the
-// CPU references of every step — world table and counter-RNG ranks (eq/worlds.h), tokens
+// CPU references of every step — the sampling rule (fixed, exact, adaptive: control_ref), world
+// table and counter-RNG ranks (eq/worlds.h), tokens
 // (eq/tokens.h), an oracle given as a function, the reduction and move choice of
 // eq/gpu/ref/eq_reduce_ref.h.
 #pragma once
@@ -10,6 +11,7 @@
 #include "eq/dataset.h"
 #include "eq/explore.h"
 #include "eq/gpu/choose_move.h"
+#include "eq/sampling.h"
 #include "eq/tokens.h"
 
 namespace eqvk::eq {
@@ -24,7 +26,8 @@ struct ReferenceOptions {
     gpu::MoveRule rule = gpu::MoveRule::PMake;
     int baseline_team = -1;  // seats of this team play eq::baseline_action(baseline)
     uint32_t baseline = 0;
-    ExploreParams explore;  // exploration after the greedy choice (eq/explore.h)
+    SamplingOptions sampling;  // fixed / adaptive, exact enumeration (the pipeline's rule)
+    ExploreParams explore;     // exploration after the greedy choice (eq/explore.h)
 };
 
 /// P(make) threshold bin of the decision in `s` (shaders/eq_min_bin.comp).

@@ -45,17 +45,25 @@ uint64_t read_uint(const Where& w, uint64_t lo, uint64_t hi) {
     return static_cast<uint64_t>(*v);
 }
 
-// A finite number in [lo, hi]; TOML integers are taken as numbers too.
-double read_double(const Where& w, double lo, double hi) {
+// A finite number in [lo, hi]; TOML integers are taken as numbers too. `what` names the expected
+// kind in the error.
+double read_double(const Where& w, double lo, double hi, const char* what = "a number") {
     double v = 0;
     if (w.node->is_integer())
         v = static_cast<double>(*w.node->value<int64_t>());
     else if (w.node->is_floating_point())
         v = *w.node->value<double>();
     else
-        fail(w, "expected a number");
+        fail(w, fmt::format("expected {}", what));
     if (!std::isfinite(v) || v < lo || v > hi)
         fail(w, fmt::format("{} is out of range [{}, {}]", v, lo, hi));
+    return v;
+}
+
+// A positive number of points (integer or float), finite, at most 84 (the widest E[Q] range).
+double read_points(const Where& w) {
+    const double v = read_double(w, 0.0, 84.0, "a number of points");
+    if (v == 0.0) fail(w, "0 is out of range (0, 84]");
     return v;
 }
 
@@ -140,6 +148,29 @@ const std::vector<Key>& keys() {
          }},
         {"sampling", "seed",
          [](RunConfig& c, const Where& w) { c.sampling.seed = read_uint(w, 0, INT64_MAX); }},
+        {"sampling", "mode",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.mode = read_enum<SamplingMode>(
+                 w, {{"fixed", SamplingMode::Fixed}, {"adaptive", SamplingMode::Adaptive}});
+         }},
+        {"sampling", "exact_max",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.exact_max = static_cast<uint32_t>(read_uint(w, 0, 65536));
+         }},
+        {"sampling", "min_worlds",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.min_worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "max_worlds",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.max_worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "round_worlds",
+         [](RunConfig& c, const Where& w) {
+             c.sampling.round_worlds = static_cast<uint32_t>(read_uint(w, 1, 65536));
+         }},
+        {"sampling", "sem_target",
+         [](RunConfig& c, const Where& w) { c.sampling.sem_target = read_points(w); }},
         {"policy", "action",
          [](RunConfig& c, const Where& w) {
              c.policy.action = read_enum<PolicyAction>(
@@ -276,6 +307,9 @@ const char* posterior_score_name(PosteriorScore s) {
     static const char* const names[] = {"opponents", "others", "all"};
     return names[static_cast<int>(s)];
 }
+const char* sampling_mode_name(SamplingMode m) {
+    return m == SamplingMode::Fixed ? "fixed" : "adaptive";
+}
 const char* compat_mode_name(CompatMode c) {
     return c == CompatMode::Faithful ? "faithful" : "forge";
 }
@@ -309,6 +343,10 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
             k->read(config, w);
         }
     }
+    if (config.sampling.min_worlds > config.sampling.max_worlds)
+        throw InputError(fmt::format("{}: sampling.min_worlds {} is above sampling.max_worlds {}",
+                                     source, config.sampling.min_worlds,
+                                     config.sampling.max_worlds));
     // Game seeds are stored as int64 (dataset column game_seed): the last one must fit.
     if (config.games.start_seed > uint64_t(INT64_MAX) - (config.games.count - 1))
         throw InputError(fmt::format(
@@ -341,8 +379,15 @@ toml::table config_table(const RunConfig& c) {
                                   {"count", static_cast<int64_t>(c.games.count)},
                                   {"decl", c.games.decl},
                                   {"bidder", static_cast<int64_t>(c.games.bidder)}});
-    t.insert("sampling", toml::table{{"worlds", static_cast<int64_t>(c.sampling.worlds)},
-                                     {"seed", static_cast<int64_t>(c.sampling.seed)}});
+    t.insert("sampling",
+             toml::table{{"worlds", static_cast<int64_t>(c.sampling.worlds)},
+                         {"seed", static_cast<int64_t>(c.sampling.seed)},
+                         {"mode", sampling_mode_name(c.sampling.mode)},
+                         {"exact_max", static_cast<int64_t>(c.sampling.exact_max)},
+                         {"min_worlds", static_cast<int64_t>(c.sampling.min_worlds)},
+                         {"max_worlds", static_cast<int64_t>(c.sampling.max_worlds)},
+                         {"round_worlds", static_cast<int64_t>(c.sampling.round_worlds)},
+                         {"sem_target", c.sampling.sem_target}});
     t.insert("policy", toml::table{{"action", policy_action_name(c.policy.action)},
                                    {"exploration", exploration_name(c.policy.exploration)},
                                    {"epsilon", c.policy.epsilon},

@@ -11,7 +11,8 @@
 namespace eqvk::io {
 
 enum class Precision { Fp16, Fp32 };
-enum class PolicyAction { PMake, EQ };  // "p_make" (spec §6.10) or "e_q" (max E[Q])
+enum class PolicyAction { PMake, EQ };        // "p_make" (spec §6.10) or "e_q" (max E[Q])
+enum class SamplingMode { Fixed, Adaptive };  // M worlds, or rounds until sem_target (issue 15)
 /// Exploration after the greedy choice (spec §6.10; docs/config.md [policy]): none, epsilon-greedy,
 /// Boltzmann sampling, bounded blunders, or all three in Forge's order (blunder, epsilon, Boltzmann).
 enum class Exploration { None, Epsilon, Boltzmann, Blunder, Mixed };
@@ -34,8 +35,14 @@ struct RunConfig {
         uint32_t bidder = 0;               // seat 0..3
     } games;
     struct Sampling {
-        uint32_t worlds = 100;  // worlds per decision, 1..65536
+        uint32_t worlds = 100;  // worlds per decision (fixed mode), 1..65536
         uint64_t seed = 0;      // run seed of the counter RNG
+        SamplingMode mode = SamplingMode::Fixed;
+        uint32_t exact_max = 4096;   // enumerate when the world count is at most this; 0 = never
+        uint32_t min_worlds = 50;    // adaptive: Forge's --min-samples
+        uint32_t max_worlds = 2000;  // adaptive: Forge's --max-samples
+        uint32_t round_worlds = 50;  // adaptive: Forge's --adaptive-batch-size
+        double sem_target = 0.5;     // adaptive, points: Forge's --sem-threshold
     } sampling;
     struct Policy {
         PolicyAction action = PolicyAction::PMake;
@@ -89,5 +96,6 @@ const char* policy_action_name(PolicyAction a);
 const char* exploration_name(Exploration e);
 const char* posterior_score_name(PosteriorScore s);
 const char* compat_mode_name(CompatMode c);
+const char* sampling_mode_name(SamplingMode m);
 
 }  // namespace eqvk::io

@@ -45,7 +45,7 @@ expect "match: tiny model, JSON" 0 '"eq_team_30_share"' -- "$EQVK" match "$(cd "
 
 # eqvk run: bad config, a small run, resume after --shard and after Ctrl-C, shards readable by numpy.
 CONFIG=$(cd "$(dirname "$0")/../.." && pwd)/config.toml
-SMALL=(--set games.count=4 --set sampling.worlds=4 --set output.games_per_shard=1 --set output.dir=out)
+SMALL=(--set games.count=4 --set sampling.worlds=4 --set sampling.exact_max=0 --set output.games_per_shard=1 --set output.dir=out)
 expect "run: unknown key names the key" 2 "sampling.wrlds: unknown key" -- "$EQVK" run "$CONFIG" --set sampling.wrlds=3
 expect "run: bad declaration names the key" 2 "games.decl" -- "$EQVK" run "$CONFIG" --set games.decl=sevens
 expect "run: missing config" 2 "cannot read config" -- "$EQVK" run "$TMPD/none.toml"
@@ -78,6 +78,32 @@ assert (t['e_q_pdf'].sum(axis=3) > 0.999).all()
 print('e_q_mean', t['e_q_mean'].shape)"
   if /usr/bin/python3 -c "import torch" 2>/dev/null; then
     expect "run: to_forge_pt writes Forge's per-seed files" 0 "1 .pt files written" -- /usr/bin/python3 "$TOOLS/to_forge_pt.py" "$(ls "$TMPD"/full/out/shard-* | head -1)" --out "$TMPD/forge"
+  fi
+  # Issue 15: adaptive sampling; every decision is exact, meets sem_target or stopped at max_worlds.
+  ADAPTIVE=(--set sampling.mode="adaptive" --set games.count=2 --set output.games_per_shard=2 --set sampling.min_worlds=4 --set sampling.max_worlds=16 --set sampling.round_worlds=4 --set sampling.sem_target=2.5 --set sampling.exact_max=16 --set output.dir="$TMPD/adaptive")
+  expect "run: adaptive sampling" 0 "" -- "$EQVK" run "$CONFIG" "${ADAPTIVE[@]}"
+  expect "run: adaptive shards: every decision exact, converged or at max_worlds" 0 "adaptive ok" -- /usr/bin/python3 -c "
+import sys; sys.path.insert(0, '$TOOLS')
+from to_forge_pt import read_safetensors
+import glob, numpy as np
+t, m = read_safetensors(sorted(glob.glob('$TMPD/adaptive/shard-*'))[0])
+n, ex, cv, wc = t['n_samples'], t['exact'], t['converged'], t['world_count']
+worst = np.where(t['legal_mask'], t['e_q_sem'], 0).max(axis=2)
+assert (ex == (wc <= 16)).all() and (n[ex] == wc[ex]).all()
+assert (worst[cv & ~ex] <= 2.5).all() and (n[cv & ~ex] >= 4).all() and (n[cv & ~ex] % 4 == 0).all()
+assert (n[~cv] == 16).all() and (cv | (n == 16)).all()
+assert ex.any() and (cv & ~ex).any() and (~cv).any(), (ex.sum(), cv.sum(), n)
+print('adaptive ok', ex.sum(), (cv & ~ex).sum(), (~cv).sum())"
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    expect "run: to_forge_pt carries the adaptive columns and metadata" 0 "forge adaptive ok" -- bash -c "/usr/bin/python3 '$TOOLS/to_forge_pt.py' '$TMPD'/adaptive/shard-*.safetensors --out '$TMPD/forge-adaptive' && /usr/bin/python3 -c \"
+import glob, torch
+r = torch.load(sorted(glob.glob('$TMPD/forge-adaptive/*/seed_*.pt'))[0], weights_only=False)
+m = r['metadata']
+assert m['adaptive'] == {'enabled': True, 'min_samples': 4, 'max_samples': 16, 'batch_size': 4, 'sem_threshold': 2.5}, m['adaptive']
+assert m['enumeration'] == {'enabled': True, 'threshold': 16}
+assert r['converged'].dtype == torch.bool and r['exact'].any() and r['world_count'].dtype == torch.int64
+assert r['e_q_sem'].shape == (28, 7) and r['n_samples'].dtype == torch.int32
+print('forge adaptive ok')\""
   fi
 fi
 

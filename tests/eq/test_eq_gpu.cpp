@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -56,11 +57,29 @@ struct Batch {
     }
 };
 
-// Voids, count tables and worlds of the batch.
-void record_worlds(KernelCache& cache, vk::Program& prog, Batch& b, const WorldSampleArgs& args) {
+// Pass buffers with every game active in game order, worlds base .. base + P − 1 (all of them
+// enumerated when `exact`).
+std::unique_ptr<CheckPass> all_active(vk::Context& ctx, uint32_t n, uint32_t base, uint32_t pass,
+                                      bool exact) {
+    std::vector<uint32_t> list(n), acc(size_t(n) * ACC_WORDS, 0);
+    for (uint32_t g = 0; g < n; ++g) {
+        list[g] = g;
+        acc[g * ACC_WORDS + ACC_N] = base;
+        acc[g * ACC_WORDS + ACC_TARGET] = base + pass;
+        acc[g * ACC_WORDS + ACC_FLAGS] = ACC_ACTIVE | (exact ? ACC_EXACT : 0u);
+    }
+    return std::make_unique<CheckPass>(ctx, list, acc);
+}
+
+// Voids, count tables and worlds of the batch: P = b.m worlds from `base` per game.
+std::unique_ptr<CheckPass> record_worlds(vk::Context& ctx, KernelCache& cache, vk::Program& prog,
+                                         Batch& b, uint32_t base, bool exact, uint64_t seed) {
+    auto pass = all_active(ctx, b.n, base, b.m, exact);
     eq_voids(cache, prog, b.state, b.rules, b.voids, b.n);
     eq_world_count(cache, prog, b.state, b.rules, b.voids, b.table, b.n);
-    eq_world_sample(cache, prog, b.state, b.table, b.worlds, args);
+    eq_world_sample(cache, prog, b.state, b.table, b.worlds, {pass->list, pass->acc, pass->ctrl},
+                    {b.n, b.m, seed});
+    return pass;
 }
 
 }  // namespace
@@ -79,9 +98,9 @@ TEST_SUITE("eq.gpu") {
         }
         Batch full(ctx, s, inf, M), half(ctx, s, inf, M / 2), en(ctx, s, inf, M);
         vk::Program prog(ctx, "eq_chunks");
-        record_worlds(cache, prog, full, {N, M, 0, false, 7});
-        record_worlds(cache, prog, half, {N, M / 2, M / 2, false, 7});  // the second half
-        record_worlds(cache, prog, en, {N, M, 0, true, 7});
+        auto p1 = record_worlds(ctx, cache, prog, full, 0, false, 7);
+        auto p2 = record_worlds(ctx, cache, prog, half, M / 2, false, 7);  // the second half
+        auto p3 = record_worlds(ctx, cache, prog, en, 0, true, 7);
         prog.run();
         auto a = download_vector<uint32_t>(ctx, full.worlds, size_t(N) * M * 4);
         auto h = download_vector<uint32_t>(ctx, half.worlds, size_t(N) * M / 2 * 4);
@@ -114,7 +133,9 @@ TEST_SUITE("eq.gpu") {
         Batch b(ctx, {initial_state(42, 3)}, {{42, 0}}, M);
         ctx.upload(b.table, t.words.data(), t.words.size() * 4);
         vk::Program prog(ctx, "eq_dead_end");
-        eq_world_sample(cache, prog, b.state, b.table, b.worlds, {1, M, 0, false, 99});
+        auto pass = all_active(ctx, 1, 0, M, false);
+        eq_world_sample(cache, prog, b.state, b.table, b.worlds,
+                        {pass->list, pass->acc, pass->ctrl}, {1, M, 99});
         prog.run();
         auto w = download_vector<uint32_t>(ctx, b.worlds, size_t(M) * 4);
         auto all = eq::test::enumerate_worlds(t);

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <cmath>
 #include <vector>
 
 #include "eq/gpu/ref/eq_reduce_ref.h"
@@ -83,5 +84,44 @@ TEST_SUITE("eq") {
         CHECK(pdf[84] == doctest::Approx(0.2));       // clamped high
         CHECK(pdf[0] == doctest::Approx(0.2));        // clamped low
         CHECK(pdf[85 + 42] == doctest::Approx(1.0));  // slot 1: all zeros
+    }
+
+    TEST_CASE(
+        "eq_reduce_ref: Welford's variance — one world is exactly 0, large |Q| stays accurate") {
+        // One world: Var exactly 0 whatever Q (E[Q²] − E[Q]² in fp32 gave 3.1e-3, issue 15).
+        for (float v : {1000.37f, -41.3f, 0.1f, 12345.678f}) {
+            std::vector<float> rows(7, v), e(7), var(7, -1.0f), pdf(7 * 85);
+            eq_reduce_ref(rows.data(), 1, 1, e.data(), var.data(), pdf.data());
+            CHECK(e[0] == v);
+            CHECK(var[0] == 0.0f);
+        }
+        // Two worlds 1e-3 apart near 30 (issue 15's −16% case had Var ≈ 1e-6): within fp32
+        // rounding of the exact value.
+        {
+            std::vector<float> rows(14, 30.0f), e(7), var(7), pdf(7 * 85);
+            for (int s = 0; s < 7; ++s) rows[7 + s] = 30.001f;
+            eq_reduce_ref(rows.data(), 1, 2, e.data(), var.data(), pdf.data());
+            const double d = double(30.001f) - double(30.0f);
+            CHECK(var[0] == doctest::Approx(d * d / 4).epsilon(1e-3));
+        }
+        // 1000 worlds at Q = 1000 + spread: the double-precision two-pass variance.
+        for (double spread : {0.01, 0.5, 5.0}) {
+            CAPTURE(spread);
+            const int M = 1000;
+            std::vector<float> rows(size_t(M) * 7);
+            double mean = 0.0, ss = 0.0;
+            for (int m = 0; m < M; ++m) {
+                float v = static_cast<float>(1000.0 + spread * std::sin(m * 0.7));
+                for (int s = 0; s < 7; ++s) rows[size_t(m) * 7 + s] = v;
+                mean += v;
+            }
+            mean /= M;
+            for (int m = 0; m < M; ++m)
+                ss += (rows[size_t(m) * 7] - mean) * (rows[size_t(m) * 7] - mean);
+            std::vector<float> e(7), var(7), pdf(7 * 85);
+            eq_reduce_ref(rows.data(), 1, M, e.data(), var.data(), pdf.data());
+            CHECK(e[0] == doctest::Approx(mean).epsilon(1e-6));
+            CHECK(var[0] == doctest::Approx(ss / M).epsilon(3e-3));
+        }
     }
 }

@@ -15,6 +15,7 @@
 #include "eq/oracle_test_util.h"
 #include "eq/pipeline.h"
 #include "eq/reference.h"
+#include "eq_test_util.h"
 #include "gpu_fixture.h"
 #include "io/safetensors.h"
 #include "kernels/registry.h"
@@ -34,6 +35,9 @@ bool same_bits(const std::vector<GameRecord>& a, const std::vector<GameRecord>& 
         for (int d = 0; d < DECISIONS; ++d) {
             const auto &x = a[g].decisions[d], &y = b[g].decisions[d];
             if (x.action != y.action || x.legal != y.legal || x.player != y.player ||
+                x.n_samples != y.n_samples || x.exact != y.exact || x.converged != y.converged ||
+                x.world_count != y.world_count ||
+                std::memcmp(x.sem.data(), y.sem.data(), sizeof(x.sem)) != 0 ||
                 x.exploration_mode != y.exploration_mode || x.greedy_action != y.greedy_action ||
                 std::memcmp(&x.q_gap, &y.q_gap, 4) != 0 ||
                 std::memcmp(&x.action_entropy, &y.action_entropy, 4) != 0 ||
@@ -339,5 +343,147 @@ TEST_SUITE("eq.gpu") {
         stop = false;  // the pipeline stays usable
         CHECK(pipe.play(seeds, decls, 0).size() == 2);
         CHECK(pipe.stats().submits == DECISIONS / po.steps_per_submit);
+    }
+
+    TEST_CASE(
+        "pipeline: exact enumeration and adaptive sampling (issue 15) equal the CPU reference; "
+        "each game stops on its own; pass size and batch size change nothing") {
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const model::Weights w = tiny_model();
+        auto bytes = model_bytes(w);
+        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        const std::vector<uint64_t> seeds = {950, 1, 12345, 77};
+        const std::vector<int> decls = {0, 7, 9, 3};
+        PipelineOptions po;
+        po.games_per_batch = 4;
+        po.run_seed = 5;
+        po.rule = gpu::MoveRule::EQ;
+        po.sampling.adaptive = true;
+        po.sampling.exact_max = 40;
+        po.sampling.min_worlds = 6;
+        po.sampling.max_worlds = 30;
+        po.sampling.round_worlds = 6;
+        po.sampling.sem_target = 1.2e-4f;  // the tiny model's Q hardly varies
+        Pipeline pipe(ctx, cache, *oracle, po);
+        auto gpu = pipe.play(seeds, decls, 0);
+        ReferenceOptions ro{po.worlds, po.run_seed, false, po.rule};
+        ro.sampling = po.sampling;
+        uint64_t worlds = 0;
+        int exact = 0, converged = 0, hit_max = 0, differ = 0;
+        for (size_t g = 0; g < seeds.size(); ++g) {
+            GameRecord ref = play_reference(seeds[g], decls[g], 0, ro, cpu_oracle(w), &gpu[g]);
+            for (int d = 0; d < DECISIONS; ++d) {
+                const auto &x = gpu[g].decisions[d], &y = ref.decisions[d];
+                INFO("game ", seeds[g], " decision ", d);
+                REQUIRE(x.world_count == y.world_count);
+                REQUIRE(x.exact == y.exact);
+                REQUIRE(x.n_samples == y.n_samples);
+                CHECK(x.converged == y.converged);
+                for (int s = 0; s < SLOTS; ++s) {
+                    CHECK(x.e_q[s] == doctest::Approx(y.e_q[s]).epsilon(1e-4).scale(1));
+                    CHECK(x.sem[s] == doctest::Approx(y.sem[s]).epsilon(1e-3).scale(1e-3));
+                }
+                // Every decision is exact, converged, or stopped at max_worlds.
+                float worst = 0.0f;
+                for (int s = 0; s < SLOTS; ++s)
+                    if (x.legal >> s & 1) worst = std::max(worst, x.sem[s]);
+                if (x.exact) {
+                    ++exact;
+                    CHECK(x.n_samples == x.world_count);
+                    CHECK(x.world_count <= po.sampling.exact_max);
+                    CHECK(x.converged);
+                } else if (x.converged) {
+                    ++converged;
+                    CHECK(worst <= po.sampling.sem_target);
+                    CHECK(x.n_samples >= po.sampling.min_worlds);
+                    CHECK(x.n_samples % po.sampling.round_worlds == 0);
+                } else {
+                    ++hit_max;
+                    CHECK(x.n_samples == po.sampling.max_worlds);
+                }
+                worlds += x.n_samples;
+            }
+        }
+        // The games of one decision step stop at their own rounds.
+        for (int d = 0; d < DECISIONS; ++d)
+            for (size_t g = 1; g < seeds.size(); ++g)
+                if (!gpu[g].decisions[d].exact && !gpu[0].decisions[d].exact &&
+                    gpu[g].decisions[d].n_samples != gpu[0].decisions[d].n_samples)
+                    ++differ;
+        INFO(exact, " exact, ", converged, " converged, ", hit_max, " at max_worlds");
+        CHECK(exact > 0);
+        CHECK(converged > 0);
+        CHECK(hit_max > 0);
+        CHECK(differ > 0);
+        CHECK(pipe.stats().worlds == worlds);
+        // Passes of 4 worlds (a round in two passes: 4 + 2), and one game per batch: same bits.
+        po.world_chunk = 4;
+        Pipeline chunked(ctx, cache, *oracle, po);
+        CHECK(same_bits(gpu, chunked.play(seeds, decls, 0)));
+        po.world_chunk = 0;
+        po.games_per_batch = 1;
+        Pipeline single(ctx, cache, *oracle, po);
+        std::vector<GameRecord> one_by_one;
+        for (size_t g = 0; g < seeds.size(); ++g)
+            one_by_one.push_back(
+                single.play(std::span(seeds).subspan(g, 1), std::span(decls).subspan(g, 1), 0)[0]);
+        CHECK(same_bits(gpu, one_by_one));
+    }
+
+    TEST_CASE("pipeline: an exact decision's E[Q] is the mean over every consistent world") {
+        // Independent of the sampler: the test lists the worlds by brute force
+        // (eq::test::enumerate_worlds), evaluates them with the double-precision reference model
+        // and averages them in double.
+        GPU_TEST(ctx);
+        kernels::KernelCache cache(ctx);
+        const model::Weights w = tiny_model();
+        auto bytes = model_bytes(w);
+        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        PipelineOptions po;
+        po.games_per_batch = 2;
+        po.worlds = 8;
+        po.sampling.exact_max = 100;
+        Pipeline pipe(ctx, cache, *oracle, po);
+        const std::vector<uint64_t> seeds = {31, 32};
+        const std::vector<int> decls = {2, 6};
+        auto gpu = pipe.play(seeds, decls, 0);
+        const CpuOracle q_of = cpu_oracle(w);
+        int checked = 0;
+        for (size_t g = 0; g < seeds.size(); ++g) {
+            game::State s = initial_state(seeds[g], decls[g]);
+            for (int d = 0; d < DECISIONS; ++d) {
+                const DecisionRecord& x = gpu[g].decisions[d];
+                const WorldTable t = world_table(s);
+                INFO("game ", seeds[g], " decision ", d, ", ", t.count(), " worlds");
+                CHECK(x.world_count == t.count());
+                CHECK(x.exact == (t.count() <= po.sampling.exact_max));
+                if (x.exact) {
+                    const auto all = eq::test::enumerate_worlds(t);
+                    REQUIRE(all.size() == t.count());
+                    REQUIRE(x.n_samples == all.size());
+                    std::vector<TokenRow> rows;
+                    for (const World& world : all)
+                        rows.push_back(tokenize(s, world, Encoding::Faithful));
+                    std::vector<float> q(rows.size() * SLOTS);
+                    q_of(rows, q.data());
+                    for (int slot = 0; slot < SLOTS; ++slot) {
+                        double mean = 0.0, ss = 0.0;
+                        for (size_t m = 0; m < all.size(); ++m) mean += q[m * SLOTS + slot];
+                        mean /= double(all.size());
+                        for (size_t m = 0; m < all.size(); ++m)
+                            ss += (q[m * SLOTS + slot] - mean) * (q[m * SLOTS + slot] - mean);
+                        CHECK(x.e_q[slot] == doctest::Approx(mean).epsilon(1e-4).scale(1));
+                        CHECK(x.var[slot] ==
+                              doctest::Approx(ss / double(all.size())).epsilon(1e-3).scale(1e-4));
+                    }
+                    ++checked;
+                } else {
+                    CHECK(x.n_samples == po.worlds);
+                }
+                s.do_play_slot(x.action);
+            }
+        }
+        CHECK(checked >= 10);  // the late hand of both games
     }
 }

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <vector>
 
@@ -253,7 +254,10 @@ TEST_SUITE("eq.gpu") {
         vk::Program prog(ctx, "posterior chain");
         gpu::eq_past_states(cache, prog, b.state, b.rules, wd, past, pw, steps, n, M, K,
                             uint32_t(PosteriorScore::Opponents));
-        gpu::eq_tokenize(cache, prog, past, b.rules, pw, tk, mk, ac, B, 1, 0);
+        std::vector<uint32_t> all(B);  // each past position is a "game" of one world, all active
+        std::iota(all.begin(), all.end(), 0u);
+        gpu::CheckPass pass(ctx, all, std::vector<uint32_t>(size_t(B) * gpu::ACC_WORDS, 0));
+        gpu::eq_tokenize(cache, prog, past, b.rules, pw, tk, mk, ac, pass.list, pass.ctrl, B, 1, 0);
         oracle->record(cache, prog, EvalIo{tk, mk, ac, count, q}, B);
         gpu::eq_posterior(cache, prog, q, steps, weights, stats, n, M, K, tau, beta);
         prog.run();

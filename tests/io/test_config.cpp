@@ -18,6 +18,18 @@ TEST_SUITE("io") {
         CHECK(d.games.decl == "seed_mod_10");
         CHECK(d.policy.action == PolicyAction::PMake);
         CHECK(d.output.compat == CompatMode::Faithful);
+        // Issue 15: Forge's adaptive defaults (--min-samples 50, --max-samples 2000,
+        // --adaptive-batch-size 50, --sem-threshold 0.5), enumeration up to 4096 worlds.
+        auto check_sampling = [](const RunConfig& r, SamplingMode mode, uint32_t exact_max,
+                                 uint32_t min, uint32_t max, uint32_t round, double sem) {
+            CHECK(r.sampling.mode == mode);
+            CHECK(r.sampling.exact_max == exact_max);
+            CHECK(r.sampling.min_worlds == min);
+            CHECK(r.sampling.max_worlds == max);
+            CHECK(r.sampling.round_worlds == round);
+            CHECK(r.sampling.sem_target == sem);
+        };
+        check_sampling(d, SamplingMode::Fixed, 4096, 50, 2000, 50, 0.5);
 
         RunConfig c = parse_run_config(R"(
 [model]
@@ -31,6 +43,12 @@ bidder = 2
 [sampling]
 worlds = 50
 seed = 7
+mode = "adaptive"
+exact_max = 0
+min_worlds = 100
+max_worlds = 5000
+round_worlds = 250
+sem_target = 0.1
 [policy]
 action = "e_q"
 exploration = "mixed"
@@ -56,6 +74,7 @@ compat = "forge"
         CHECK(c.games.bidder == 2);
         CHECK(c.sampling.worlds == 50);
         CHECK(c.sampling.seed == 7);
+        check_sampling(c, SamplingMode::Adaptive, 0, 100, 5000, 250, 0.1);
         CHECK(c.policy.action == PolicyAction::EQ);
         CHECK(c.policy.exploration == Exploration::Mixed);
         CHECK(c.policy.epsilon == 0.05);
@@ -143,6 +162,20 @@ compat = "forge"
         // converted by toml++ (undefined behaviour) before the type was checked.
         CHECK(err("[games]\nstart_seed = 9223372036854775.8e05\n")
                   .find("games.start_seed: expected an integer") != std::string::npos);
+        // Issue 15: [sampling] mode and the adaptive rule.
+        CHECK(err("", {"sampling.mode=\"sometimes\""}) ==
+              "--set sampling.mode: \"sometimes\" is not one of \"fixed\", \"adaptive\"");
+        CHECK(err("[sampling]\nsem_target = 0\n") ==
+              "bad.toml:2: sampling.sem_target: 0 is out of range (0, 84]");
+        CHECK(err("[sampling]\nsem_target = \"low\"\n") ==
+              "bad.toml:2: sampling.sem_target: expected a number of points");
+        CHECK(err("", {"sampling.sem_target=1"}) == "no error");
+        CHECK(err("", {"sampling.round_worlds=0"}) ==
+              "--set sampling.round_worlds: 0 is out of range [1, 65536]");
+        CHECK(err("", {"sampling.exact_max=65537"}).find("out of range [0, 65536]") !=
+              std::string::npos);
+        CHECK(err("[sampling]\nmin_worlds = 60\nmax_worlds = 50\n") ==
+              "bad.toml: sampling.min_worlds 60 is above sampling.max_worlds 50");
         // [policy] exploration: a known mode, probabilities in [0, 1], a positive temperature.
         CHECK(err("", {"policy.exploration=\"greedy\""}) ==
               "--set policy.exploration: \"greedy\" is not one of \"none\", \"epsilon\", "

@@ -95,6 +95,19 @@ std::vector<kernels::CheckCase> exact_cases(std::string stem, BatchCheck check) 
              }}};
 }
 
+CheckPass::CheckPass(vk::Context& ctx, const std::vector<uint32_t>& l,
+                     const std::vector<uint32_t>& a)
+    : list(kernels::upload_raw(ctx, l, "check.list")),
+      acc(kernels::upload_raw(ctx, a, "check.acc")),
+      ctrl(kernels::upload_raw(ctx, std::vector<uint32_t>{uint32_t(l.size()), uint32_t(l.size())},
+                               "check.ctrl")) {}
+
+std::vector<uint32_t> reversed_games(uint32_t n) {
+    std::vector<uint32_t> out(n);
+    for (uint32_t i = 0; i < n; ++i) out[i] = n - 1 - i;
+    return out;
+}
+
 vk::Buffer poisoned_words(vk::Context& ctx, vk::Program& prog, size_t words, const char* name) {
     return kernels::poisoned_buffer(ctx, prog, words, kernels::Dtype::F32, name);
 }

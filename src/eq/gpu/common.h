@@ -74,6 +74,17 @@ void dispatch(KernelCache& cache, vk::Program& prog, const kernels::KernelDef& d
                   {groups_for(cache, def, items, grid_stride), 1, 1}, std::string(def.name));
 }
 
+/// dispatch(), or with `args` an indirect dispatch of the group counts at byte `args_offset` of
+/// `args` (written on the GPU, e.g. by eq_control; zero groups dispatch nothing).
+template <class Push>
+void dispatch_or_indirect(KernelCache& cache, vk::Program& prog, const kernels::KernelDef& def,
+                          uint64_t items, const Push& push, std::initializer_list<Operand> ops,
+                          bool grid_stride, const vk::Buffer* args, size_t args_offset) {
+    if (!args) return dispatch(cache, prog, def, items, push, ops, grid_stride);
+    prog.dispatch_indirect(pipeline_of(cache, def), bind_operands(def, ops), push, *args,
+                           args_offset, std::string(def.name));
+}
+
 /// Binding rows shared by the definitions: the state and rule-table buffers (read).
 kernels::BindingDef state_binding(vk::Access access = vk::Access::Read);
 kernels::BindingDef rules_binding();
@@ -133,6 +144,18 @@ using BatchCheck = void (*)(vk::Context& ctx, KernelCache& cache, CheckBatch& ba
 
 /// The selftest case of `stem`: `check` on a fresh random batch.
 std::vector<kernels::CheckCase> exact_cases(std::string stem, BatchCheck check);
+
+/// The pass buffers eq_control writes, set by hand for a check: the active games `list` (row block
+/// i of P rows belongs to game list[i]), per-game acc [n][ACC_WORDS] and ctrl (CTRL_ACTIVE =
+/// list.size()).
+struct CheckPass {
+    vk::Buffer list, acc, ctrl;
+    CheckPass(vk::Context& ctx, const std::vector<uint32_t>& list,
+              const std::vector<uint32_t>& acc);
+};
+
+/// Games n−1, …, 0 (a compacted list in an order other than the games': rows map back by it).
+std::vector<uint32_t> reversed_games(uint32_t n);
 
 /// A device-local buffer of `words` uint32, NaN-poisoned by `prog` before what it records next.
 vk::Buffer poisoned_words(vk::Context& ctx, vk::Program& prog, size_t words, const char* name);

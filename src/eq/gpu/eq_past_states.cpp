@@ -1,6 +1,8 @@
 // eq_past_states: wrapper, check and definition.
 #include "eq/gpu/eq_past_states.h"
 
+#include <numeric>
+
 #include "eq/gpu/eq_tokenize.h"
 #include "eq/gpu/eq_world_sample.h"
 #include "eq/posterior.h"
@@ -43,7 +45,11 @@ void check_eq_past_states(vk::Context& ctx, KernelCache& cache, CheckBatch& b, E
                        mk = poisoned_words(ctx, prog, size_t(B) * MASK_WORDS, "check.mask"),
                        ac = poisoned_words(ctx, prog, B, "check.actor");
             eq_past_states(cache, prog, b.state, b.rules, wd, ps, pw, st, n, M, window, score);
-            eq_tokenize(cache, prog, ps, b.rules, pw, tk, mk, ac, B, 1, 0);
+            // Each past position is a "game" of one world, all of them active, in order.
+            std::vector<uint32_t> all(B);
+            std::iota(all.begin(), all.end(), 0u);
+            CheckPass pass(ctx, all, std::vector<uint32_t>(size_t(B) * ACC_WORDS, 0));
+            eq_tokenize(cache, prog, ps, b.rules, pw, tk, mk, ac, pass.list, pass.ctrl, B, 1, 0);
             prog.run();
             const auto words = kernels::download_vector<uint32_t>(ctx, ps, size_t(B) * ST_WORDS);
             const auto pws = kernels::download_vector<uint32_t>(ctx, pw, size_t(B) * WORLD_WORDS);

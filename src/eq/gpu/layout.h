@@ -62,6 +62,33 @@ EQVK_LAYOUT(WT_WORDS, 16u + 22u * 64u);
 // in the table's order), or NONE for an enumeration index past the count.
 EQVK_LAYOUT(WORLD_WORDS, 4u);
 
+// ---- sampling control (eq_control; issue 15): per game [N][ACC_WORDS] — worlds evaluated so far,
+// the target of the current round (n < target: the game is active), flags, the exact world count.
+EQVK_LAYOUT(ACC_N, 0u);
+EQVK_LAYOUT(ACC_TARGET, 1u);
+EQVK_LAYOUT(ACC_FLAGS, 2u);
+EQVK_LAYOUT(ACC_COUNT, 3u);
+EQVK_LAYOUT(ACC_WORDS, 4u);
+EQVK_LAYOUT(ACC_ACTIVE, 1u);     // flag: sampled in the current pass
+EQVK_LAYOUT(ACC_EXACT, 2u);      // flag: every consistent world enumerated (count <= exact_max)
+EQVK_LAYOUT(ACC_CONVERGED, 4u);  // flag: max legal-slot standard error <= sem_target (or exact)
+EQVK_LAYOUT(ACC_HIT_MAX, 8u);    // flag: adaptive game stopped at max_worlds
+EQVK_LAYOUT(ACC_DONE, 16u);      // flag: the game takes no more worlds this decision
+// Control words [CTRL_WORDS]: live games of the batch (uploaded per batch), then the pass's active
+// games and oracle rows (active games x pass worlds). The active list [N] holds game indices.
+EQVK_LAYOUT(CTRL_LIVE, 0u);
+EQVK_LAYOUT(CTRL_ACTIVE, 1u);
+EQVK_LAYOUT(CTRL_WORDS, 2u);
+// Indirect dispatch sizes eq_control writes for the pass [ARGS_WORDS] (VkDispatchIndirectCommand x,
+// y, z): one invocation per active row (eq_world_sample, eq_tokenize), one per (active game, slot)
+// (eq_reduce); zero groups when no game is active.
+EQVK_LAYOUT(ARGS_ROWS, 0u);
+EQVK_LAYOUT(ARGS_SLOTS, 3u);
+EQVK_LAYOUT(ARGS_WORDS, 6u);
+// Sampling modes (push constant `mode` of eq_control).
+EQVK_LAYOUT(MODE_FIXED, 0u);
+EQVK_LAYOUT(MODE_ADAPTIVE, 1u);
+
 // ---- tokens: int8 [B][32][12] stored as uint32 [B][96] (little-endian bytes); mask int8 [B][32]
 // as uint32 [B][8]; actor int32 [B]. B = N·M, world b = g·M + m.
 EQVK_LAYOUT(TOKENS, 32u);
@@ -74,8 +101,11 @@ EQVK_LAYOUT(EQ_SLOTS, 7u);
 EQVK_LAYOUT(EQ_BINS, 85u);
 
 // ---- decision records [N][28][REC_WORDS] (eq_record; floats as their bits): E[Q] [7], Var [7],
-// PDF [7][85], player, action, legal mask, worlds, u_mean, u_max, and the count of non-finite
-// values among this decision's E[Q] and Var (0 for a good label; the host refuses any other).
+// PDF [7][85], player, action, legal mask, worlds, u_mean, u_max, the count of non-finite
+// values among this decision's E[Q] and Var (0 for a good label; the host refuses any other), then
+// issue 15's block: the standard error of E[Q] per slot sqrt(Var / n) [7], flags (ACC_EXACT,
+// ACC_CONVERGED, ACC_HIT_MAX) and the exact number of consistent worlds, then issue 16's
+// exploration block.
 EQVK_LAYOUT(REC_EQ, 0u);
 EQVK_LAYOUT(REC_VAR, 7u);
 EQVK_LAYOUT(REC_PDF, 14u);
@@ -86,14 +116,17 @@ EQVK_LAYOUT(REC_SAMPLES, 612u);
 EQVK_LAYOUT(REC_UMEAN, 613u);
 EQVK_LAYOUT(REC_UMAX, 614u);
 EQVK_LAYOUT(REC_NONFINITE, 615u);
+EQVK_LAYOUT(REC_SEM, 616u);
+EQVK_LAYOUT(REC_FLAGS, 623u);
+EQVK_LAYOUT(REC_WORLD_COUNT, 624u);
 // Exploration (eq_explore's [n][4] output, config [policy] exploration): what chose the move
 // (eq::ExploreChoice), the greedy slot (−1 when none is legal), E[Q] of the greedy slot minus that
 // of the slot taken, and the entropy of softmax(E[Q]) over the legal slots (nats).
-EQVK_LAYOUT(REC_EXPLORE_MODE, 616u);
-EQVK_LAYOUT(REC_GREEDY, 617u);
-EQVK_LAYOUT(REC_QGAP, 618u);
-EQVK_LAYOUT(REC_ENTROPY, 619u);
-EQVK_LAYOUT(REC_WORDS, 620u);
+EQVK_LAYOUT(REC_EXPLORE_MODE, 625u);
+EQVK_LAYOUT(REC_GREEDY, 626u);
+EQVK_LAYOUT(REC_QGAP, 627u);
+EQVK_LAYOUT(REC_ENTROPY, 628u);
+EQVK_LAYOUT(REC_WORDS, 629u);
 
 #undef EQVK_LAYOUT
 
