@@ -67,6 +67,12 @@ float load_w1(uint e) { return w_ubo[e >> 2u][e & 3u]; }
 vec4 load_w4(uint e) { return w_ubo[e >> 2u]; }
 #endif
 
+// c + a.x·w.x + a.y·w.y + a.z·w.z + a.w·w.w as a chain of 4 FMAs in that order (every VEC path uses it, so
+// their results are bit-identical).
+float fma4(vec4 a, vec4 w, float c) {
+    return fma(a.w, w.w, fma(a.z, w.z, fma(a.y, w.y, fma(a.x, w.x, c))));
+}
+
 void main() {
     const uint WG = gl_WorkGroupSize.x;
     const uint t = gl_LocalInvocationID.x;
@@ -93,11 +99,8 @@ void main() {
             }
             [[unroll]] for (uint j = 0; j < TN; ++j) {
                 const vec4 wl = load_w4(w_off[j] + k), wh = load_w4(w_off[j] + k + 4u);
-                [[unroll]] for (uint i = 0; i < TM; ++i) {
-                    float c = acc[i * TN + j];
-                    c = fma(lo[i].w, wl.w, fma(lo[i].z, wl.z, fma(lo[i].y, wl.y, fma(lo[i].x, wl.x, c))));
-                    acc[i * TN + j] = fma(hi[i].w, wh.w, fma(hi[i].z, wh.z, fma(hi[i].y, wh.y, fma(hi[i].x, wh.x, c))));
-                }
+                [[unroll]] for (uint i = 0; i < TM; ++i)
+                    acc[i * TN + j] = fma4(hi[i], wh, fma4(lo[i], wl, acc[i * TN + j]));
             }
         }
     }
@@ -120,8 +123,7 @@ void main() {
                 w = vec4(load_w1(w_off[j] + k), load_w1(w_off[j] + k + 1u), load_w1(w_off[j] + k + 2u),
                          load_w1(w_off[j] + k + 3u));
             [[unroll]] for (uint i = 0; i < TM; ++i)
-                acc[i * TN + j] = fma(a[i].w, w.w, fma(a[i].z, w.z, fma(a[i].y, w.y, fma(a[i].x, w.x,
-                                  acc[i * TN + j]))));
+                acc[i * TN + j] = fma4(a[i], w, acc[i * TN + j]);
         }
     }
     for (uint k = VEC == 2u ? K : 4u * K4; k < K; ++k) {  // K % 4 tail

@@ -31,6 +31,14 @@ uint32_t grid_groups(uint64_t items, uint32_t per_group, const vk::Capabilities&
     return static_cast<uint32_t>(std::min<uint64_t>(groups, caps.max_workgroup_count[0]));
 }
 
+void require_uniform_offset(std::string_view kernel, std::string_view what, BufferView v,
+                            const vk::Capabilities& caps) {
+    const uint64_t align = std::max<uint64_t>(caps.min_uniform_buffer_offset_alignment, 1);
+    if (v && v.offset % align)
+        throw std::invalid_argument(fmt::format(
+            "{}: operand '{}' offset {} is not a multiple of {}", kernel, what, v.offset, align));
+}
+
 std::string forced_shape(const char* variable, std::initializer_list<std::string_view> choices) {
     const char* env = std::getenv(variable);
     std::string forced = env ? env : "";

@@ -19,6 +19,11 @@ struct Capabilities;
 
 namespace eqvk::kernels {
 
+/// Throws std::invalid_argument naming `kernel` and operand `what` unless `v` (when given) starts at
+/// a multiple of the device's minUniformBufferOffsetAlignment, as a uniform-buffer binding must.
+void require_uniform_offset(std::string_view kernel, std::string_view what, BufferView v,
+                            const vk::Capabilities& caps);
+
 /// The binding of `bytes` bytes of `v` (range exactly that). Throws std::invalid_argument naming
 /// `kernel` and operand `what` when the view is missing or its buffer is too small.
 vk::Binding bind_view(std::string_view kernel, std::string_view what, BufferView v, uint64_t bytes,

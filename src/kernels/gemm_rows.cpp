@@ -126,10 +126,7 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
     if (slice == 0)
         throw std::invalid_argument(fmt::format(
             "gemm_rows: K = {} ({}) does not fit one uniform binding", K, dtype_name(plan.dtype)));
-    if (w && w.offset % std::max<uint64_t>(caps.min_uniform_buffer_offset_alignment, 1))
-        throw std::invalid_argument(
-            fmt::format("gemm_rows: operand 'w' offset {} is not a multiple of {}", w.offset,
-                        caps.min_uniform_buffer_offset_alignment));
+    require_uniform_offset("gemm_rows", "w", w, caps);
 
     vk::Binding ba = bind_view("gemm_rows", "a", a, uint64_t(M) * K * eb, vk::Access::Read);
     vk::Binding bw = bind_view("gemm_rows", "w", w, uint64_t(N) * K * eb, vk::Access::Read);

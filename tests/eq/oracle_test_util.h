@@ -1,10 +1,12 @@
-// Shared by the eq tests that run the oracle: a tiny random model, its file bytes, and the double
-// CPU reference forward as a CpuOracle.
+// Shared by the eq tests that run the oracle: a tiny random model, its file bytes, the GPU oracle
+// made from them, and the double CPU reference forward as a CpuOracle.
 #pragma once
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <vector>
 
+#include "eq/evaluator.h"
 #include "eq/reference.h"
 #include "eq/tokens.h"
 #include "io/safetensors.h"
@@ -20,6 +22,12 @@ inline model::Weights tiny_model() {
 inline std::vector<std::byte> model_bytes(const model::Weights& w) {
     auto tensors = model::weights_to_tensors(w);
     return io::encode_safetensors(tensors, model::weights_metadata(w));
+}
+
+/// The GPU oracle of `w` (fp32 storage unless `dtype` says otherwise), as eqvk loads a model file.
+inline std::unique_ptr<Evaluator> gpu_oracle(vk::Context& ctx, const model::Weights& w,
+                                             kernels::Dtype dtype = kernels::Dtype::F32) {
+    return make_oracle_evaluator(ctx, model_bytes(w), "tiny", dtype);
 }
 
 /// Q of tokenised worlds from model::forward_ref (the weights must outlive the oracle).

@@ -24,7 +24,7 @@
 using namespace eqvk;
 using namespace eqvk::eq;
 using eqvk::eq::test::cpu_oracle;
-using eqvk::eq::test::model_bytes;
+using eqvk::eq::test::gpu_oracle;
 using eqvk::eq::test::tiny_model;
 
 namespace {
@@ -95,8 +95,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         const std::vector<uint64_t> seeds = {950, 1, 12345};
         const std::vector<int> decls = {0, 7, 9};
         for (auto rule : {gpu::MoveRule::EQ, gpu::MoveRule::PMake}) {
@@ -156,8 +155,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         const std::vector<uint64_t> seeds = {10, 11, 12, 13};
         const std::vector<int> decls = {0, 5, 8, 9};
         for (uint32_t policy : {0u, 1u})
@@ -189,8 +187,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         const std::vector<uint64_t> seeds = {20, 21, 22};
         const std::vector<int> decls = {2, 7, 9};
         PipelineOptions po;
@@ -259,8 +256,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         PipelineOptions po;
         po.games_per_batch = 4;
         po.worlds = 8;
@@ -303,8 +299,7 @@ TEST_SUITE("eq.gpu") {
                               Case{&fp32_overflow, kernels::Dtype::F32, false}}) {
             CAPTURE(c.finite);
             CAPTURE(c.dtype == kernels::Dtype::F16);
-            auto bytes = model_bytes(*c.w);
-            auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", c.dtype);
+            auto oracle = gpu_oracle(ctx, *c.w, c.dtype);
             PipelineOptions po;
             po.games_per_batch = 2;
             po.worlds = 4;
@@ -328,8 +323,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         std::atomic<bool> stop{true};
         PipelineOptions po;
         po.games_per_batch = 2;
@@ -351,8 +345,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         const std::vector<uint64_t> seeds = {950, 1, 12345, 77};
         const std::vector<int> decls = {0, 7, 9, 3};
         PipelineOptions po;
@@ -438,8 +431,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = tiny_model();
-        auto bytes = model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = gpu_oracle(ctx, w);
         PipelineOptions po;
         po.games_per_batch = 2;
         po.worlds = 8;

@@ -234,8 +234,7 @@ TEST_SUITE("eq.gpu") {
         GPU_TEST(ctx);
         kernels::KernelCache cache(ctx);
         const model::Weights w = eq::test::tiny_model();
-        auto bytes = eq::test::model_bytes(w);
-        auto oracle = make_oracle_evaluator(ctx, bytes, "tiny", kernels::Dtype::F32);
+        auto oracle = eq::test::gpu_oracle(ctx, w);
         gpu::CheckBatch b(ctx, 12, 21);
         const uint32_t n = b.n(), M = gpu::CHECK_WORLDS, K = 4, B = n * M * K;
         const std::vector<uint32_t> worlds = gpu::reference_worlds(b, false, 0);
