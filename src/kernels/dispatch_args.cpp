@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/binding.h"
@@ -33,9 +34,17 @@ void check_entry(const DispatchArgsEntry& e, size_t i) {
     check_field(e.per_group, "per_group", i);
     check_field(e.y, "y", i);
     check_field(e.z, "z", i);
+    for (auto [v, field] : {std::pair{e.first_group, "first_group"}, {e.max_groups, "max_groups"}})
+        if (v >= 65536)
+            throw std::invalid_argument(
+                fmt::format("dispatch_args: entry {} {} {} not in 0..65535", i, field, v));
 }
 
 }  // namespace
+
+uint32_t dispatch_max_x(const vk::Capabilities& caps) {
+    return std::min<uint32_t>(caps.max_workgroup_count[0], 0x7FFFFFFFu);
+}
 
 void dispatch_args(KernelCache& cache, vk::Program& prog, const DispatchArgsDesc& d,
                    BufferView count, BufferView args) {
@@ -43,13 +52,13 @@ void dispatch_args(KernelCache& cache, vk::Program& prog, const DispatchArgsDesc
     const size_t n = d.entries.size();
     if (n == 0 || n > DISPATCH_ARGS_MAX)
         throw std::invalid_argument(fmt::format("{}: {} entries (1..{})", k, n, DISPATCH_ARGS_MAX));
-    DispatchArgsPush push{
-        uint32_t(n), d.capacity, d.base, cache.context().caps().max_workgroup_count[0], {}, {}, {}};
+    DispatchArgsPush push{uint32_t(n), d.capacity, d.base, dispatch_max_x(cache.context().caps()),
+                          {},          {},         {}};
     for (size_t i = 0; i < n; ++i) {
         const auto& e = d.entries[i];
         check_entry(e, i);
-        push.per_group[i] = e.per_group;
-        push.items[i] = e.items;
+        push.group[i] = e.items | e.per_group << 16;
+        push.window[i] = e.first_group | e.max_groups << 16;
         push.yz[i] = e.y | e.z << 16;
     }
     prog.dispatch(cache.get(eqvk_kernel_def_dispatch_args(), k, {{0, DISPATCH_ARGS_MAX}}),
@@ -102,7 +111,7 @@ void CountGrids::record(KernelCache& cache, vk::Program& prog, BufferView count,
 
 CheckResult check_dispatch_args(vk::Context& ctx, KernelCache& cache, const DispatchArgsDesc& d,
                                 uint32_t count) {
-    const auto want = dispatch_args_ref(d, count, ctx.caps().max_workgroup_count[0]);
+    const auto want = dispatch_args_ref(d, count, dispatch_max_x(ctx.caps()));
     vk::Buffer bc = count_buffer(ctx, count);
     vk::Program prog(ctx, "check dispatch_args");
     vk::Buffer ba = poisoned_buffer(ctx, prog, want.size(), Dtype::F32, "check.args");
@@ -124,6 +133,15 @@ std::vector<CheckCase> dispatch_args_checks(const vk::Capabilities&) {
     const DispatchArgsDesc one{0, 1000, {{32, 64, 1, 1}}};
     const DispatchArgsDesc three{0, 4096, {{32, 1, 2, 3}, {32, 128, 1, 1}, {1, 7, 5, 65535}}};
     const DispatchArgsDesc sliced{100, 50, {{8, 64, 3, 1}, {512, 256, 1, 1}}};
+    // Windows of a 64-row grid (gemm_rows' A windows: 8 groups each) and of a clamped one.
+    const DispatchArgsDesc windows{0,
+                                   4096,
+                                   {{32, 64, 4, 1, 0, 8},
+                                    {32, 64, 4, 1, 8, 8},
+                                    {32, 64, 4, 1, 16, 8},
+                                    {32, 64, 4, 1, 65535, 65535},
+                                    {1, 1, 1, 1, 3, 0},
+                                    {65535, 1, 1, 1, 65535, 0}}};
     const DispatchArgsDesc eight{0,
                                  1u << 31,
                                  {{65535, 1},
@@ -140,6 +158,8 @@ std::vector<CheckCase> dispatch_args_checks(const vk::Capabilities&) {
     for (uint32_t c : {0u, 99u, 100u, 101u, 149u, 150u, 151u, 0xFFFFFFFFu})
         shapes.push_back({sliced, c});
     for (uint32_t c : {1u, 65537u, 0x7FFFFFFFu}) shapes.push_back({eight, c});
+    for (uint32_t c : {0u, 1u, 2u, 3u, 4u, 15u, 16u, 17u, 31u, 33u, 4096u, 5000u})
+        shapes.push_back({windows, c});
     return {check_over(
         "dispatch_args", "-", "-", shapes,
         [](vk::Context& ctx, KernelCache& cache, const Shape& s, uint64_t) {

@@ -13,6 +13,7 @@
 #include "vk/buffer.h"
 
 namespace eqvk::vk {
+struct Capabilities;
 class Context;
 class Program;
 }  // namespace eqvk::vk
@@ -26,16 +27,20 @@ inline constexpr uint32_t DISPATCH_ARGS_MAX = 8;
 /// Mirrors the push block of shaders/dispatch_args.comp.
 struct DispatchArgsPush {
     uint32_t n, capacity, base, max_x;
-    uint32_t per_group[DISPATCH_ARGS_MAX], items[DISPATCH_ARGS_MAX], yz[DISPATCH_ARGS_MAX];
+    uint32_t group[DISPATCH_ARGS_MAX];   // items | per_group << 16
+    uint32_t window[DISPATCH_ARGS_MAX];  // first_group | max_groups << 16
+    uint32_t yz[DISPATCH_ARGS_MAX];      // y | z << 16
 };
 static_assert(sizeof(DispatchArgsPush) <= 128);
 
-/// One entry: x = ceil(live · items / per_group) workgroups, then y and z as given. All four are in
-/// 1..65535.
+/// One entry: x = ceil(live · items / per_group) workgroups, less the first `first_group` of them
+/// and at most `max_groups` (0: no limit) of the rest (a window of the grid), then y and z as
+/// given. items, per_group, y and z are in 1..65535, first_group and max_groups in 0..65535.
 struct DispatchArgsEntry {
     uint32_t items = 1;      // items per counted unit (e.g. 32 token rows per world)
     uint32_t per_group = 1;  // items one workgroup covers in x
     uint32_t y = 1, z = 1;
+    uint32_t first_group = 0, max_groups = 0;
     bool operator==(const DispatchArgsEntry&) const = default;
 };
 
@@ -45,8 +50,12 @@ struct DispatchArgsDesc {
     std::vector<DispatchArgsEntry> entries;  // 1..8
 };
 
-/// Records args[i] = (min(ceil(live·items_i / per_group_i), max x), y_i, z_i) with live =
-/// min(max(count − base, 0), capacity) and max x the device's maxComputeWorkGroupCount[0].
+/// The largest x dispatch_args writes: the device's maxComputeWorkGroupCount[0], at most 2^31 − 1.
+uint32_t dispatch_max_x(const vk::Capabilities& caps);
+
+/// Records args[i] = (min(window_i(ceil(live·items_i / per_group_i)), max x), y_i, z_i) with live =
+/// min(max(count − base, 0), capacity), window_i(x) = min(max(x − first_group_i, 0), max_groups_i
+/// or ∞) and max x the device's maxComputeWorkGroupCount[0] (at most 2^31 − 1).
 ///   count: u32 [1]      args: u32 [entries][3], written (each entry's byte offset 12·i)
 /// Throws std::invalid_argument on 0 or more than 8 entries, a field outside 1..65535, or a view
 /// too small.

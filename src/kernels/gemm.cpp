@@ -19,6 +19,7 @@
 #include "kernels/gemm_coopmat.h"
 #include "kernels/gemm_rows.h"
 #include "kernels/ref/gemm_ref.h"
+#include "kernels/ref/layer_norm_ref.h"
 #include "kernels/registry.h"
 #include "vk/buffer.h"
 #include "vk/context.h"
@@ -73,6 +74,7 @@ std::string Epilogue::name() const {
     if (bias) s += "bias";
     if (relu) s += s.empty() ? "relu" : "+relu";
     if (residual) s += s.empty() ? "res" : "+res";
+    if (layer_norm) s += s.empty() ? "ln" : "+ln";
     return s.empty() ? "none" : s;
 }
 
@@ -89,6 +91,14 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
     // fp16 goes to the cooperative-matrix kernel where usable, unless a configuration is forced;
     // CPU devices: the rows family (gemm_rows.h) wherever K fits its uniform-buffer slices.
     const bool automatic = forced.empty() && dev.forced.empty();
+    if (epilogue.layer_norm) {  // the rows family's LayerNorm tiles only
+        if (!gemm_layer_norm_usable(dev, N, K, dtype))
+            throw std::invalid_argument(fmt::format(
+                "gemm: a LayerNorm epilogue over N = {} with K = {} is not usable here", N, K));
+        p.choice = choose_gemm_rows_norm(dev, N, K, dtype);
+        p.choice.a_window = gemm_rows_window(dev, p);
+        return p;
+    }
     if (dtype == Dtype::F16 && dev.nv_coopmat && automatic)
         p.choice = parse_gemm_choice(dev, "nv_coopmat", K);
     else if (dev.cpu && automatic && gemm_rows_usable(dev, K))
@@ -97,6 +107,7 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
         p.choice = choose_gemm(dev, M, N, K, 1, forced);
     if (p.choice.nv_coopmat && dtype != Dtype::F16)
         throw std::invalid_argument("gemm: nv_coopmat needs fp16 storage");
+    if (p.choice.rows) p.choice.a_window = gemm_rows_window(dev, p);
     return p;
 }
 
@@ -124,14 +135,21 @@ std::vector<BufferView> checked_indirect(const vk::Capabilities& caps, const Gem
 
 }  // namespace
 
+bool gemm_layer_norm_usable(const GemmDevice& dev, uint32_t N, uint32_t K, Dtype dtype) {
+    return dev.cpu && dev.forced.empty() && gemm_rows_norm_usable(dev, N, K, dtype);
+}
+
 void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w,
           BufferView bias, BufferView residual, BufferView c, BufferView workspace,
-          std::span<const BufferView> indirect) {
+          std::span<const BufferView> indirect, const GemmNorm& norm) {
     const auto& caps = cache.context().caps();
     const std::vector<BufferView> grids_at = checked_indirect(caps, plan, indirect);
+    if (plan.epilogue.layer_norm && !plan.choice.rows)
+        throw std::invalid_argument("gemm: a LayerNorm epilogue needs the rows family");
     if (plan.choice.nv_coopmat)
         return gemm_nv_coopmat(cache, prog, plan, a, w, bias, residual, c, grids_at[0]);
-    if (plan.choice.rows) return gemm_rows(cache, prog, plan, a, w, bias, residual, c, grids_at);
+    if (plan.choice.rows)
+        return gemm_rows(cache, prog, plan, a, w, bias, residual, c, grids_at, norm);
     const std::vector<GemmGrid> grids = gemm_grids(caps, plan);
     const size_t eb = dtype_bytes(plan.dtype);
     const uint32_t M = plan.M, N = plan.N, K = plan.K;
@@ -294,20 +312,38 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
         const auto g = gemm_grids(ctx.caps(), plan);
         grids.emplace(ctx, static_cast<uint32_t>(g.size()), "check.grids");
         for (const GemmGrid& e : g)
-            views.push_back(uint64_t(rpu) * e.row_items < 65536
-                                ? grids->add({rpu * e.row_items, e.per_group, e.y, e.z})
-                                : BufferView{});
+            views.push_back(e.counted(rpu) ? grids->add(*e.counted(rpu)) : BufferView{});
         count.emplace(count_buffer(ctx, counted->count));
         grids->record(cache, prog, *count, counted->base, units);
         const uint64_t live = std::min<uint64_t>(
             counted->count > counted->base ? counted->count - counted->base : 0, units);
         std::fill(want.begin() + counted_elements(g, views, M, N, live * rpu), want.end(), NAN);
     }
-    gemm(cache, prog, plan, ba, bw, bb, br, bc, bws, views);
+    GemmNorm norm;
+    std::optional<vk::Buffer> bgamma, bbeta;
+    if (plan.epilogue.layer_norm) {  // LN over each row of the reference, after the residual
+        const auto gamma = random_values(N, seed + 4, Dtype::F32);
+        const auto beta = random_values(N, seed + 5, Dtype::F32);
+        std::vector<float> pre = want;
+        std::replace_if(
+            pre.begin(), pre.end(), [](float v) { return std::isnan(v); }, 0.0f);
+        layer_norm_ref(M, N, 1, M, pre.data(), nullptr, gamma.data(), beta.data(), norm.eps,
+                       pre.data());
+        for (size_t i = 0; i < want.size(); ++i)
+            if (!std::isnan(want[i])) want[i] = pre[i];
+        bgamma.emplace(upload_as(ctx, gamma, Dtype::F32, "check.gamma"));
+        bbeta.emplace(upload_as(ctx, beta, Dtype::F32, "check.beta"));
+        norm.gamma = BufferView(*bgamma);
+        norm.beta = BufferView(*bbeta);
+    }
+    gemm(cache, prog, plan, ba, bw, bb, br, bc, bws, views, norm);
     prog.run();
     auto got = download_as(ctx, bc, want.size(), dt);
     auto [atol, rtol] =
         tolerance(dt, K, double(plan.epilogue.bias) + double(plan.epilogue.residual));
+    // LayerNorm divides the GEMM's error by each row's standard deviation (≥ 1 here) and scales
+    // it by gamma (|gamma| ≤ 1); its output is within a few units, stored in dtype.
+    if (plan.epilogue.layer_norm) atol = std::max(atol, dt == Dtype::F16 ? 8e-3 : 2e-5);
     return compare_written(got, want, atol * std::max(1.0f, std::fabs(plan.alpha)), rtol);
 }
 
@@ -351,9 +387,15 @@ struct GemmShape {
     Epilogue epi;
 };
 const std::vector<GemmShape> GEMM_SHAPES = {
-    {1, 64, 100, {true, false, false}},   {7, 3, 357, {false, true, false}},
-    {33, 257, 256, {true, true, true}},   {130, 100, 64, {false, false, true}},
+    {1, 64, 100, {true, false, false}},
+    {7, 3, 357, {false, true, false}},
+    {33, 257, 256, {true, true, true}},
+    {130, 100, 64, {false, false, true}},
     {300, 256, 512, {true, true, false}},
+    // Several A windows in the rows family: fp32 K % 4 != 0 (scalar reads, 32 rows per 64 KiB
+    // window for 32-row tiles) and fp16 K % 8 != 0 (4-vector reads, 320 rows per window).
+    {200, 40, 357, {true, false, false}},
+    {700, 40, 100, {false, true, true}},
 };
 
 /// The shapes of GEMM_SHAPES under configuration `config` ("" = the automatic choice).
@@ -445,6 +487,34 @@ std::vector<CheckCase> gemm_checks(const vk::Capabilities& caps) {
 }
 
 }  // namespace
+
+/// The LayerNorm epilogue (rows family, rows4x64): N = 64, 48, 40 and 1, odd M, K % 4 ≠ 0, with and
+/// without bias, residual and ReLU (rows_per_unit 0: all rows); then count-aware (units of 8 from
+/// 2).
+const std::vector<CountedShape> NORM_SHAPES = {
+    {{70, 64, 64, {true, false, true, true}}, {0, 0, 0}},
+    {{33, 48, 100, {true, false, false, true}}, {0, 0, 0}},
+    {{130, 40, 357, {true, true, true, true}}, {0, 0, 0}},
+    {{9, 1, 72, {false, false, true, true}}, {0, 0, 0}},
+    {{72, 64, 128, {true, false, true, true}}, {8, 2, 7}},
+};
+
+CheckCase gemm_norm_check_case(const GemmDevice& dev, Dtype dt, const std::string& stem,
+                               const std::string& label) {
+    return check_over(
+        stem, "layer_norm " + label, dtype_name(dt), NORM_SHAPES,
+        [dev, dt](vk::Context& ctx, KernelCache& cache, const CountedShape& c, uint64_t seed) {
+            const GemmShape& s = c.shape;
+            return check_gemm(ctx, cache, plan_gemm(dev, s.M, s.N, s.K, dt, s.epi), seed + 8,
+                              c.counted.rows_per_unit ? &c.counted : nullptr);
+        },
+        [dev, dt](const CountedShape& c) {
+            const GemmShape& s = c.shape;
+            return fmt::format("{}x{}x{} {} ({}){}", s.M, s.N, s.K, s.epi.name(),
+                               plan_gemm(dev, s.M, s.N, s.K, dt, s.epi).choice.name(),
+                               c.counted.rows_per_unit ? " counted" : "");
+        });
+}
 
 CheckCase gemm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& config,
                           const std::string& stem, bool counted) {

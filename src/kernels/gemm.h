@@ -5,15 +5,18 @@
 // Wrappers record into a caller's Program; they never submit or wait. Pipelines come from a
 // KernelCache. The family's definition and checks are in gemm.cpp.
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kernels/check.h"
+#include "kernels/dispatch_args.h"
 #include "kernels/gemm_tiles.h"
 #include "kernels/types.h"
 
@@ -32,8 +35,21 @@ struct Epilogue {
     bool bias = false;
     bool relu = false;
     bool residual = false;
-    uint32_t bits() const { return (bias ? 1u : 0u) | (relu ? 2u : 0u) | (residual ? 4u : 0u); }
-    std::string name() const;  // "none", "bias", "bias+relu", "bias+relu+res", ...
+    /// LayerNorm of each whole row after the residual (rows family only, N ≤ its widest tile:
+    /// gemm_layer_norm_usable()); gamma and beta come as GemmNorm.
+    bool layer_norm = false;
+    uint32_t bits() const {
+        return (bias ? 1u : 0u) | (relu ? 2u : 0u) | (residual ? 4u : 0u) | (layer_norm ? 8u : 0u);
+    }
+    std::string name() const;  // "none", "bias", "bias+relu", "bias+relu+res", "bias+res+ln", ...
+};
+
+/// The LayerNorm operands of an Epilogue with layer_norm: y = (v − mean)·rsqrt(var + eps)·gamma +
+/// beta over each row of C (biased variance, fp32 statistics; spec §4.1, as layer_norm).
+///   gamma, beta: [N] f32 (whatever the GEMM's storage type, as layer_norm's)
+struct GemmNorm {
+    BufferView gamma, beta;
+    float eps = 1e-5f;
 };
 
 /// Mirrors the push-constant block of shaders/common/gemm_impl.glsl (same order and names).
@@ -67,9 +83,22 @@ struct GemmPlan {
 /// per_group, y, z} sizes it for the live units only.
 struct GemmGrid {
     uint32_t row_items = 1, per_group = 1, y = 1, z = 1;
+    /// A window of the x grid (the rows family's A windows): x skips the first `first_group`
+    /// workgroups and takes at most `max_groups` (0: no limit) of the rest.
+    uint32_t first_group = 0, max_groups = 0;
     /// The full grid for M rows.
     std::array<uint32_t, 3> groups(uint32_t M) const {
-        return {static_cast<uint32_t>((uint64_t(M) * row_items + per_group - 1) / per_group), y, z};
+        uint64_t x = (uint64_t(M) * row_items + per_group - 1) / per_group;
+        x = x > first_group ? x - first_group : 0;
+        if (max_groups) x = std::min<uint64_t>(x, max_groups);
+        return {static_cast<uint32_t>(x), y, z};
+    }
+    /// The count-aware entry of this grid when M = live units · rows_per_unit; nullopt when
+    /// rows_per_unit · row_items is past dispatch_args' 16-bit fields (dispatch the full grid).
+    std::optional<DispatchArgsEntry> counted(uint32_t rows_per_unit) const {
+        if (uint64_t(rows_per_unit) * row_items >= 65536) return std::nullopt;
+        return DispatchArgsEntry{
+            rows_per_unit * row_items, per_group, y, z, first_group, max_groups};
     }
 };
 
@@ -92,11 +121,16 @@ std::vector<GemmGrid> gemm_grids(const vk::Capabilities& caps, const GemmPlan& p
 ///   bias:      [N] dtype (if epilogue.bias)      residual: [M][N] dtype (if epilogue.residual; may
 ///   not alias c) c:         [M][N] dtype, written  workspace: plan.workspace_bytes() bytes of fp32
 ///   when split-K
+/// With plan.epilogue.layer_norm (rows family only) `norm` gives gamma and beta.
 /// Throws std::invalid_argument when a view is missing or too small, or the device lacks fp16
 /// storage.
 void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferView a, BufferView w,
           BufferView bias, BufferView residual, BufferView c, BufferView workspace = {},
-          std::span<const BufferView> indirect = {});
+          std::span<const BufferView> indirect = {}, const GemmNorm& norm = {});
+
+/// Whether plan_gemm() can fuse a LayerNorm over rows of N into a GEMM with reduction K on `dev`
+/// (CPU devices, automatic choice: the rows family with one column tile and one W slice per row).
+bool gemm_layer_norm_usable(const GemmDevice& dev, uint32_t N, uint32_t K, Dtype dtype);
 
 /// Strided-batched GEMM: for z in [0, batch): C[z][M,N] = alpha · opA(A[z]) · opB(B[z]).
 /// Batch z starts at (z / heads)·stride_x + (z % heads)·head_stride_x elements of operand x, so a
@@ -153,5 +187,10 @@ struct CheckCase;
 /// definitions. `counted`: the count-aware shapes instead (GemmCounted).
 CheckCase gemm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& config,
                           const std::string& stem, bool counted = false);
+
+/// The selftest case of the LayerNorm epilogue (rows family, automatic tile) on its own shapes,
+/// count-aware included; `label` is appended to the configuration column.
+CheckCase gemm_norm_check_case(const GemmDevice& dev, Dtype dtype, const std::string& stem,
+                               const std::string& label);
 
 }  // namespace eqvk::kernels

@@ -56,8 +56,10 @@ struct GemmChoice {
     uint32_t splits = 1;
     uint32_t k_split = 0;
     bool nv_coopmat =
-        false;          // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
-    bool rows = false;  // the CPU "rows" family (gemm_rows.h); `tile` is one of its shapes
+        false;              // the cooperative-matrix kernel instead of the scalar tile (fp16 only)
+    bool rows = false;      // the CPU "rows" family (gemm_rows.h); `tile` is one of its shapes
+    uint32_t a_window = 0;  // rows family: rows of A per dispatch read through a uniform buffer
+                            // (0: A is a storage buffer, one dispatch per W slice)
     std::string name() const;  // "medium", "medium/sk4", "rows8x32" or "nv_coopmat"
 };
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <tuple>
@@ -41,14 +42,29 @@ struct LinearShape {
     kernels::Epilogue epi;
 };
 
-/// Every GEMM shape record_slice() uses (the encoder layers, the last layer's 8 rows).
-std::vector<LinearShape> slice_linear_shapes(const ModelConfig& c) {
+/// Whether the forward folds each residual LayerNorm into the GEMM before it (out_proj and
+/// linear2, N = E; the rows family on CPU devices: gemm_layer_norm_usable(); fp32 storage only).
+/// fp16 storage keeps the separate layer_norm for now: the fused epilogue normalises the fp32 sum
+/// before any fp16 rounding, so a model whose pre-norm activations overflow fp16 would no longer be
+/// refused with exit 6 (the fp16 overflow check of `eqvk run` and `eqvk forward` relies on it).
+bool fuse_norm(const vk::Capabilities& caps, const ModelConfig& c, Dtype dt) {
+    if (dt == Dtype::F16) return false;
+    const auto dev = kernels::GemmDevice::from_caps(caps);
+    const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim);
+    return kernels::gemm_layer_norm_usable(dev, E, E, dt) &&
+           kernels::gemm_layer_norm_usable(dev, E, F, dt);
+}
+
+/// Every GEMM shape record_slice() uses (the encoder layers, the last layer's 8 rows); with
+/// `fused`, out_proj and linear2 carry the residual LayerNorm.
+std::vector<LinearShape> slice_linear_shapes(const ModelConfig& c, bool fused) {
     const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim);
     const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
+    const kernels::Epilogue to_e = fused ? kernels::Epilogue{true, false, true, true} : bias;
     std::vector<LinearShape> v = {{32, 3 * E, E, bias}};
     for (uint32_t rows : {32u, 8u})
         if (rows == 8 || c.n_layers > 1)
-            v.insert(v.end(), {{rows, E, E, bias}, {rows, F, E, bias_relu}, {rows, E, F, bias}});
+            v.insert(v.end(), {{rows, E, E, to_e}, {rows, F, E, bias_relu}, {rows, E, F, to_e}});
     return v;
 }
 
@@ -158,7 +174,7 @@ ForwardRecording::Sizes ForwardRecording::sizes(const vk::Capabilities& caps, co
     auto dev = kernels::GemmDevice::from_caps(caps);
     s.workspace = 4;
     for (uint32_t worlds : {s.slice, capacity % s.slice})
-        for (const LinearShape& l : slice_linear_shapes(c))
+        for (const LinearShape& l : slice_linear_shapes(c, fuse_norm(caps, c, dtype)))
             if (worlds)
                 s.workspace = std::max<uint64_t>(
                     s.workspace,
@@ -206,11 +222,20 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
 }
 
 void ForwardRecording::record(kernels::KernelCache& cache, vk::Program& prog, const ForwardIo& io) {
-    // Count-aware GEMM grids: at most two distinct dispatches per GEMM shape and slice (split-K's
-    // reduce, the rows family's last column slice), each slice's entries in whole groups of 8; each
-    // recorded forward has its own (a few bytes per entry), the activations are shared.
+    // Count-aware GEMM grids: at most one entry per GEMM dispatch of a slice (the largest slice has
+    // the most: split-K's reduce, the rows family's windows × column slices), each slice's entries
+    // in whole groups of 8; each recorded forward has its own (a few bytes per entry), the
+    // activations are shared.
     const uint32_t slices = (capacity_ + slice_ - 1) / slice_;
-    const auto per_slice = static_cast<uint32_t>(2 * slice_linear_shapes(w_.config()).size());
+    const auto dev = kernels::GemmDevice::from_caps(cache.context().caps());
+    uint32_t per_slice = 0;
+    for (const LinearShape& l : slice_linear_shapes(
+             w_.config(), fuse_norm(cache.context().caps(), w_.config(), w_.dtype())))
+        per_slice += static_cast<uint32_t>(
+            kernels::gemm_grids(
+                cache.context().caps(),
+                kernels::plan_gemm(dev, slice_ * l.rows_per_world, l.n, l.k, w_.dtype(), l.epi))
+                .size());
     grids_.push_back(std::make_unique<kernels::CountGrids>(
         cache.context(), slices * (per_slice + kernels::DISPATCH_ARGS_MAX), "fwd.grids"));
     for (uint32_t base = 0; base < capacity_; base += slice_)
@@ -234,29 +259,39 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
         std::vector<kernels::BufferView> grids;
     };
     std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, Planned> planned;
-    for (const LinearShape& l : slice_linear_shapes(c)) {
+    const bool fused = fuse_norm(cache.context().caps(), c, dt);
+    for (const LinearShape& l : slice_linear_shapes(c, fused)) {
         Planned p{kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k, dt, l.epi), {}};
         for (const kernels::GemmGrid& g : kernels::gemm_grids(cache.context().caps(), p.plan))
-            p.grids.push_back(
-                uint64_t(l.rows_per_world) * g.row_items < 65536
-                    ? grids_.back()->add({l.rows_per_world * g.row_items, g.per_group, g.y, g.z})
-                    : kernels::BufferView{});
+            p.grids.push_back(g.counted(l.rows_per_world)
+                                  ? grids_.back()->add(*g.counted(l.rows_per_world))
+                                  : kernels::BufferView{});
         planned.emplace(std::tuple{l.rows_per_world, l.n, l.k, l.epi.bits()}, std::move(p));
     }
     grids_.back()->record(cache, prog, io.count, base, worlds);
-    auto linear = [&](uint32_t m, const GpuWeights::Linear& lin, uint32_t n, uint32_t k,
-                      kernels::Epilogue epi, const vk::Buffer& a, const vk::Buffer& out) {
+    auto gemm = [&](uint32_t m, const GpuWeights::Linear& lin, uint32_t n, uint32_t k,
+                    kernels::Epilogue epi, const vk::Buffer& a, const vk::Buffer* res,
+                    const kernels::GemmNorm& gn, const vk::Buffer& out) {
         auto it = planned.find(std::tuple{m / worlds, n, k, epi.bits()});
         if (it == planned.end())
             throw std::logic_error("forward: a GEMM shape missing from slice_linear_shapes()");
-        kernels::gemm(cache, prog, it->second.plan, a, lin.weight, lin.bias, {}, out, workspace_,
-                      it->second.grids);
+        kernels::gemm(cache, prog, it->second.plan, a, lin.weight, lin.bias,
+                      res ? kernels::BufferView(*res) : kernels::BufferView{}, out, workspace_,
+                      it->second.grids, gn);
     };
-    auto norm = [&](uint32_t rows, uint32_t rows_per_world, const vk::Buffer& x,
-                    const vk::Buffer& res, const vk::Buffer& g, const vk::Buffer& b,
-                    const vk::Buffer& y) {
-        kernels::LayerNormArgs a{rows, E, rows_per_world, base, 1e-5f, true, dt};
-        kernels::layer_norm(cache, prog, a, x, res, g, b, y, io.count);
+    auto linear = [&](uint32_t m, const GpuWeights::Linear& lin, uint32_t n, uint32_t k,
+                      kernels::Epilogue epi, const vk::Buffer& a,
+                      const vk::Buffer& out) { gemm(m, lin, n, k, epi, a, nullptr, {}, out); };
+    // y = LN(res + lin(a)): one GEMM with the LayerNorm epilogue where fused, else the GEMM into
+    // tmp_ and layer_norm.
+    auto linear_norm = [&](uint32_t rows, uint32_t rows_per_world, const GpuWeights::Linear& lin,
+                           uint32_t k, const vk::Buffer& a, const vk::Buffer& res,
+                           const vk::Buffer& g, const vk::Buffer& b, const vk::Buffer& y) {
+        if (fused)
+            return gemm(rows, lin, E, k, {true, false, true, true}, a, &res, {g, b, 1e-5f}, y);
+        linear(rows, lin, E, k, bias, a, tmp_);
+        kernels::LayerNormArgs la{rows, E, rows_per_world, base, 1e-5f, true, dt};
+        kernels::layer_norm(cache, prog, la, tmp_, res, g, b, y, io.count);
     };
     // Step 1. Token embedding with input_proj folded in: x = Σ_c P_c[tok_c].
     kernels::embed_sum(cache, prog, {worlds, base, E, dt}, w_.embed_cols, w_.embed_layout,
@@ -269,21 +304,17 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
         kernels::AttentionArgs aa{worlds, E, uint32_t(c.n_heads), base, last, dt};
         if (!last) {
             kernels::attention(cache, prog, aa, qkv_, io.mask, io.actor, att_, {}, {}, io.count);
-            linear(R, lw.out_proj, E, E, bias, att_, tmp_);
-            norm(R, 32, tmp_, x_, lw.norm1_weight, lw.norm1_bias, h_);
+            linear_norm(R, 32, lw.out_proj, E, att_, x_, lw.norm1_weight, lw.norm1_bias, h_);
             linear(R, lw.linear1, F, E, bias_relu, h_, f_);
-            linear(R, lw.linear2, E, F, bias, f_, tmp_);
-            norm(R, 32, tmp_, h_, lw.norm2_weight, lw.norm2_bias, x_);
+            linear_norm(R, 32, lw.linear2, F, f_, h_, lw.norm2_weight, lw.norm2_bias, x_);
             continue;
         }
         // Step 3. Last layer: attention on the 8 rows the heads read (x's rows gathered into h),
         // then everything on 8 rows per world; the heads write q and value.
         kernels::attention(cache, prog, aa, qkv_, io.mask, io.actor, att_, x_, h_, io.count);
-        linear(R8, lw.out_proj, E, E, bias, att_, tmp_);
-        norm(R8, 8, tmp_, h_, lw.norm1_weight, lw.norm1_bias, x_);
+        linear_norm(R8, 8, lw.out_proj, E, att_, h_, lw.norm1_weight, lw.norm1_bias, x_);
         linear(R8, lw.linear1, F, E, bias_relu, x_, f_);
-        linear(R8, lw.linear2, E, F, bias, f_, tmp_);
-        norm(R8, 8, tmp_, x_, lw.norm2_weight, lw.norm2_bias, h_);
+        linear_norm(R8, 8, lw.linear2, F, f_, x_, lw.norm2_weight, lw.norm2_bias, h_);
         kernels::oracle_heads(cache, prog, {worlds, base, E, dt}, h_, w_.head_w, io.q, io.value,
                               io.count);
     }
@@ -349,13 +380,17 @@ kernels::SelftestLine forward_selftest(vk::Context& ctx, Dtype dtype) {
         GpuForward fwd(ctx, cache, gw, 8, {}, 3);  // three chunks, slices of 3
         const ForwardOutputs got = fwd.run(in.view());
         double range = 0.0, err = 0.0;
+        // A NaN or infinite output is an infinite error (std::max would drop a NaN).
+        auto diff = [](double g, double w) {
+            return std::isfinite(g) ? std::abs(g - w) : std::numeric_limits<double>::infinity();
+        };
         for (size_t i = 0; i < want.q.size(); ++i) {
             range = std::max(range, std::abs(want.q[i]));
-            err = std::max(err, std::abs(got.q[i] - want.q[i]));
+            err = std::max(err, diff(got.q[i], want.q[i]));
         }
         for (size_t i = 0; i < want.value.size(); ++i) {
             range = std::max(range, std::abs(want.value[i]));
-            err = std::max(err, std::abs(got.value[i] - want.value[i]));
+            err = std::max(err, diff(got.value[i], want.value[i]));
         }
         const double rel = err / std::max(range, 1e-30);
         line.max_err = std::max(line.max_err, rel);

@@ -237,6 +237,57 @@ TEST_SUITE("kernels") {
         CHECK(gemm_rows_usable(lavapipe, 16384));
         CHECK_FALSE(gemm_rows_usable(lavapipe, 16385));
     }
+
+    TEST_CASE("gemm rows: A windows only where every dispatch keeps the threads busy") {
+        GemmDevice dev = GemmDevice::make(2, 32768, 1024, 1024, true);
+        dev.max_uniform_range = 65536;
+        dev.uniform_align = 16;
+        auto plan = [&](uint32_t M, uint32_t N, uint32_t K, Dtype dt) {
+            return plan_gemm(dev, M, N, K, dt, {true, false, false});
+        };
+        // fp32 K = 256, rows8x32: 64-row windows × 64-column slices = 2 workgroups per dispatch.
+        CHECK(plan(16384, 768, 256, Dtype::F32).choice.a_window == 64);
+        // fp16 K = 64: 512 rows (8 tiles) per window.
+        CHECK(plan(51200, 192, 64, Dtype::F16).choice.a_window == 512);
+        // fp32 K = 512: 32 rows per binding, less than one 64-row tile: A stays a storage buffer.
+        CHECK(plan(16384, 256, 512, Dtype::F32).choice.a_window == 0);
+        // One window holds all of M: used whatever the thread count.
+        dev.compute_units = 64;
+        CHECK(plan(40, 768, 256, Dtype::F32).choice.a_window >= 40);
+        // 64 threads: 2 workgroups per dispatch are too few, 8 × 6 = 48 too.
+        CHECK(plan(16384, 768, 256, Dtype::F32).choice.a_window == 0);
+        CHECK(plan(51200, 192, 64, Dtype::F16).choice.a_window == 0);
+        dev.compute_units = 48;
+        CHECK(plan(51200, 192, 64, Dtype::F16).choice.a_window == 512);
+        // Grids: one dispatch per (window, slice), each a window of the x grid.
+        dev.compute_units = 1;
+        const GemmPlan p = plan(200, 100, 256, Dtype::F32);
+        REQUIRE(p.choice.a_window == 64);
+        vk::Capabilities caps;
+        caps.max_uniform_buffer_range = 65536;
+        caps.min_uniform_buffer_offset_alignment = 16;
+        const auto grids = gemm_grids(caps, p);
+        REQUIRE(grids.size() == 4 * 2);  // windows 0, 64, 128, 192 × slices of 64 and 36 columns
+        CHECK(grids[0].groups(200)[0] == 1);
+        CHECK(grids[7].first_group == 3);
+        CHECK(grids[7].groups(200)[0] == 1);
+        CHECK(grids[7].groups(150)[0] == 0);  // a window past the live rows dispatches nothing
+    }
+
+    TEST_CASE("gemm rows: the LayerNorm epilogue takes the narrowest whole-row tile") {
+        GemmDevice dev = GemmDevice::make(2, 32768, 1024, 1024, true);
+        dev.max_uniform_range = 65536;
+        dev.uniform_align = 16;
+        const Epilogue ln{true, false, true, true};
+        CHECK(plan_gemm(dev, 512, 64, 64, Dtype::F16, ln).choice.name() == "rows4x64");
+        CHECK(plan_gemm(dev, 512, 40, 357, Dtype::F32, ln).choice.name() == "rows4x64");
+        CHECK(gemm_layer_norm_usable(dev, 64, 256, Dtype::F32));
+        CHECK_FALSE(gemm_layer_norm_usable(dev, 65, 64, Dtype::F16));   // wider than the tile
+        CHECK_FALSE(gemm_layer_norm_usable(dev, 64, 357, Dtype::F32));  // 44 rows of W per binding
+        CHECK_THROWS_AS(plan_gemm(dev, 512, 128, 64, Dtype::F16, ln), std::invalid_argument);
+        GemmDevice gpu = GemmDevice::make(80, 49152, 1024, 1024, false);
+        CHECK_FALSE(gemm_layer_norm_usable(gpu, 64, 64, Dtype::F16));  // GPUs keep layer_norm
+    }
 }
 
 TEST_SUITE("kernels.gpu") {
@@ -334,6 +385,19 @@ TEST_SUITE("kernels.gpu") {
         }
     }
 
+    TEST_CASE("gemm rows: the LayerNorm epilogue on the oracles' shapes, fp32 and fp16") {
+        GPU_TEST(ctx);
+        KernelCache cache(ctx);
+        auto dev = GemmDevice::from_caps(ctx.caps());
+        dev.forced.clear();
+        uint64_t seed = 30000;
+        for (Dtype dt : dtypes(ctx))
+            for (uint32_t M : {8u, 64u, 256u})
+                for (auto [N, K] : {std::pair{24u, 24u}, {24u, 32u}, {64u, 64u}, {64u, 128u}})
+                    check(ctx, cache, plan_gemm(dev, M, N, K, dt, {true, false, true, true}),
+                          seed++);
+    }
+
     TEST_CASE("gemm rows: operands at offsets; misaligned W throws") {
         GPU_TEST(ctx);
         KernelCache cache(ctx);
@@ -358,10 +422,16 @@ TEST_SUITE("kernels.gpu") {
         ctx.download(bc, got.data(), got.size() * 4, off);
         for (size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]));
         vk::Program bad(ctx, "rows misaligned");
-        if (ctx.caps().min_uniform_buffer_offset_alignment > 4)
+        if (ctx.caps().min_uniform_buffer_offset_alignment > 4) {
             CHECK_THROWS_AS(gemm(cache, bad, plan, BufferView(ba, off), BufferView(bw, off + 4), {},
                                  {}, BufferView(bc, off)),
                             std::invalid_argument);
+            // A through a uniform window (one window holds these 9 rows) needs the same alignment.
+            REQUIRE(plan.choice.a_window > 0);
+            CHECK_THROWS_AS(gemm(cache, bad, plan, BufferView(ba, off + 4), BufferView(bw, off), {},
+                                 {}, BufferView(bc, off)),
+                            std::invalid_argument);
+        }
     }
 
     TEST_CASE("gemm: size checks throw std::invalid_argument") {

@@ -12,6 +12,8 @@ std::vector<uint32_t> dispatch_args_ref(const DispatchArgsDesc& desc, uint32_t c
     const uint64_t c = std::min(count > desc.base ? count - desc.base : 0u, desc.capacity);
     for (const auto& e : desc.entries) {
         uint64_t x = (c * e.items + e.per_group - 1) / e.per_group;
+        x = x > e.first_group ? x - e.first_group : 0;
+        if (e.max_groups) x = std::min<uint64_t>(x, e.max_groups);
         out.insert(out.end(), {uint32_t(std::min<uint64_t>(x, max_x)), e.y, e.z});
     }
     return out;
