@@ -248,7 +248,8 @@ TEST_SUITE("eq.gpu") {
                    tk = buf(size_t(B) * gpu::TOKEN_WORDS, "tokens"),
                    mk = buf(size_t(B) * gpu::MASK_WORDS, "mask"), ac = buf(B, "actor"),
                    q = buf(size_t(B) * 7, "q"), weights = buf(size_t(n) * M, "weights"),
-                   stats = buf(size_t(n) * 2, "stats");
+                   stats = buf(size_t(n) * 2, "stats"),
+                   acc = kernels::upload_raw(ctx, gpu::posterior_acc(n, M), "acc");
         const float tau = 1.0f, beta = 0.1f;
         vk::Program prog(ctx, "posterior chain");
         gpu::eq_past_states(cache, prog, b.state, b.rules, wd, past, pw, steps, n, M, K,
@@ -258,7 +259,7 @@ TEST_SUITE("eq.gpu") {
         gpu::CheckPass pass(ctx, all, std::vector<uint32_t>(size_t(B) * gpu::ACC_WORDS, 0));
         gpu::eq_tokenize(cache, prog, past, b.rules, pw, tk, mk, ac, pass.list, pass.ctrl, B, 1, 0);
         oracle->record(cache, prog, EvalIo{tk, mk, ac, count, q}, B);
-        gpu::eq_posterior(cache, prog, q, steps, weights, stats, n, M, K, tau, beta);
+        gpu::eq_posterior(cache, prog, q, steps, weights, stats, acc, n, M, K, tau, beta);
         prog.run();
         const auto got_w = kernels::download_vector<float>(ctx, weights, size_t(n) * M);
         const auto got_s = kernels::download_vector<float>(ctx, stats, size_t(n) * 2);
