@@ -1,7 +1,7 @@
 // The E[Q] decision step on the GPU (ARCHITECTURE "one decision step"), recorded once per batch
 // capacity and replayed: voids → world-count DP → legal slots → P(make) thresholds → exact uniform
-// worlds (counter RNG) → tokens → oracle → E[Q]/Var/PDF → move choice → decision record → apply
-// move. The steps need no host data between them: `steps_per_submit` of them (all 28 by default)
+// worlds (counter RNG) → tokens → oracle → [posterior: past positions → tokens → oracle → weights]
+// → E[Q]/Var/PDF → move choice → exploration → decision record → apply move. The steps need no host data between them: `steps_per_submit` of them (all 28 by default)
 // are recorded into one command buffer, so a batch costs one submit, one host wait and no read-back
 // until its games are over.
 #pragma once

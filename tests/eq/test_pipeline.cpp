@@ -88,6 +88,35 @@ TEST_SUITE("eq") {
         CHECK(n == 16);
         CHECK(chunk == 100);
     }
+
+    TEST_CASE(
+        "plan_batch: the posterior's past positions are counted and never chunked (issue 16)") {
+        const SizedOracle oracle;
+        const uint64_t binding = 1ull << 31, MiB = 1 << 20;
+        // K = 4 past positions per world: K× the world buffers and a second recording of N·M·K rows.
+        CHECK(pipeline_bytes(8, 50, 4) > pipeline_bytes(8, 50));
+        CHECK(pipeline_total_bytes(oracle, 8, 50, 50, 4) -
+                  pipeline_total_bytes(oracle, 8, 50, 50) >=
+              oracle.record_bytes(8 * 50 * 4));
+        for (uint64_t mib : {64, 256, 1024}) {
+            CAPTURE(mib);
+            auto [n, chunk] = plan_batch(64, 0, 512, mib * MiB, binding, oracle, 4);
+            CHECK(chunk == 512);  // every world of a decision in one pass
+            CHECK(pipeline_total_bytes(oracle, n, 512, chunk, 4) <= mib * MiB);
+        }
+        // A budget that holds the uniform mode's chunks but not one game's worlds and past positions
+        // at once is refused, naming the posterior.
+        const uint64_t tight = pipeline_total_bytes(oracle, 1, 4096, 64) + MiB;
+        CHECK_NOTHROW(plan_batch(1, 0, 4096, tight, binding, oracle));
+        CHECK_THROWS_WITH_AS(
+            plan_batch(1, 0, 4096, tight, binding, oracle, 4),
+            doctest::Contains("posterior.enabled: all worlds and 4 past positions"), InputError);
+        // The past positions' tokens must fit one binding too.
+        const uint64_t small_binding = uint64_t(8) * 50 * 2 * gpu::TOKEN_WORDS * 4;
+        auto [n, chunk] = plan_batch(8, 0, 50, 1ull << 40, small_binding, oracle, 4);
+        CHECK(uint64_t(n) * chunk * 4 * gpu::TOKEN_WORDS * 4 <= small_binding);
+        CHECK(chunk == 50);
+    }
 }
 
 TEST_SUITE("eq.gpu") {

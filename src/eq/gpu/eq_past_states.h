@@ -2,7 +2,7 @@
 // sampled world's last `window` past positions as game states — the world's deal replayed to the
 // past step, the trick then and its leader — with the past actor's opponents' hands (for
 // eq_tokenize), legal slots from the trick's real lead and the observed slot. Reference:
-// eq/posterior.h past_position. Not yet recorded by the pipeline.
+// eq/posterior.h past_position. Recorded by the pipeline when posterior is on.
 #pragma once
 #include <cstdint>
 
