@@ -10,8 +10,9 @@
 // logw[m] = Σ_k log p; w[m] ∝ exp(max(logw[m] − max logw, −30)), normalised; stats = {1/Σw², max w}.
 // Game g's live worlds are m < min(M, acc[g].target − acc[g].n) (eq_control's, one pass: M sampled worlds, or an
 // enumeration's count ≤ M); a game with none (over, or not live) gets stats {0, 0} and no weights.
-// Bindings: 0 q_past f32 [G][M][K][7] (read), 1 steps u32 [G][M][K] (read), 2 weights f32 [G][M] (write, used
-// for logw first), 3 stats f32 [G][2] (write), 4 acc u32 [G][ACC_WORDS] (read).
+// Bindings: 0 q_past f32 [rows][7] (read), 1 steps u32 [G][M][K] (read), 2 weights f32 [G][M] (write, used
+// for logw first), 3 stats f32 [G][2] (write), 4 acc u32 [G][ACC_WORDS] (read), 5 row_of u32 [G][M][K] (read: the
+// q_past row of each step, eq_past_states' compacted rows; only scored steps are read, NONE counts as unscored).
 // Push: games, worlds, window, tau, beta. Spec: 0 workgroup size. Grid: ceil(G / workgroup size).
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer QPast { float q_past[]; };
@@ -19,14 +20,16 @@ layout(std430, binding = 1) readonly buffer Steps { uint steps[]; };
 layout(std430, binding = 2) buffer Weights { float weights[]; };
 layout(std430, binding = 3) writeonly buffer Stats { float stats[]; };
 layout(std430, binding = 4) readonly buffer Acc { uint acc[]; };
+layout(std430, binding = 5) readonly buffer RowOf { uint row_of[]; };
 layout(push_constant) uniform Push { uint games; uint worlds; uint window; float tau; float beta; } pc;
 
 const float LOG_FLOOR = -30.0;
 const float LOG_IMPOSSIBLE = -1.0e9;
 
-float behaviour_log_prob(uint base, uint word) {
+float behaviour_log_prob(uint row, uint word) {
     uint legal = word & 0x7Fu, obs = (word >> 8) & 7u;
-    if (((word >> 16) & 1u) == 0u || legal == 0u) return 0.0;
+    if (((word >> 16) & 1u) == 0u || legal == 0u || row == NONE) return 0.0;
+    uint base = row * 7u;
     if (obs == 7u || (legal & (1u << obs)) == 0u) return LOG_IMPOSSIBLE;
     precise float sum = 0.0;
     for (uint s = 0u; s < 7u; ++s)
@@ -57,7 +60,7 @@ void main() {
     for (uint m = 0u; m < m_count; ++m) {
         uint row = (g * stride + m) * k_count;
         precise float sum = 0.0;
-        for (uint k = 0u; k < k_count; ++k) sum += behaviour_log_prob((row + k) * 7u, steps[row + k]);
+        for (uint k = 0u; k < k_count; ++k) sum += behaviour_log_prob(row_of[row + k], steps[row + k]);
         weights[g * stride + m] = sum;
         best = max(best, sum);
     }

@@ -109,7 +109,6 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
             "passes of {} worlds; exact_max must be at most the worlds) and a window of 1..28 "
             "({})",
             rule.mode, passes, chunk, post.window));
-    chunk_ = chunk;
     const uint64_t b = uint64_t(n) * chunk;  // worlds in flight
     auto make = [&](uint64_t words, const char* name) {
         buffers_.push_back(
@@ -153,7 +152,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         past_actor_ = make(bp, "past actor");
         q_past_ = make(7 * bp, "q past");
         past_list_ = make(bp, "past list");
-        past_ctrl_ = make(gpu::CTRL_WORDS, "past ctrl");
+        past_rows_ = std::make_unique<gpu::PastRowBuffers>(ctx, n, n, bp);
         std::vector<uint32_t> identity(bp);  // each past position is a "game" of one world
         for (uint64_t i = 0; i < bp; ++i) identity[i] = static_cast<uint32_t>(i);
         ctx.upload(*past_list_, identity.data(), bp * 4);
@@ -204,17 +203,20 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         if (post.enabled) {  // The worlds' weights from their past positions (one pass).
             const uint32_t bp32 = static_cast<uint32_t>(bp);
             post_begin_ = p.size();
+            // Only the scored steps of live games are evaluated, compacted; eq_past_states counts
+            // them for eq_tokenize (ctrl) and the oracle (rows).
+            const gpu::PastRowBuffers& rows = *past_rows_;
             gpu::eq_past_states(cache, p, *state_, *rules_, *worlds_, *past_, *past_worlds_,
-                                *steps_, n, chunk, post.window, static_cast<uint32_t>(post.score));
+                                *steps_, rows.views(), n, chunk, post.window,
+                                static_cast<uint32_t>(post.score));
             gpu::eq_tokenize(cache, p, *past_, *rules_, *past_worlds_, *past_tokens_, *past_mask_,
-                             *past_actor_, *past_list_, *past_ctrl_, bp32, 1,
+                             *past_actor_, *past_list_, rows.ctrl, bp32, 1,
                              options.forge_compat ? 1u : 0u);
-            // The live past rows (uploaded per batch) are a prefix: games < live come first.
             oracle.record(cache, p,
-                          EvalIo{*past_tokens_, *past_mask_, *past_actor_, *past_ctrl_, *q_past_},
+                          EvalIo{*past_tokens_, *past_mask_, *past_actor_, rows.rows, *q_past_},
                           bp32);
-            gpu::eq_posterior(cache, p, *q_past_, *steps_, *weights_, *post_, *acc_, n, chunk,
-                              post.window, post.tau, post.beta);
+            gpu::eq_posterior(cache, p, *q_past_, *steps_, *weights_, *post_, *acc_, rows.row_of, n,
+                              chunk, post.window, post.tau, post.beta);
             post_end_ = p.size();
         }
         gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, false,
@@ -258,12 +260,9 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     ctx_.upload(*state_, words.data(), words.size() * 4);
     const uint32_t ctrl[gpu::CTRL_WORDS] = {static_cast<uint32_t>(seeds.size()), 0};
     ctx_.upload(*ctrl_, ctrl, sizeof(ctrl));
-    if (past_ctrl_) {  // the live games' past rows: the oracle's count and eq_tokenize's active rows
-        const uint32_t rows =
-            static_cast<uint32_t>(seeds.size()) * chunk_ * options_.posterior.window;
-        const uint32_t past_ctrl[gpu::CTRL_WORDS] = {rows, rows};
-        static_assert(gpu::CTRL_LIVE == 0 && gpu::CTRL_ACTIVE == 1);
-        ctx_.upload(*past_ctrl_, past_ctrl, sizeof(past_ctrl));
+    if (past_rows_) {  // the live games, whose scored past steps eq_past_states evaluates
+        const uint32_t past_ctrl[gpu::CTRL_WORDS] = {static_cast<uint32_t>(seeds.size()), 0};
+        ctx_.upload(past_rows_->ctrl, past_ctrl, sizeof(past_ctrl));
     }
 
     // Step 2. 28 decision steps, steps_per_submit per submit, no read-back; the stop flag is read

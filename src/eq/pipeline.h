@@ -29,6 +29,10 @@ class KernelCache;
 
 namespace eqvk::eq {
 
+namespace gpu {
+struct PastRowBuffers;
+}
+
 struct PipelineOptions {
     uint32_t games_per_batch = 16;  // N: games advanced together (the recorded capacity)
     uint32_t worlds = 32;           // M: worlds per decision (fixed mode)
@@ -118,12 +122,13 @@ private:
     vk::Buffer *rules_, *state_, *voids_, *table_, *legal_, *min_bin_, *worlds_, *tokens_, *mask_,
         *actor_, *q_, *e_q_, *var_, *pdf_, *action_, *uncertainty_, *status_, *records_, *acc_,
         *list_, *ctrl_, *rows_, *args_, *explore_, *weights_, *post_;
-    // Posterior only (nullptr when off): the past positions of every (game, world, step), their
-    // tokens, the oracle's Q on them, the identity list and control/count words for eq_tokenize.
+    // Posterior only (nullptr when off): the past positions the oracle evaluates (scored steps,
+    // compacted), the step words of every (game, world, step), the rows' tokens and Q, the
+    // identity list for eq_tokenize and the row map, plan and counts (eq_past_states).
     vk::Buffer *past_ = nullptr, *past_worlds_ = nullptr, *steps_ = nullptr,
                *past_tokens_ = nullptr, *past_mask_ = nullptr, *past_actor_ = nullptr,
-               *q_past_ = nullptr, *past_list_ = nullptr, *past_ctrl_ = nullptr;
-    uint32_t chunk_ = 0;                    // worlds per game per pass
+               *q_past_ = nullptr, *past_list_ = nullptr;
+    std::unique_ptr<gpu::PastRowBuffers> past_rows_;
     size_t post_begin_ = 0, post_end_ = 0;  // the posterior's operations in step_ (labels)
     std::unique_ptr<vk::Program> step_;
     PipelineStats stats_;

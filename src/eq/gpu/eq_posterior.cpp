@@ -1,6 +1,7 @@
 // eq_posterior: wrapper, check and definition.
 #include "eq/gpu/eq_posterior.h"
 
+#include <algorithm>
 #include <random>
 #include <tuple>
 
@@ -13,8 +14,8 @@ EQVK_KERNEL_DEF(eq_posterior);
 namespace eqvk::eq::gpu {
 
 void eq_posterior(KernelCache& cache, vk::Program& prog, BufferView q_past, BufferView steps,
-                  BufferView weights, BufferView stats, BufferView acc, uint32_t games,
-                  uint32_t worlds, uint32_t window, float tau, float beta) {
+                  BufferView weights, BufferView stats, BufferView acc, BufferView row_of,
+                  uint32_t games, uint32_t worlds, uint32_t window, float tau, float beta) {
     require("eq_posterior", tau > 0.0f && beta >= 0.0f && beta <= 1.0f && worlds > 0 && window > 0,
             fmt::format("tau {}, beta {}, worlds {}, window {}", tau, beta, worlds, window));
     const uint64_t rows = uint64_t(games) * worlds * window;
@@ -24,7 +25,8 @@ void eq_posterior(KernelCache& cache, vk::Program& prog, BufferView q_past, Buff
               {steps, word_bytes(rows, 1)},
               {weights, word_bytes(uint64_t(games) * worlds, 1)},
               {stats, word_bytes(games, 2)},
-              {acc, word_bytes(games, ACC_WORDS)}});
+              {acc, word_bytes(games, ACC_WORDS)},
+              {row_of, word_bytes(rows, 1)}});
 }
 
 std::vector<uint32_t> posterior_acc(uint32_t games, uint32_t worlds,
@@ -43,12 +45,21 @@ kernels::CheckResult check_eq_posterior(vk::Context& ctx, KernelCache& cache,
                                         uint32_t worlds, uint32_t window, float tau, float beta,
                                         const std::vector<uint32_t>& live) {
     using kernels::upload_raw;
-    vk::Buffer qb = upload_raw(ctx, q_past, "q_past"), sb = upload_raw(ctx, steps, "steps"),
+    vk::Buffer sb = upload_raw(ctx, steps, "steps"),
                ab = upload_raw(ctx, posterior_acc(games, worlds, live), "acc");
+    // Rows in reverse order: the kernel must follow row_of, not the step index.
+    const uint32_t n_rows = games * worlds * window;
+    std::vector<uint32_t> rows(n_rows);
+    std::vector<float> q_rows(q_past.size());
+    for (uint32_t b = 0; b < n_rows; ++b) {
+        rows[b] = n_rows - 1 - b;
+        std::copy_n(&q_past[size_t(b) * 7], 7, &q_rows[size_t(rows[b]) * 7]);
+    }
+    vk::Buffer qr = upload_raw(ctx, q_rows, "q_past rows"), rb = upload_raw(ctx, rows, "row_of");
     vk::Program prog(ctx, "check eq_posterior");
     vk::Buffer wb = poisoned_words(ctx, prog, size_t(games) * worlds, "check.weights"),
                tb = poisoned_words(ctx, prog, size_t(games) * 2, "check.stats");
-    eq_posterior(cache, prog, qb, sb, wb, tb, ab, games, worlds, window, tau, beta);
+    eq_posterior(cache, prog, qr, sb, wb, tb, ab, rb, games, worlds, window, tau, beta);
     prog.run();
     // Per game over its live worlds; the rows past them are not written (compared as 0).
     std::vector<float> want_w(size_t(games) * worlds, 0.0f), want_s(size_t(games) * 2);
@@ -109,11 +120,12 @@ EQVK_KERNEL_DEF(eq_posterior) {
     using eqvk::vk::Access;
     static const auto def =
         eq_def("eq_posterior", "E[Q]: posterior weights of the worlds from their past positions' Q",
-               {{"q_past", Access::Read, "f32 [G][M][K][7]"},
+               {{"q_past", Access::Read, "f32 [rows][7]"},
                 {"steps", Access::Read, "u32 [G][M][K] legal | observed<<8 | scored<<16"},
                 {"weights", Access::ReadWrite, "f32 [G][M]"},
                 {"stats", Access::Write, "f32 [G][2] ESS, max w"},
-                {"acc", Access::Read, "u32 [G][ACC_WORDS] live worlds (eq_control)"}},
+                {"acc", Access::Read, "u32 [G][ACC_WORDS] live worlds (eq_control)"},
+                {"row_of", Access::Read, "u32 [G][M][K] q_past row of each step"}},
                sizeof(PosteriorPush), "PosteriorPush", eq_posterior_checks);
     return def;
 }

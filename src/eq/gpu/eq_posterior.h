@@ -17,12 +17,14 @@ struct PosteriorPush {
 
 /// Records the weights of game g's live worlds m < min(M, acc[g].target − acc[g].n) (eq_control's
 /// words for a decision taken in one pass); a game without live worlds gets stats {0, 0}.
-///   q_past: [G][M][K][7] f32   steps: [G][M][K] u32 (eq::past_step_word)
+///   q_past: [rows ≤ G·M·K][7] f32   steps: [G][M][K] u32 (eq::past_step_word)
 ///   weights: [G][M] f32   stats: [G][2] f32 (ESS, max w)   acc: [G][ACC_WORDS] u32
+///   row_of: [G][M][K] u32, the q_past row of each scored step (eq_past_states; identity for
+///   a dense q_past [G][M][K][7])
 /// Throws std::invalid_argument for tau ≤ 0, beta outside [0, 1] or too small a view.
 void eq_posterior(KernelCache& cache, vk::Program& prog, BufferView q_past, BufferView steps,
-                  BufferView weights, BufferView stats, BufferView acc, uint32_t games,
-                  uint32_t worlds, uint32_t window, float tau, float beta);
+                  BufferView weights, BufferView stats, BufferView acc, BufferView row_of,
+                  uint32_t games, uint32_t worlds, uint32_t window, float tau, float beta);
 
 /// acc words [G][ACC_WORDS] for eq_posterior outside the pipeline: game g has live[g] worlds (all
 /// `worlds` when `live` is empty).
