@@ -35,12 +35,13 @@ uint64_t pipeline_bytes(uint32_t games, uint32_t chunk, uint32_t window) {
     uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 +
                              7 * 85 + 1 + 2 + 1 + 4 + 28 * gpu::REC_WORDS + gpu::ACC_WORDS + 1 + 2);
     uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7 + 1);
-    // A past position: state words, opponents' hands, step word, tokens, mask, actor, Q, list.
-    uint64_t per_past =
-        4 * (gpu::ST_WORDS + gpu::WORLD_WORDS + 1 + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7 + 1);
+    // A past position: state words, opponents' hands, step word, tokens, mask, actor, Q, list and
+    // row map; per batch the plan (a word per game), its control words and row count.
+    uint64_t per_past = 4 * (gpu::ST_WORDS + gpu::WORLD_WORDS + 1 + gpu::TOKEN_WORDS +
+                             gpu::MASK_WORDS + 1 + 7 + 1 + 1);
     return n * per_game + b * per_world + past * per_past +
            4 * (gpu::R_WORDS + gpu::CTRL_WORDS + 1 + gpu::ARGS_WORDS +
-                (window ? gpu::CTRL_WORDS : 0));
+                (window ? n + gpu::CTRL_WORDS + 1 : 0));
 }
 
 uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t /*worlds*/,
