@@ -171,6 +171,12 @@ expect "run: posterior.enabled=true with mixed exploration" 0 "games 2 " -- "$EQ
 expect "run: a second posterior run" 0 "posterior/" -- "$EQVK" run "$CONFIG" "${POST[@]}" --set output.dir=pb
 expect "run: two posterior runs are byte-identical" 0 "" -- cmp pa/shard-000000000000-2.safetensors pb/shard-000000000000-2.safetensors
 expect "run: posterior with adaptive sampling is refused" 2 "posterior.enabled = true needs sampling.mode = \"fixed\"" -- "$EQVK" run "$CONFIG" "${POST[@]}" --set sampling.mode=adaptive --set output.dir=pc
+expect "run: posterior.compat=forge (Forge's window, tau, mix, all K plays scored)" 0 "games 2 " -- "$EQVK" run "$CONFIG" "${POST[@]}" --set posterior.compat=forge --set output.dir=pf
+expect "run: ... its shard records the preset" 0 "" -- /usr/bin/python3 -c "
+import json, struct, sys
+b = open('pf/shard-000000000000-2.safetensors', 'rb').read()
+c = json.loads(b[8:8 + struct.unpack('<Q', b[:8])[0]])['__metadata__']['config']
+assert \"compat = 'forge'\" in c and \"score = 'all'\" in c and 'window = 4' in c, c"
 expect "run: posterior.compat=forge beside posterior.window is refused" 2 "posterior.window is set by posterior.compat = \"forge\"" -- "$EQVK" run "$CONFIG" "${POST[@]}" --set posterior.compat=forge --set posterior.window=3 --set output.dir=pc
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
   expect "run: posterior shards replay legally, with ess and max_w" 0 "weighted [1-9]" -- /usr/bin/python3 -c "
