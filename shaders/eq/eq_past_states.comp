@@ -9,17 +9,19 @@
 // B, 1) gives the oracle's input. Legality at jj follows the trick's real lead (not the observed tile) and only
 // tiles held then (no ghost slots).
 // Only the rows the oracle needs are written: a step is evaluated when it is scored (j ≥ 0 and its actor is one of
-// the scored seats — the same for every world of the game) and its game is live (g < past_ctrl[CTRL_LIVE]). They are
-// compacted in (game, world, scored step) order: row r = plan[g]·M + m·S_g + rank of k among game g's S_g scored
-// steps, with plan[g] = scored steps of the live games before g. Phase 0 (one invocation) writes plan, the row count
-// rows = M·Σ S_g into past_ctrl[CTRL_ACTIVE] (eq_tokenize's active rows) and past_rows[0] (the oracle's count);
-// phase 1 (grid-stride over B) writes row_of[b] = r (NONE when not evaluated), the step words of every b, and the
-// states and opponents' hands of the evaluated rows at r.
+// the scored seats — the same for every world of the game) and its world is live (m < L_g = min(M, acc[g].target −
+// acc[g].n), eq_control's: M sampled worlds, an enumeration's count, 0 for a game that takes none). They are
+// compacted in (game, world, scored step) order: row r = plan[g] + m·S_g + rank of k among game g's S_g scored steps,
+// with plan[g] = Σ_{g' < g} L_g'·S_g'. Phase 0 (one invocation) writes plan and the row count Σ L_g·S_g into
+// past_ctrl[CTRL_ACTIVE] (eq_tokenize's active rows) and past_rows[0] (the oracle's count); phase 1 (grid-stride
+// over B) writes row_of[b] = r (NONE when not evaluated), the step words of every b, and the states and opponents'
+// hands of the evaluated rows at r.
 // Bindings: 0 state u32 [ST_WORDS·N] (read), 1 rules u32 [R_WORDS] (read), 2 worlds u32 [N][M][4] (read),
 //           3 past u32 [ST_WORDS·B] (write, row r), 4 past_worlds u32 [B][4] (write, row r: the past actor's
 //           opponents' hands then, NONE), 5 steps u32 [B] (write: legal | observed slot << 8 | scored << 16,
 //           eq::past_step_word), 6 row_of u32 [B] (write), 7 plan u32 [N] (phase 0 writes, phase 1 reads),
-//           8 past_ctrl u32 [CTRL_WORDS] (CTRL_LIVE read, CTRL_ACTIVE written), 9 past_rows u32 [1] (write).
+//           8 past_ctrl u32 [CTRL_WORDS] (CTRL_ACTIVE written), 9 past_rows u32 [1] (write), 10 acc u32
+//           [N][ACC_WORDS] (read).
 // Push: n_games, worlds, window, score (0 opponents, 1 others, 2 all), phase. Spec: 0 workgroup size.
 layout(local_size_x_id = 0) in;
 layout(std430, binding = 0) readonly buffer State { uint st[]; };
@@ -30,8 +32,9 @@ layout(std430, binding = 4) writeonly buffer PastWorlds { uvec4 past_worlds[]; }
 layout(std430, binding = 5) writeonly buffer Steps { uint steps[]; };
 layout(std430, binding = 6) writeonly buffer RowOf { uint row_of[]; };
 layout(std430, binding = 7) buffer Plan { uint plan[]; };
-layout(std430, binding = 8) buffer PastCtrl { uint past_ctrl[]; };
+layout(std430, binding = 8) writeonly buffer PastCtrl { uint past_ctrl[]; };
 layout(std430, binding = 9) writeonly buffer PastRows { uint past_rows[]; };
+layout(std430, binding = 10) readonly buffer Acc { uint acc[]; };
 layout(push_constant) uniform Push { uint n_games; uint worlds; uint window; uint score; uint phase; } pc;
 
 #include "eq/gpu/layout.h"
@@ -50,19 +53,22 @@ bool step_scored(uint n, uint g, uint k) {
     return pc.score == 2u || (pc.score == 1u && pa != actor) || (pc.score == 0u && (pa & 1u) != (actor & 1u));
 }
 
+// Live worlds of game g in this (single) pass.
+uint live_worlds(uint g) { return min(pc.worlds, acc[g * ACC_WORDS + ACC_TARGET] - acc[g * ACC_WORDS + ACC_N]); }
+
 void main() {
     uint n = pc.n_games, total = n * pc.worlds * pc.window;
-    uint live = min(past_ctrl[CTRL_LIVE], n);
-    if (pc.phase == 0u) {  // the plan: scored steps before each game, the rows to evaluate
+    if (pc.phase == 0u) {  // the plan: rows of the games before each game, the rows to evaluate
         if (gl_GlobalInvocationID.x != 0u) return;
         uint before = 0u;
         for (uint g = 0u; g < n; ++g) {
             plan[g] = before;
-            if (g < live)
-                for (uint k = 0u; k < pc.window; ++k) before += step_scored(n, g, k) ? 1u : 0u;
+            uint scored_g = 0u;
+            for (uint k = 0u; k < pc.window; ++k) scored_g += step_scored(n, g, k) ? 1u : 0u;
+            before += live_worlds(g) * scored_g;
         }
-        past_ctrl[CTRL_ACTIVE] = before * pc.worlds;
-        past_rows[0] = before * pc.worlds;
+        past_ctrl[CTRL_ACTIVE] = before;
+        past_rows[0] = before;
         return;
     }
     for (uint b = gl_GlobalInvocationID.x; b < total; b += gl_NumWorkGroups.x * gl_WorkGroupSize.x) {
@@ -79,7 +85,7 @@ void main() {
                 ++scored_g;
             }
         bool scored = step_scored(n, g, k);
-        uint r = scored && g < live ? plan[g] * pc.worlds + m * scored_g + rank : NONE;
+        uint r = scored && m < live_worlds(g) ? plan[g] + m * scored_g + rank : NONE;
         row_of[b] = r;
         // Step 1. Tiles held now in this world, all tiles played, and those played since jj.
         uint now[4], ever[4], since[4];

@@ -153,7 +153,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         past_actor_ = make(bp, "past actor");
         q_past_ = make(7 * bp, "q past");
         past_list_ = make(bp, "past list");
-        past_rows_ = std::make_unique<gpu::PastRowBuffers>(ctx, n, n, bp);
+        past_rows_ = std::make_unique<gpu::PastRowBuffers>(ctx, n, bp);
         std::vector<uint32_t> identity(bp);  // each past position is a "game" of one world
         for (uint64_t i = 0; i < bp; ++i) identity[i] = static_cast<uint32_t>(i);
         ctx.upload(*past_list_, identity.data(), bp * 4);
@@ -204,10 +204,10 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         if (post.enabled) {  // The worlds' weights from their past positions (one pass).
             const uint32_t bp32 = static_cast<uint32_t>(bp);
             post_begin_ = p.size();
-            // Only the scored steps of live games are evaluated, compacted; eq_past_states counts
-            // them for eq_tokenize (ctrl) and the oracle (rows).
+            // Only the scored steps of live worlds (eq_control's acc) are evaluated, compacted;
+            // eq_past_states counts them for eq_tokenize (ctrl) and the oracle (rows).
             const gpu::PastRowBuffers& rows = *past_rows_;
-            gpu::eq_past_states(cache, p, *state_, *rules_, *worlds_, *past_, *past_worlds_,
+            gpu::eq_past_states(cache, p, *state_, *rules_, *worlds_, *acc_, *past_, *past_worlds_,
                                 *steps_, rows.views(), n, chunk, post.window,
                                 static_cast<uint32_t>(post.score));
             gpu::eq_tokenize(cache, p, *past_, *rules_, *past_worlds_, *past_tokens_, *past_mask_,
@@ -261,10 +261,6 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
     ctx_.upload(*state_, words.data(), words.size() * 4);
     const uint32_t ctrl[gpu::CTRL_WORDS] = {static_cast<uint32_t>(seeds.size()), 0};
     ctx_.upload(*ctrl_, ctrl, sizeof(ctrl));
-    if (past_rows_) {  // the live games, whose scored past steps eq_past_states evaluates
-        const uint32_t past_ctrl[gpu::CTRL_WORDS] = {static_cast<uint32_t>(seeds.size()), 0};
-        ctx_.upload(past_rows_->ctrl, past_ctrl, sizeof(past_ctrl));
-    }
 
     // Step 2. 28 decision steps, steps_per_submit per submit, no read-back; the stop flag is read
     // before each submit.

@@ -242,7 +242,7 @@ TEST_SUITE("eq.gpu") {
             return vk::Buffer(ctx, words * 4, vk::MemoryKind::DeviceLocal, name);
         };
         vk::Buffer wd = kernels::upload_raw(ctx, worlds, "worlds");
-        gpu::PastRowBuffers pr(ctx, n, n, B);  // every game live
+        gpu::PastRowBuffers pr(ctx, n, B);
         vk::Buffer past = buf(size_t(B) * gpu::ST_WORDS, "past"),
                    pw = buf(size_t(B) * gpu::WORLD_WORDS, "past worlds"), steps = buf(B, "steps"),
                    tk = buf(size_t(B) * gpu::TOKEN_WORDS, "tokens"),
@@ -252,8 +252,8 @@ TEST_SUITE("eq.gpu") {
                    acc = kernels::upload_raw(ctx, gpu::posterior_acc(n, M), "acc");
         const float tau = 1.0f, beta = 0.1f;
         vk::Program prog(ctx, "posterior chain");
-        gpu::eq_past_states(cache, prog, b.state, b.rules, wd, past, pw, steps, pr.views(), n, M, K,
-                            uint32_t(PosteriorScore::Opponents));
+        gpu::eq_past_states(cache, prog, b.state, b.rules, wd, acc, past, pw, steps, pr.views(), n,
+                            M, K, uint32_t(PosteriorScore::Opponents));
         // Each evaluated row is a "game" of one world; eq_past_states counts them (as the pipeline).
         std::vector<uint32_t> all(B);
         std::iota(all.begin(), all.end(), 0u);

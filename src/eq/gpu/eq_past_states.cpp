@@ -3,6 +3,7 @@
 
 #include <numeric>
 
+#include "eq/gpu/eq_posterior.h"
 #include "eq/gpu/eq_tokenize.h"
 #include "eq/gpu/eq_world_sample.h"
 #include "eq/posterior.h"
@@ -14,9 +15,9 @@ EQVK_KERNEL_DEF(eq_past_states);
 namespace eqvk::eq::gpu {
 
 void eq_past_states(KernelCache& cache, vk::Program& prog, BufferView state, BufferView rules,
-                    BufferView worlds, BufferView past, BufferView past_worlds, BufferView steps,
-                    const PastRows& rows, uint32_t n_games, uint32_t worlds_per_game,
-                    uint32_t window, uint32_t score) {
+                    BufferView worlds, BufferView acc, BufferView past, BufferView past_worlds,
+                    BufferView steps, const PastRows& rows, uint32_t n_games,
+                    uint32_t worlds_per_game, uint32_t window, uint32_t score) {
     require("eq_past_states", window >= 1 && window <= 28 && score <= 2,
             fmt::format("window {}, score {}", window, score));
     const uint64_t total = uint64_t(n_games) * worlds_per_game * window;
@@ -32,17 +33,16 @@ void eq_past_states(KernelCache& cache, vk::Program& prog, BufferView state, Buf
                   {rows.row_of, word_bytes(total, 1)},
                   {rows.plan, word_bytes(n_games, 1)},
                   {rows.ctrl, word_bytes(1, CTRL_WORDS)},
-                  {rows.rows, word_bytes(1, 1)}},
+                  {rows.rows, word_bytes(1, 1)},
+                  {acc, word_bytes(n_games, ACC_WORDS)}},
                  /*grid_stride=*/true);
 }
 
-PastRowBuffers::PastRowBuffers(vk::Context& ctx, uint32_t n_games, uint32_t live, uint64_t total)
+PastRowBuffers::PastRowBuffers(vk::Context& ctx, uint32_t n_games, uint64_t total)
     : row_of(ctx, total * 4, vk::MemoryKind::DeviceLocal, "past row_of"),
       plan(ctx, uint64_t(n_games) * 4, vk::MemoryKind::DeviceLocal, "past plan"),
-      ctrl(kernels::upload_raw(ctx, std::vector<uint32_t>{live, 0}, "past ctrl")),
-      rows(ctx, 4, vk::MemoryKind::DeviceLocal, "past rows") {
-    static_assert(CTRL_LIVE == 0 && CTRL_ACTIVE == 1 && CTRL_WORDS == 2);
-}
+      ctrl(kernels::upload_raw(ctx, std::vector<uint32_t>(CTRL_WORDS, 0), "past ctrl")),
+      rows(ctx, 4, vk::MemoryKind::DeviceLocal, "past rows") {}
 
 void check_eq_past_states(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact& v) {
     const uint32_t n = b.n(), M = CHECK_WORLDS;
@@ -51,8 +51,14 @@ void check_eq_past_states(vk::Context& ctx, KernelCache& cache, CheckBatch& b, E
     for (uint32_t window : {4u, 9u})
         for (uint32_t score = 0; score <= 2; ++score) {
             const uint32_t B = n * M * window;
-            const uint32_t live = score == 1 ? n - 2 : n;  // the last games padding a short batch
-            PastRowBuffers pr(ctx, n, live, B);
+            // Live worlds: all M, but with score "others" the last two games take none (padding
+            // a short batch) and with window 9 every third game enumerates fewer worlds.
+            std::vector<uint32_t> live(n, M);
+            for (uint32_t g = 0; g < n; ++g)
+                if ((score == 1 && g + 2 >= n) || (window == 9 && g % 3 == 1))
+                    live[g] = score == 1 && g + 2 >= n ? 0 : 1 + g % (M - 1);
+            vk::Buffer acc = kernels::upload_raw(ctx, posterior_acc(n, M, live), "check.acc");
+            PastRowBuffers pr(ctx, n, B);
             vk::Program prog(ctx, "check eq_past_states");
             vk::Buffer ps = poisoned_words(ctx, prog, size_t(B) * ST_WORDS, "check.past"),
                        pw = poisoned_words(ctx, prog, size_t(B) * WORLD_WORDS, "check.past_worlds"),
@@ -60,8 +66,8 @@ void check_eq_past_states(vk::Context& ctx, KernelCache& cache, CheckBatch& b, E
                        tk = poisoned_words(ctx, prog, size_t(B) * TOKEN_WORDS, "check.tokens"),
                        mk = poisoned_words(ctx, prog, size_t(B) * MASK_WORDS, "check.mask"),
                        ac = poisoned_words(ctx, prog, B, "check.actor");
-            eq_past_states(cache, prog, b.state, b.rules, wd, ps, pw, st, pr.views(), n, M, window,
-                           score);
+            eq_past_states(cache, prog, b.state, b.rules, wd, acc, ps, pw, st, pr.views(), n, M,
+                           window, score);
             // Each evaluated row is a "game" of one world, active up to the row count, in order.
             std::vector<uint32_t> all(B);
             std::iota(all.begin(), all.end(), 0u);
@@ -87,11 +93,12 @@ void check_eq_past_states(vk::Context& ctx, KernelCache& cache, CheckBatch& b, E
                 want_infos.push_back(b.infos[g]);
             }
             const std::vector<uint32_t> want_words = pack_states(want_states, want_infos);
-            // The rows: scored steps of live games, in (game, world, scored step) order.
+            // The rows: scored steps of live worlds, in (game, world, scored step) order.
             std::vector<uint32_t> want_row(B, NONE);
             uint32_t next = 0;
             for (uint32_t i = 0; i < B; ++i)
-                if (want[i].scored && i / (M * window) < live) want_row[i] = next++;
+                if (want[i].scored && (i / window) % M < live[i / (M * window)])
+                    want_row[i] = next++;
             v.check(rows == next, "window {} score {}: {} rows, want {}", window, score, rows,
                     next);
             for (uint32_t i = 0; i < B; ++i) {
@@ -135,8 +142,9 @@ EQVK_KERNEL_DEF(eq_past_states) {
                 {"steps", Access::Write, "u32 [n·M·K] legal | observed<<8 | scored<<16"},
                 {"row_of", Access::Write, "u32 [n·M·K] evaluated row or NONE"},
                 {"plan", Access::ReadWrite, "u32 [n] scored steps of the games before"},
-                {"past_ctrl", Access::ReadWrite, "u32 [CTRL_WORDS] live games in, rows out"},
-                {"past_rows", Access::Write, "u32 [1] the oracle's count"}},
+                {"past_ctrl", Access::Write, "u32 [CTRL_WORDS] rows at CTRL_ACTIVE"},
+                {"past_rows", Access::Write, "u32 [1] the oracle's count"},
+                {"acc", Access::Read, "u32 [n][ACC_WORDS] live worlds (eq_control)"}},
                sizeof(PastStatesPush), "PastStatesPush", [](const eqvk::vk::Capabilities&) {
                    return exact_cases("eq_past_states", check_eq_past_states);
                });
