@@ -8,13 +8,14 @@ Needs /usr/bin/python3 with numpy and torch (Debian: python3-numpy python3-torch
 Writes {out}/{train|val|test}/seed_{seed:08d}.pt (split by seed % 1000, spec §3), each a dict with the keys of
 spec §6.12: transcript_tokens [28,36,8] int64, transcript_lengths [28] int64, e_q_mean/e_q_var [28,7] fp32,
 legal_mask [28,7] bool, action_taken [28] int64, game_idx [28] int64 (= seed), decision_idx [28] int64,
-train_mask [28] bool, u_mean/u_max [28] fp32, ess/max_w [28] fp32 (0: no posterior), exploration_mode [28]
+train_mask [28] bool, u_mean/u_max [28] fp32, ess/max_w [28] fp32 (per decision; 0: no posterior), exploration_mode [28]
 int8 (0 greedy, 1 Boltzmann, 2 epsilon, 3 blunder), q_gap [28] fp32, e_q_pdf [28,7,85] fp32, n_samples [28] int32,
 converged [28] bool, metadata (exploration: the shard's [policy] settings; adaptive and enumeration from
-[sampling]). Keys beyond Forge's file: from its DecisionRecordGPU/ExplorationStats (spec §6.10-6.11)
+[sampling]; posterior {enabled, window_k, tau} from [posterior]). Keys beyond Forge's file: from its DecisionRecordGPU/ExplorationStats (spec §6.10-6.11)
 greedy_action [28] int64 and action_entropy [28] fp32; eqvk's own exact [28] bool, world_count [28] int64 and
 e_q_sem [28,7] fp32 (standard error of E[Q] per slot).
-Shards written before exploration existed (no such columns) give greedy values: mode 0, greedy = taken, q_gap 0.
+Shards written before exploration existed (no such columns) give greedy values: mode 0, greedy = taken, q_gap 0;
+shards from before the posterior (no ess/max_w columns) give zeros, Forge's "no posterior".
 Each file is written to a .tmp and renamed, like Forge's generator; existing files are skipped.
 """
 import argparse
@@ -60,6 +61,19 @@ def config_value(meta, key, default=None):
     return default
 
 
+def posterior_meta(meta):
+    """Forge's metadata.posterior from [posterior] (spec §6.12), plus eqvk's uniform_mix and score."""
+    if config_value(meta, "posterior.enabled", "false") != "true":
+        return {"enabled": False}
+    return {
+        "enabled": True,
+        "window_k": int(config_value(meta, "posterior.window", 0)),
+        "tau": float(config_value(meta, "posterior.tau", 0)),
+        "uniform_mix": float(config_value(meta, "posterior.uniform_mix", 0)),
+        "score": config_value(meta, "posterior.score", "opponents"),
+    }
+
+
 def adaptive_meta(meta):
     """Forge's metadata.adaptive from [sampling] (spec §6.12)."""
     if config_value(meta, "sampling.mode", "fixed") != "adaptive":
@@ -97,6 +111,9 @@ def main():
         t["greedy_action"] = t["action_taken"]
         t["q_gap"] = np.zeros(t["action_taken"].shape, np.float32)
         t["action_entropy"] = np.zeros(t["action_taken"].shape, np.float32)
+    for key in ("ess", "max_w"):  # a shard from before the posterior: Forge's 0 = no posterior
+        if key not in t:
+            t[key] = np.zeros(t["action_taken"].shape, np.float32)
     written = 0
     for g in range(games):
         seed = int(t["game_seed"][g])
@@ -104,7 +121,6 @@ def main():
         path = os.path.join(args.out, split, f"seed_{seed:08d}.pt")
         if os.path.exists(path):
             continue
-        zeros = torch.zeros(28, dtype=torch.float32)
         record = {
             "transcript_tokens": torch.from_numpy(t["transcript_tokens"][g].astype(np.int64)),
             "transcript_lengths": torch.from_numpy(t["transcript_lengths"][g].astype(np.int64)),
@@ -117,8 +133,8 @@ def main():
             "train_mask": torch.from_numpy(t["train_mask"][g].copy()),
             "u_mean": torch.from_numpy(t["u_mean"][g].copy()),
             "u_max": torch.from_numpy(t["u_max"][g].copy()),
-            "ess": zeros.clone(),
-            "max_w": zeros.clone(),
+            "ess": torch.from_numpy(t["ess"][g].astype(np.float32)),
+            "max_w": torch.from_numpy(t["max_w"][g].astype(np.float32)),
             "exploration_mode": torch.from_numpy(t["exploration_mode"][g].astype(np.int8)),
             "q_gap": torch.from_numpy(t["q_gap"][g].astype(np.float32)),
             "greedy_action": torch.from_numpy(t["greedy_action"][g].astype(np.int64)),
@@ -138,7 +154,7 @@ def main():
                 "checkpoint": meta.get("model", ""),
                 "version": "2.1",
                 "schema": {"q_semantics": "minimax_value_to_go", "q_units": "points"},
-                "posterior": {"enabled": False},
+                "posterior": posterior_meta(meta),
                 "exploration": exploration,
                 "adaptive": adaptive_meta(meta),
                 "enumeration": enumeration_meta(meta),

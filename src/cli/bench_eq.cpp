@@ -5,6 +5,8 @@
 // cost model (ARCHITECTURE.md: measured FMA ceiling / FLOPs of 28·M forwards per game), the GPU
 // time split by kernel, and the sampling outcome: worlds evaluated per decision, the mean of each
 // decision's largest legal-slot standard error, the shares of exact and converged decisions.
+// `--posterior` weights the worlds (issue 16, [posterior] defaults: window 4, tau 0.1, β 0.1,
+// opponents' plays scored); its past positions' share of the GPU time shows as posterior/….
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -37,6 +39,7 @@ struct BenchEqOptions {
     bool json = false;
     std::string mode = "fixed";  // sampling.mode
     eq::SamplingOptions sampling;
+    bool posterior = false;  // posterior.enabled with the default [posterior] keys
 };
 
 /// What the records say about the sampling: worlds per decision, mean of each decision's largest
@@ -99,15 +102,22 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
                    "chunk", "games/s", "decisions/s", "worlds/s", "GFLOP/s", "% limit", "GPU %");
     eq::SamplingOptions sampling = o.sampling;
     sampling.adaptive = o.mode == "adaptive";
+    if (o.posterior && sampling.adaptive)
+        throw InputError("bench eq: --posterior needs --mode fixed");
+    eq::PosteriorParams posterior;
+    posterior.enabled = o.posterior;
     if (sampling.min_worlds > sampling.max_worlds)
         throw InputError(fmt::format("bench eq: --min-worlds {} is above --max-worlds {}",
                                      sampling.min_worlds, sampling.max_worlds));
     for (auto [n, m] : suite) {
         uint64_t budget = caps.device_local_budget() / 2;
         std::pair<uint32_t, uint32_t> shape;
+        eq::SamplingOptions s = sampling;  // the posterior enumerates within its one pass only
+        if (o.posterior) s.exact_max = std::min(s.exact_max, m);
         try {
-            shape = eq::plan_batch(n, n, eq::sampling_pass_worlds(sampling, m), budget,
-                                   caps.max_storage_buffer_range, *oracle);
+            shape = eq::plan_batch(n, n, eq::sampling_pass_worlds(s, m), budget,
+                                   caps.max_storage_buffer_range, *oracle,
+                                   o.posterior ? posterior.window : 0);
         } catch (const InputError&) {
             fmt::print(stderr, "bench eq: {}x{} does not fit this device, skipped\n", n, m);
             continue;
@@ -116,7 +126,8 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
         po.games_per_batch = shape.first;
         po.world_chunk = shape.second;
         po.worlds = m;
-        po.sampling = sampling;
+        po.sampling = s;
+        po.posterior = posterior;
         eq::Pipeline pipe(ctx, cache, *oracle, po);
         std::vector<uint64_t> seeds;
         std::vector<int> decls;
@@ -155,7 +166,8 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
                         {"gpu_share_by_kernel", shares},
                         {"gpu_ms_per_game", gpu_ms / st.games},
                         {"mode", o.mode},
-                        {"exact_max", sampling.exact_max},
+                        {"exact_max", s.exact_max},
+                        {"posterior", o.posterior},
                         {"worlds_per_decision", sum.worlds_per_decision},
                         {"mean_max_sem", sum.mean_sem},
                         {"exact_share", sum.exact},
@@ -167,10 +179,11 @@ int run_bench_eq(const GlobalOptions& global, const BenchEqOptions& o) {
                 100.0 * gpu_ms / 1e3 / secs);
         if (!o.json)
             fmt::print(
-                "       {} sampling: {:.1f} worlds per decision, mean max-slot SEM {:.4f}, {:.1f}% "
+                "       {} sampling{}: {:.1f} worlds per decision, mean max-slot SEM {:.4f}, "
+                "{:.1f}% "
                 "exact, {:.1f}% converged, {:.1f} GPU ms per game\n",
-                o.mode, sum.worlds_per_decision, sum.mean_sem, 100.0 * sum.exact,
-                100.0 * sum.converged, gpu_ms / st.games);
+                o.mode, o.posterior ? " (posterior)" : "", sum.worlds_per_decision, sum.mean_sem,
+                100.0 * sum.exact, 100.0 * sum.converged, gpu_ms / st.games);
         if (!o.json) {
             std::string line = "       GPU time by kernel:";
             for (auto& [k, ms] : per_kernel)
@@ -218,6 +231,9 @@ void add_bench_eq_command(CLI::App& bench, const GlobalOptions& global, Action& 
         ->check(uint_in(1, 65536));
     sub->add_option("--sem-target", o->sampling.sem_target, "sampling.sem_target (adaptive)")
         ->check(CLI::Range(1e-6, 84.0));
+    sub->add_flag("--posterior", o->posterior,
+                  "posterior.enabled with the default [posterior] keys (fixed mode; exact_max is "
+                  "capped at --worlds)");
     sub->callback(
         [&global, &action, o] { action = [&global, o] { return run_bench_eq(global, *o); }; });
 }

@@ -254,9 +254,13 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
     eq::Pipeline pipeline(ctx, cache, *oracle, po);
     std::fprintf(stderr,
                  "eqvk run: %zu shard(s) to write with %s on %s, %u games per batch × %u worlds "
-                 "(%u at a time), run seed %llu\n",
+                 "(%u at a time)%s, run seed %llu\n",
                  todo.size(), oracle->describe().c_str(), ctx.caps().name.c_str(),
                  po.games_per_batch, po.worlds, po.world_chunk,
+                 po.posterior.enabled ? fmt::format(", posterior-weighted ({} past positions each)",
+                                                    po.posterior.window)
+                                            .c_str()
+                                      : "",
                  static_cast<unsigned long long>(po.run_seed));
 
     // Step 3. Play and write the shards, then the summary.

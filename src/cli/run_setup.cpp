@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <tuple>
 
 #include "cli/commands.h"
@@ -73,12 +74,24 @@ kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities&
 eq::SamplingOptions sampling_options(const io::RunConfig& config) {
     eq::SamplingOptions s;
     s.adaptive = config.sampling.mode == io::SamplingMode::Adaptive;
-    s.exact_max = config.sampling.exact_max;
+    s.exact_max = config.posterior.enabled
+                      ? std::min(config.sampling.exact_max, config.sampling.worlds)
+                      : config.sampling.exact_max;
     s.min_worlds = config.sampling.min_worlds;
     s.max_worlds = config.sampling.max_worlds;
     s.round_worlds = config.sampling.round_worlds;
     s.sem_target = static_cast<float>(config.sampling.sem_target);
     return s;
+}
+
+eq::PosteriorParams posterior_params(const io::RunConfig& config) {
+    eq::PosteriorParams p;
+    p.enabled = config.posterior.enabled;
+    p.window = config.posterior.window;
+    p.tau = static_cast<float>(config.posterior.tau);
+    p.beta = static_cast<float>(config.posterior.uniform_mix);
+    p.score = static_cast<eq::PosteriorScore>(config.posterior.score);
+    return p;
 }
 
 eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capabilities& caps,
@@ -93,6 +106,7 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
     po.explore = eq::explore_params(static_cast<eq::ExploreMode>(config.policy.exploration),
                                     config.policy.epsilon, config.policy.temperature,
                                     config.policy.blunder_rate, config.policy.blunder_max_regret);
+    po.posterior = posterior_params(config);
     const uint64_t budget = config.device.memory_budget_mb ? config.device.memory_budget_mb << 20
                                                            : caps.device_local_budget() / 2;
     if (budget > caps.device_local_bytes())
@@ -101,7 +115,8 @@ eq::PipelineOptions pipeline_options(const io::RunConfig& config, const vk::Capa
             config.device.memory_budget_mb, caps.name, caps.device_local_bytes() >> 20));
     std::tie(po.games_per_batch, po.world_chunk) = eq::plan_batch(
         max_games, config.device.games_per_batch, eq::sampling_pass_worlds(po.sampling, po.worlds),
-        budget, caps.max_storage_buffer_range, oracle);
+        budget, caps.max_storage_buffer_range, oracle,
+        po.posterior.enabled ? po.posterior.window : 0);
     const uint32_t passes =
         eq::sampling_passes(eq::sampling_rule(po.sampling, po.worlds), po.world_chunk);
     if (passes > eq::MAX_WORLD_PASSES)

@@ -50,8 +50,13 @@ void require_writable_file(const std::filesystem::path& file, const std::string&
 /// 16-bit storage.
 kernels::Dtype oracle_dtype(const io::RunConfig& config, const vk::Capabilities& caps);
 
-/// The pipeline's sampling options of config [sampling] (mode, exact_max, adaptive rule).
+/// The pipeline's sampling options of config [sampling] (mode, exact_max, adaptive rule). With
+/// posterior.enabled, exact_max is at most sampling.worlds: a decision is enumerated only when its
+/// consistent worlds fit the one pass the posterior weights (docs/config.md).
 eq::SamplingOptions sampling_options(const io::RunConfig& config);
+
+/// The pipeline's posterior parameters of config [posterior].
+eq::PosteriorParams posterior_params(const io::RunConfig& config);
 
 /// Worlds, run seed, compat mode and move rule from the config; games per batch (≤ max_games, or
 /// device.games_per_batch) and world chunk planned by eq::plan_batch from device.memory_budget_mb

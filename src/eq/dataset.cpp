@@ -98,7 +98,7 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
         t_len(G * D), exploration_mode(G * D), greedy_action(G * D);
     std::vector<uint8_t> legal(G * D * SLOTS), train_mask(G * D);
     std::vector<float> e_q(G * D * SLOTS), var(G * D * SLOTS), pdf(G * D * SLOTS * PDF_BINS),
-        u_mean(G * D), u_max(G * D), q_gap(G * D), action_entropy(G * D);
+        u_mean(G * D), u_max(G * D), q_gap(G * D), action_entropy(G * D), ess(G * D), max_w(G * D);
     std::vector<int32_t> n_samples(G * D);
     std::vector<float> sem(G * D * SLOTS);
     std::vector<uint8_t> exact(G * D), converged(G * D);
@@ -135,6 +135,8 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
             greedy_action[i] = dr.greedy_action;
             q_gap[i] = dr.q_gap;
             action_entropy[i] = dr.action_entropy;
+            ess[i] = dr.ess;
+            max_w[i] = dr.max_w;
             Transcript t = transcript_tokens(state);
             t_len[i] = static_cast<int8_t>(t.length);
             std::memcpy(&t_tokens[i * TRANSCRIPT_TOKENS * TRANSCRIPT_FEATURES], t.tokens.data(),
@@ -169,6 +171,8 @@ FileHash write_shard(const ShardSpec& shard, std::span<const GameRecord> games,
     t.push_back(column("greedy_action", DType::I8, {G, D}, greedy_action));
     t.push_back(column("q_gap", DType::F32, {G, D}, q_gap));
     t.push_back(column("action_entropy", DType::F32, {G, D}, action_entropy));
+    t.push_back(column("ess", DType::F32, {G, D}, ess));
+    t.push_back(column("max_w", DType::F32, {G, D}, max_w));
     t.push_back(column("transcript_tokens", DType::I8,
                        {G, D, TRANSCRIPT_TOKENS, TRANSCRIPT_FEATURES}, t_tokens));
     t.push_back(column("transcript_lengths", DType::I8, {G, D}, t_len));

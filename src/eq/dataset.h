@@ -40,6 +40,9 @@ struct DecisionRecord {
     uint8_t exploration_mode = 0;
     int8_t greedy_action = -1;
     float q_gap = 0.0f, action_entropy = 0.0f;
+    // Posterior weighting (config [posterior]; spec §6.9): this decision's ESS = 1/Σw² and largest
+    // weight over its worlds; both 0 when the posterior is off (Forge's convention).
+    float ess = 0.0f, max_w = 0.0f;
 };
 
 struct GameRecord {

@@ -13,6 +13,8 @@
 #include "eq/gpu/eq_explore.h"
 #include "eq/gpu/eq_legal.h"
 #include "eq/gpu/eq_min_bin.h"
+#include "eq/gpu/eq_past_states.h"
+#include "eq/gpu/eq_posterior.h"
 #include "eq/gpu/eq_record.h"
 #include "eq/gpu/eq_reduce.h"
 #include "eq/gpu/eq_tokenize.h"
@@ -28,30 +30,37 @@
 
 namespace eqvk::eq {
 
-uint64_t pipeline_bytes(uint32_t games, uint32_t chunk) {
-    const uint64_t n = games, b = uint64_t(games) * chunk;
+uint64_t pipeline_bytes(uint32_t games, uint32_t chunk, uint32_t window) {
+    const uint64_t n = games, b = uint64_t(games) * chunk, past = b * window;
     uint64_t per_game = 4 * (gpu::ST_WORDS + gpu::VOID_WORDS + gpu::WT_WORDS + 1 + 1 + 7 + 7 +
-                             7 * 85 + 1 + 2 + 1 + 4 + 28 * gpu::REC_WORDS + gpu::ACC_WORDS + 1);
-    uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7);
-    return n * per_game + b * per_world +
-           4 * (gpu::R_WORDS + gpu::CTRL_WORDS + 1 + gpu::ARGS_WORDS);
+                             7 * 85 + 1 + 2 + 1 + 4 + 28 * gpu::REC_WORDS + gpu::ACC_WORDS + 1 + 2);
+    uint64_t per_world = 4 * (gpu::WORLD_WORDS + gpu::TOKEN_WORDS + gpu::MASK_WORDS + 1 + 7 + 1);
+    // A past position: state words, opponents' hands, step word, tokens, mask, actor, Q, list and
+    // row map; per batch the plan (a word per game), its control words and row count.
+    uint64_t per_past = 4 * (gpu::ST_WORDS + gpu::WORLD_WORDS + 1 + gpu::TOKEN_WORDS +
+                             gpu::MASK_WORDS + 1 + 7 + 1 + 1);
+    return n * per_game + b * per_world + past * per_past +
+           4 * (gpu::R_WORDS + gpu::CTRL_WORDS + 1 + gpu::ARGS_WORDS +
+                (window ? n + gpu::CTRL_WORDS + 1 : 0));
 }
 
 uint64_t pipeline_total_bytes(const Evaluator& oracle, uint32_t games, uint32_t /*worlds*/,
-                              uint32_t chunk) {
-    return pipeline_bytes(games, chunk) + oracle.weight_bytes() +
-           oracle.record_bytes(games * chunk);
+                              uint32_t chunk, uint32_t window) {
+    return pipeline_bytes(games, chunk, window) + oracle.weight_bytes() +
+           oracle.record_bytes(games * chunk) +
+           (window ? oracle.record_bytes(games * chunk * window) : 0);
 }
 
 std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_games, uint32_t worlds,
                                          uint64_t budget_bytes, uint64_t max_binding_bytes,
-                                         const Evaluator& oracle) {
+                                         const Evaluator& oracle, uint32_t window) {
     const uint64_t tokens_per_binding = max_binding_bytes / (gpu::TOKEN_WORDS * 4);
-    // The smallest chunk: at most MAX_WORLD_CHUNKS chunks per decision step.
-    const uint32_t min_chunk = (worlds + MAX_WORLD_CHUNKS - 1) / MAX_WORLD_CHUNKS;
+    // The smallest chunk: at most MAX_WORLD_CHUNKS chunks per decision step; the posterior's
+    // weights need every world of a decision in one pass.
+    const uint32_t min_chunk = window ? worlds : (worlds + MAX_WORLD_CHUNKS - 1) / MAX_WORLD_CHUNKS;
     auto fits = [&](uint32_t n, uint32_t chunk) {
-        return uint64_t(n) * chunk <= tokens_per_binding &&
-               pipeline_total_bytes(oracle, n, worlds, chunk) <= budget_bytes;
+        return uint64_t(n) * chunk * std::max(window, 1u) <= tokens_per_binding &&
+               pipeline_total_bytes(oracle, n, worlds, chunk, window) <= budget_bytes;
     };
     uint32_t n = static_cast<uint32_t>(std::max<uint64_t>(1, std::min<uint64_t>(256, max_games)));
     if (fixed_games)
@@ -63,10 +72,14 @@ std::pair<uint32_t, uint32_t> plan_batch(uint64_t max_games, uint32_t fixed_game
     if (!fits(n, chunk))
         throw InputError(fmt::format(
             "device.memory_budget_mb: {:.0f} MiB is too small: {} game(s) per batch with {} of "
-            "the {} worlds at a time (at most {} chunks) need {:.0f} MiB, the oracle's weights "
+            "the {} worlds at a time (at most {} chunks{}) need {:.0f} MiB, the oracle's weights "
             "{:.1f} MiB of it",
-            budget_bytes / 1048576.0, n, chunk, worlds, MAX_WORLD_CHUNKS,
-            pipeline_total_bytes(oracle, n, worlds, chunk) / 1048576.0,
+            budget_bytes / 1048576.0, n, chunk, worlds, window ? 1 : MAX_WORLD_CHUNKS,
+            window ? fmt::format("; posterior.enabled: all worlds and {} past positions each at "
+                                 "once",
+                                 window)
+                   : std::string(),
+            pipeline_total_bytes(oracle, n, worlds, chunk, window) / 1048576.0,
             oracle.weight_bytes() / 1048576.0));
     return {n, chunk};
 }
@@ -89,6 +102,14 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
             fmt::format("Pipeline: {} passes of {} worlds per decision step (at most {}): lower "
                         "sampling.exact_max or sampling.max_worlds, or raise the worlds per pass",
                         passes, chunk, MAX_WORLD_PASSES));
+    const PosteriorParams& post = options.posterior;
+    if (post.enabled &&
+        (rule.mode != gpu::MODE_FIXED || passes != 1 || post.window == 0 || post.window > 28))
+        throw std::invalid_argument(fmt::format(
+            "Pipeline: the posterior needs fixed sampling in one pass per decision (mode {}, {} "
+            "passes of {} worlds; exact_max must be at most the worlds) and a window of 1..28 "
+            "({})",
+            rule.mode, passes, chunk, post.window));
     const uint64_t b = uint64_t(n) * chunk;  // worlds in flight
     auto make = [&](uint64_t words, const char* name) {
         buffers_.push_back(
@@ -120,11 +141,35 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
     rows_ = make(1, "oracle rows");
     args_ = make(gpu::ARGS_WORDS, "pass dispatch args");
     explore_ = make(4 * uint64_t(n), "explore");
+    weights_ = make(b, "posterior weights");
+    post_ = make(2 * uint64_t(n), "posterior stats");  // stays {0, 0} with the posterior off
+    const uint64_t bp = b * post.window;               // past positions (posterior)
+    if (post.enabled) {
+        past_ = make(uint64_t(gpu::ST_WORDS) * bp, "past states");
+        past_worlds_ = make(gpu::WORLD_WORDS * bp, "past worlds");
+        steps_ = make(bp, "past steps");
+        past_tokens_ = make(gpu::TOKEN_WORDS * bp, "past tokens");
+        past_mask_ = make(gpu::MASK_WORDS * bp, "past mask");
+        past_actor_ = make(bp, "past actor");
+        q_past_ = make(7 * bp, "q past");
+        past_list_ = make(bp, "past list");
+        past_rows_ = std::make_unique<gpu::PastRowBuffers>(ctx, n, bp);
+        std::vector<uint32_t> identity(bp);  // each past position is a "game" of one world
+        for (uint64_t i = 0; i < bp; ++i) identity[i] = static_cast<uint32_t>(i);
+        ctx.upload(*past_list_, identity.data(), bp * 4);
+    }
     auto rules = rule_table_words();
     ctx.upload(*rules_, rules.data(), rules.size() * 4);
-    {  // A short batch's padding games read Q of worlds the oracle skips: keep those finite.
+    {
+        // A short batch's padding games read Q of worlds the oracle skips: keep those finite. The
+        // posterior reads the worlds of every game and Q of every past row: zeros, not garbage.
         vk::Program init(ctx, "E[Q] init");
         init.fill(*q_, 0);
+        init.fill(*post_, 0);
+        if (post.enabled) {
+            init.fill(*worlds_, 0);
+            init.fill(*q_past_, 0);
+        }
         init.run();
     }
 
@@ -156,10 +201,31 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
         gpu::eq_tokenize(cache, p, *state_, *rules_, *worlds_, *tokens_, *mask_, *actor_, *list_,
                          *ctrl_, n, chunk, options.forge_compat ? 1u : 0u, args_);
         oracle.record(cache, p, EvalIo{*tokens_, *mask_, *actor_, *rows_, *q_}, n * chunk);
+        if (post.enabled) {  // The worlds' weights from their past positions (one pass).
+            const uint32_t bp32 = static_cast<uint32_t>(bp);
+            post_begin_ = p.size();
+            // Only the scored steps of live worlds (eq_control's acc) are evaluated, compacted;
+            // eq_past_states counts them for eq_tokenize (ctrl) and the oracle (rows).
+            const gpu::PastRowBuffers& rows = *past_rows_;
+            gpu::eq_past_states(cache, p, *state_, *rules_, *worlds_, *acc_, *past_, *past_worlds_,
+                                *steps_, rows.views(), n, chunk, post.window,
+                                static_cast<uint32_t>(post.score));
+            gpu::eq_tokenize(cache, p, *past_, *rules_, *past_worlds_, *past_tokens_, *past_mask_,
+                             *past_actor_, *past_list_, rows.ctrl, bp32, 1,
+                             options.forge_compat ? 1u : 0u);
+            oracle.record(cache, p,
+                          EvalIo{*past_tokens_, *past_mask_, *past_actor_, rows.rows, *q_past_},
+                          bp32);
+            gpu::eq_posterior(cache, p, *q_past_, *steps_, *weights_, *post_, *acc_, rows.row_of, n,
+                              chunk, post.window, post.tau, post.beta);
+            post_end_ = p.size();
+        }
         gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, false,
-                       args_);
+                       args_,
+                       post.enabled ? kernels::BufferView(*weights_) : kernels::BufferView());
     }
-    gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, true);
+    gpu::eq_reduce(cache, p, *q_, *e_q_, *var_, *pdf_, *list_, *acc_, *ctrl_, n, chunk, true,
+                   nullptr, post.enabled ? kernels::BufferView(*weights_) : kernels::BufferView());
     gpu::choose_move(cache, p, *e_q_, *var_, *pdf_, *legal_, *min_bin_, *action_, *uncertainty_, n,
                      options.rule);
     gpu::eq_explore(cache, p, *state_, *e_q_, *legal_, *action_, *explore_, n, options.explore,
@@ -169,7 +235,7 @@ Pipeline::Pipeline(vk::Context& ctx, kernels::KernelCache& cache, Evaluator& ora
                          static_cast<uint32_t>(options.baseline_team), options.baseline,
                          options.run_seed);
     gpu::eq_record(cache, p, *state_, *e_q_, *var_, *pdf_, *legal_, *action_, *uncertainty_,
-                   *records_, *acc_, *explore_, n);
+                   *records_, *acc_, *explore_, *post_, n);
     gpu::eq_apply(cache, p, *state_, *rules_, *action_, *status_, n);
     p.finalize();
 }
@@ -205,7 +271,10 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
         step_->wait();
         stats_.host_wait_s += t.seconds();
         ++stats_.submits;
-        for (const auto& op : step_->timings()) stats_.gpu_ms[op.label] += op.ms;
+        const auto timings = step_->timings();
+        for (size_t i = 0; i < timings.size(); ++i)  // the posterior's share shows by its prefix
+            stats_.gpu_ms[(i >= post_begin_ && i < post_end_ ? "posterior/" : "") +
+                          timings[i].label] += timings[i].ms;
     }
 
     // Step 3. Read back the records and the final states; every move must have been applied.
@@ -250,6 +319,8 @@ std::vector<GameRecord> Pipeline::play(std::span<const uint64_t> seeds, std::spa
             dr.greedy_action = static_cast<int8_t>(static_cast<int32_t>(w[gpu::REC_GREEDY]));
             dr.q_gap = f(gpu::REC_QGAP);
             dr.action_entropy = f(gpu::REC_ENTROPY);
+            dr.ess = f(gpu::REC_ESS);
+            dr.max_w = f(gpu::REC_MAXW);
         }
     }
     stats_.games += seeds.size();

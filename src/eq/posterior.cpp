@@ -35,6 +35,10 @@ void posterior_weights_ref(const float* q_past, const uint32_t* steps, uint32_t 
                            float* stats) {
     std::vector<float> logw(worlds);
     for (uint32_t g = 0; g < games; ++g) {
+        if (worlds == 0) {  // nothing to weight (the shader: a game without live worlds)
+            stats[2 * g] = stats[2 * g + 1] = 0.0f;
+            continue;
+        }
         float best = -3.0e38f;
         for (uint32_t m = 0; m < worlds; ++m) {
             const size_t row = (size_t(g) * worlds + m) * window;

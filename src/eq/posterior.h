@@ -2,8 +2,8 @@
 // world is weighted by how well it explains the last `window` observed plays under a behaviour
 // model p = (1 − β)·softmax_legal((Q − mean Q)/τ) + β/|legal|, with Q the oracle's values of the
 // past position in that world and legality from the trick's real lead. CPU reference of
-// shaders/eq/eq_posterior.comp (the weights) and of eq_past_states (the past positions). Not yet
-// wired into the pipeline: the config refuses posterior.enabled = true.
+// shaders/eq/eq_posterior.comp (the weights) and of eq_past_states (the past positions); the
+// pipeline (eq/pipeline.h) and play_reference (eq/reference.h) weight E[Q], Var and PDF with them.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -36,7 +36,7 @@ float behaviour_log_prob(const float* q, uint32_t step_word, float tau, float be
 ///   q_past: [G][M][K][7] f32   steps: [G][M][K] u32 (past_step_word)
 ///   weights: [G][M] f32 (Σ_m = 1)   stats: [G][2] f32 (ESS = 1/Σw², max w)
 /// logw[m] = Σ_k log p; w ∝ exp(max(logw − max_m logw, POSTERIOR_LOG_FLOOR)). A game with no
-/// scored step has uniform weights (ESS = M).
+/// scored step has uniform weights (ESS = M); worlds = 0 gives stats {0, 0}.
 void posterior_weights_ref(const float* q_past, const uint32_t* steps, uint32_t games,
                            uint32_t worlds, uint32_t window, float tau, float beta, float* weights,
                            float* stats);
@@ -44,6 +44,15 @@ void posterior_weights_ref(const float* q_past, const uint32_t* steps, uint32_t 
 /// Whose past plays are scored (config posterior.score): the current actor's opponents, every
 /// other seat, or every seat (Forge: all K plays, the actor's own included).
 enum class PosteriorScore : uint32_t { Opponents = 0, Others = 1, All = 2 };
+
+/// Posterior weighting of a run (config [posterior]; docs/config.md). Off by default.
+struct PosteriorParams {
+    bool enabled = false;
+    uint32_t window = 4;  // K past decisions, 1..28
+    float tau = 0.1f;     // behaviour-model temperature (points), > 0
+    float beta = 0.1f;    // uniform_mix β, [0, 1]
+    PosteriorScore score = PosteriorScore::Opponents;
+};
 
 /// Past step k (0..window−1) of decision `s` in world `world`: step j = plays − window + k.
 struct PastPosition {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 #include "eq/baseline.h"
@@ -34,8 +35,11 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
     const Encoding enc = o.forge_compat ? Encoding::Forge : Encoding::Faithful;
     const gpu::SamplingRule rule = sampling_rule(o.sampling, o.worlds);
     const uint32_t pass = std::max(1u, sampling_pass_worlds(o.sampling, o.worlds));
-    std::vector<TokenRow> rows(pass);
-    std::vector<float> q(size_t(pass) * SLOTS);
+    std::vector<TokenRow> rows(pass), past_rows;
+    std::vector<float> q(size_t(pass) * SLOTS), q_past, weights(pass);
+    std::vector<uint32_t> steps;
+    std::vector<World> worlds(pass);
+    const PosteriorParams& post = o.posterior;
     for (int d = 0; d < DECISIONS; ++d) {
         DecisionRecord& dr = r.decisions[d];
         const int actor = s.current_player();
@@ -50,6 +54,7 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
         const WorldTable table = world_table(s);
         uint32_t acc[gpu::ACC_WORDS] = {};
         std::array<float, SLOTS> m2{};
+        std::array<float, 2> post_stats{};
         for (bool first = true;; first = false) {
             if (!gpu::control_ref(rule, pass, first, false, false, table.count(), dr.legal,
                                   m2.data(), acc))
@@ -59,19 +64,42 @@ GameRecord play_reference(uint64_t seed, int decl, int bidder, const ReferenceOp
             for (uint32_t m = 0; m < live; ++m) {
                 const uint32_t rank =
                     exact ? n + m : world_rank(table, key, seed, static_cast<uint32_t>(d), n + m);
-                rows[m] = tokenize(s, unrank_world(table, rank), enc);
+                worlds[m] = unrank_world(table, rank);
+                rows[m] = tokenize(s, worlds[m], enc);
             }
             oracle(std::span(rows).first(live), q.data());
-            gpu::reduce_pass_ref(q.data(), n, live, dr.e_q.data(), m2.data(), dr.pdf.data());
+            if (post.enabled) {  // Step 1b. Weights from each world's past positions (eq_posterior).
+                if (n != 0)
+                    throw std::logic_error(
+                        "play_reference: the posterior takes one pass per decision");
+                past_rows.clear();
+                steps.clear();
+                for (uint32_t m = 0; m < live; ++m)
+                    for (uint32_t k = 0; k < post.window; ++k) {
+                        const PastPosition pp =
+                            past_position(s, worlds[m], post.window, k, post.score, enc);
+                        past_rows.push_back(pp.tokens);
+                        steps.push_back(pp.word());
+                    }
+                q_past.resize(past_rows.size() * SLOTS);
+                oracle(past_rows, q_past.data());
+                posterior_weights_ref(q_past.data(), steps.data(), 1, live, post.window, post.tau,
+                                      post.beta, weights.data(), post_stats.data());
+            }
+            gpu::reduce_pass_ref(q.data(), n, live, dr.e_q.data(), m2.data(), dr.pdf.data(),
+                                 post.enabled ? weights.data() : nullptr);
         }
         gpu::control_ref(rule, pass, false, true, false, table.count(), dr.legal, m2.data(), acc);
         dr.n_samples = acc[gpu::ACC_N];
-        gpu::reduce_finish_ref(dr.n_samples, dr.e_q.data(), m2.data(), dr.pdf.data());
+        gpu::reduce_finish_ref(dr.n_samples, dr.e_q.data(), m2.data(), dr.pdf.data(),
+                               post.enabled ? weights.data() : nullptr);
+        dr.ess = post_stats[0];
+        dr.max_w = post_stats[1];
+        const float n_eff = dr.ess > 0.0f ? dr.ess : float(dr.n_samples);  // eq_record's rule
         dr.var = m2;
         dr.exact = acc[gpu::ACC_FLAGS] & gpu::ACC_EXACT;
         for (int slot = 0; slot < SLOTS; ++slot)  // an enumeration has no sampling error
-            dr.sem[slot] =
-                dr.n_samples && !dr.exact ? std::sqrt(dr.var[slot] / float(dr.n_samples)) : 0.0f;
+            dr.sem[slot] = dr.n_samples && !dr.exact ? std::sqrt(dr.var[slot] / n_eff) : 0.0f;
         dr.converged = acc[gpu::ACC_FLAGS] & gpu::ACC_CONVERGED;
         dr.world_count = table.count();
         // Step 2. Move choice.

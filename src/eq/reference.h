@@ -1,8 +1,8 @@
 // The CPU reference of the whole E[Q] pipeline (tests): the same decisions as eq::Pipeline from the
 // CPU references of every step — the sampling rule (fixed, exact, adaptive: control_ref), world
 // table and counter-RNG ranks (eq/worlds.h), tokens
-// (eq/tokens.h), an oracle given as a function, the reduction and move choice of
-// eq/gpu/ref/eq_reduce_ref.h.
+// (eq/tokens.h), an oracle given as a function, the posterior weights (eq/posterior.h), the
+// reduction and move choice of eq/gpu/ref/eq_reduce_ref.h.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -11,6 +11,7 @@
 #include "eq/dataset.h"
 #include "eq/explore.h"
 #include "eq/gpu/choose_move.h"
+#include "eq/posterior.h"
 #include "eq/sampling.h"
 #include "eq/tokens.h"
 
@@ -28,6 +29,8 @@ struct ReferenceOptions {
     uint32_t baseline = 0;
     SamplingOptions sampling;  // fixed / adaptive, exact enumeration (the pipeline's rule)
     ExploreParams explore;     // exploration after the greedy choice (eq/explore.h)
+    PosteriorParams
+        posterior;  // posterior-weighted worlds (one pass per decision, as the pipeline)
 };
 
 /// P(make) threshold bin of the decision in `s` (shaders/eq_min_bin.comp).

@@ -197,10 +197,11 @@ const std::vector<Key>& keys() {
          [](RunConfig& c, const Where& w) {
              if (!w.node->is_boolean()) fail(w, "expected true or false");
              c.posterior.enabled = *w.node->value<bool>();
-             if (c.posterior.enabled)
-                 fail(w,
-                      "posterior weighting is not available yet (issue 16: the behaviour model "
-                      "and past positions exist, the pipeline does not use them)");
+         }},
+        {"posterior", "compat",
+         [](RunConfig& c, const Where& w) {
+             c.posterior.compat = read_enum<CompatMode>(
+                 w, {{"faithful", CompatMode::Faithful}, {"forge", CompatMode::Forge}});
          }},
         {"posterior", "window",
          [](RunConfig& c, const Where& w) {
@@ -323,7 +324,7 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
         throw InputError(fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
                                      e.source().begin.column, e.description()));
     }
-    std::vector<std::string> overridden;
+    std::vector<std::string> overridden, given;
     for (auto& o : overrides) apply_override(table, o, overridden);
 
     RunConfig config;
@@ -341,12 +342,33 @@ RunConfig parse_run_config(std::string_view toml_text, const std::string& source
             const Key* k = find_key(section, name);
             if (!k) fail(w, "unknown key (see docs/config.md)");
             k->read(config, w);
+            given.push_back(dotted);
         }
     }
     if (config.sampling.min_worlds > config.sampling.max_worlds)
         throw InputError(fmt::format("{}: sampling.min_worlds {} is above sampling.max_worlds {}",
                                      source, config.sampling.min_worlds,
                                      config.sampling.max_worlds));
+    if (config.posterior.compat == CompatMode::Forge) {
+        // Forge's GPU posterior (spec §6.9): all K plays scored, window 4, tau 0.1, β 0.1.
+        for (const char* key :
+             {"posterior.window", "posterior.tau", "posterior.uniform_mix", "posterior.score"})
+            if (std::find(given.begin(), given.end(), key) != given.end())
+                throw InputError(
+                    fmt::format("{}: {} is set by posterior.compat = \"forge\" (window 4, tau 0.1, "
+                                "uniform_mix 0.1, score \"all\"); remove one of the two",
+                                source, key));
+        config.posterior.window = 4;
+        config.posterior.tau = 0.1;
+        config.posterior.uniform_mix = 0.1;
+        config.posterior.score = PosteriorScore::All;
+    }
+    if (config.posterior.enabled && config.sampling.mode != SamplingMode::Fixed)
+        throw InputError(fmt::format(
+            "{}: posterior.enabled = true needs sampling.mode = \"fixed\" (the weights normalise "
+            "over all the worlds of a decision, taken in one pass; adaptive rounds are not "
+            "weighted)",
+            source));
     // Game seeds are stored as int64 (dataset column game_seed): the last one must fit.
     if (config.games.start_seed > uint64_t(INT64_MAX) - (config.games.count - 1))
         throw InputError(fmt::format(
@@ -395,6 +417,7 @@ toml::table config_table(const RunConfig& c) {
                                    {"blunder_rate", c.policy.blunder_rate},
                                    {"blunder_max_regret", c.policy.blunder_max_regret}});
     t.insert("posterior", toml::table{{"enabled", c.posterior.enabled},
+                                      {"compat", compat_mode_name(c.posterior.compat)},
                                       {"window", static_cast<int64_t>(c.posterior.window)},
                                       {"tau", c.posterior.tau},
                                       {"uniform_mix", c.posterior.uniform_mix},

@@ -52,10 +52,11 @@ struct RunConfig {
         double blunder_rate = 0.02;       // probability of a bounded blunder, [0, 1]
         double blunder_max_regret = 3.0;  // most E[Q] points a blunder gives up, >= 0
     } policy;
-    /// Posterior-weighted worlds (issue 16; not wired into the pipeline yet: enabled = true is
-    /// refused by the parser until it is).
+    /// Posterior-weighted worlds (issue 16; docs/config.md [posterior]). enabled = true needs
+    /// sampling.mode = "fixed"; compat = "forge" sets Forge's window, tau, uniform_mix and score.
     struct Posterior {
         bool enabled = false;
+        CompatMode compat = CompatMode::Faithful;
         uint32_t window = 4;       // past decisions scored, 1..28
         double tau = 0.1;          // behaviour-model temperature (E[Q] points), [0.001, 1e6]
         double uniform_mix = 0.1;  // β: weight of the uniform legal move, [0, 1]

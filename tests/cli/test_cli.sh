@@ -164,6 +164,45 @@ assert np.array_equal(gap, want[..., 0]) and (gap[a == g] == 0).all() and set(np
 assert ((mode == 0) <= (a == g)).all() and (t['action_entropy'] >= 0).all()
 print('explored', int((mode > 0).sum()))"
 fi
+# Issue 16: posterior-weighted worlds with mixed exploration (the issue's "done when"): the ess and max_w columns,
+# two runs byte-identical, legal replay; adaptive sampling and Forge's preset beside its keys are refused.
+POST=("${MIXED[@]}" --set posterior.enabled=true)
+expect "run: posterior.enabled=true with mixed exploration" 0 "games 2 " -- "$EQVK" run "$CONFIG" "${POST[@]}" --set output.dir=pa
+expect "run: a second posterior run" 0 "posterior/" -- "$EQVK" run "$CONFIG" "${POST[@]}" --set output.dir=pb
+expect "run: two posterior runs are byte-identical" 0 "" -- cmp pa/shard-000000000000-2.safetensors pb/shard-000000000000-2.safetensors
+expect "run: posterior with adaptive sampling is refused" 2 "posterior.enabled = true needs sampling.mode = \"fixed\"" -- "$EQVK" run "$CONFIG" "${POST[@]}" --set sampling.mode=adaptive --set output.dir=pc
+expect "run: posterior.compat=forge (Forge's window, tau, mix, all K plays scored)" 0 "games 2 " -- "$EQVK" run "$CONFIG" "${POST[@]}" --set posterior.compat=forge --set output.dir=pf
+expect "run: ... its shard records the preset" 0 "" -- /usr/bin/python3 -c "
+import json, struct, sys
+b = open('pf/shard-000000000000-2.safetensors', 'rb').read()
+c = json.loads(b[8:8 + struct.unpack('<Q', b[:8])[0]])['__metadata__']['config']
+assert \"compat = 'forge'\" in c and \"score = 'all'\" in c and 'window = 4' in c, c"
+expect "run: posterior.compat=forge beside posterior.window is refused" 2 "posterior.window is set by posterior.compat = \"forge\"" -- "$EQVK" run "$CONFIG" "${POST[@]}" --set posterior.compat=forge --set posterior.window=3 --set output.dir=pc
+if /usr/bin/python3 -c "import numpy" 2>/dev/null; then
+  expect "run: posterior shards replay legally, with ess and max_w" 0 "weighted [1-9]" -- /usr/bin/python3 -c "
+import sys; sys.path.insert(0, '$TOOLS')
+from to_forge_pt import read_safetensors
+import numpy as np
+t, m = read_safetensors('pa/shard-000000000000-2.safetensors')
+a, ess, mw, n = t['action_taken'], t['ess'], t['max_w'], t['n_samples']
+assert ess.shape == mw.shape == (2, 28) and ess.dtype == mw.dtype == np.float32
+assert np.take_along_axis(t['legal_mask'], a[..., None].astype(np.int64), 2).all()
+for game in range(2):
+    for p in range(4):
+        assert sorted(a[game][t['player'][game] == p]) == list(range(7))
+assert (ess >= 1 - 1e-5).all() and (ess <= n * (1 + 1e-5)).all() and (mw * n >= 1 - 1e-5).all() and (mw <= 1 + 1e-6).all()
+assert np.allclose(ess[:, 0], n[:, 0]) and np.allclose(t['e_q_pdf'].sum(-1), 1, atol=1e-4)
+assert 'enabled = true' in m['config']
+print('weighted', int((ess < n - 0.01).sum()))"
+  if /usr/bin/python3 -c "import torch" 2>/dev/null; then
+    expect "run: to_forge_pt carries ess, max_w and metadata.posterior" 0 "forge posterior ok" -- bash -c "/usr/bin/python3 '$TOOLS/to_forge_pt.py' pa/shard-000000000000-2.safetensors --out '$TMPD/forge-post' && /usr/bin/python3 -c \"
+import glob, torch
+r = torch.load(sorted(glob.glob('$TMPD/forge-post/*/seed_*.pt'))[0], weights_only=False)
+assert r['metadata']['posterior'] == {'enabled': True, 'window_k': 4, 'tau': 0.1, 'uniform_mix': 0.1, 'score': 'opponents'}, r['metadata']['posterior']
+assert r['ess'].shape == (28,) and (r['ess'] >= 1 - 1e-5).all() and (r['max_w'] > 0).all()
+print('forge posterior ok')\""
+  fi
+fi
 cd "$TMPD/full" || exit 1
 
 # Issue 14 item 4: a directory where a file belongs; item 8: unwritable outputs, before any work.

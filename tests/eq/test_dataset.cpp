@@ -82,6 +82,8 @@ TEST_SUITE("eq") {
         games[1].decisions[5].greedy_action = 4;
         games[1].decisions[5].q_gap = 1.5f;
         games[1].decisions[5].action_entropy = 0.25f;
+        games[1].decisions[5].ess = 3.5f;
+        games[1].decisions[5].max_w = 0.625f;
         std::string key = results_key(c, "abc");
         CHECK_FALSE(shard_finished(spec, key));
         write_shard(spec, games, {{"results_key", key}});
@@ -109,6 +111,9 @@ TEST_SUITE("eq") {
         CHECK(f.get("greedy_action").as<int8_t>()[0] == -1);  // play_lowest sets none
         CHECK(f.get("q_gap").as<float>()[i] == 1.5f);
         CHECK(f.get("action_entropy").as<float>()[i] == 0.25f);
+        CHECK(f.get("ess").as<float>()[i] == 3.5f);
+        CHECK(f.get("max_w").as<float>()[i] == 0.625f);
+        CHECK(f.get("max_w").shape == std::vector<int64_t>{3, 28});
         CHECK(f.get("q_gap").shape == std::vector<int64_t>{3, 28});
         fs::remove_all(dir);
     }

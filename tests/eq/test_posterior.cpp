@@ -241,25 +241,31 @@ TEST_SUITE("eq.gpu") {
         auto buf = [&](size_t words, const char* name) {
             return vk::Buffer(ctx, words * 4, vk::MemoryKind::DeviceLocal, name);
         };
-        vk::Buffer wd = kernels::upload_raw(ctx, worlds, "worlds"),
-                   count = kernels::upload_raw(ctx, std::vector<uint32_t>{B}, "count");
+        vk::Buffer wd = kernels::upload_raw(ctx, worlds, "worlds");
+        gpu::PastRowBuffers pr(ctx, n, B);
         vk::Buffer past = buf(size_t(B) * gpu::ST_WORDS, "past"),
                    pw = buf(size_t(B) * gpu::WORLD_WORDS, "past worlds"), steps = buf(B, "steps"),
                    tk = buf(size_t(B) * gpu::TOKEN_WORDS, "tokens"),
                    mk = buf(size_t(B) * gpu::MASK_WORDS, "mask"), ac = buf(B, "actor"),
                    q = buf(size_t(B) * 7, "q"), weights = buf(size_t(n) * M, "weights"),
-                   stats = buf(size_t(n) * 2, "stats");
+                   stats = buf(size_t(n) * 2, "stats"),
+                   acc = kernels::upload_raw(ctx, gpu::posterior_acc(n, M), "acc");
         const float tau = 1.0f, beta = 0.1f;
         vk::Program prog(ctx, "posterior chain");
-        gpu::eq_past_states(cache, prog, b.state, b.rules, wd, past, pw, steps, n, M, K,
-                            uint32_t(PosteriorScore::Opponents));
-        std::vector<uint32_t> all(B);  // each past position is a "game" of one world, all active
+        gpu::eq_past_states(cache, prog, b.state, b.rules, wd, acc, past, pw, steps, pr.views(), n,
+                            M, K, uint32_t(PosteriorScore::Opponents));
+        // Each evaluated row is a "game" of one world; eq_past_states counts them (as the pipeline).
+        std::vector<uint32_t> all(B);
         std::iota(all.begin(), all.end(), 0u);
-        gpu::CheckPass pass(ctx, all, std::vector<uint32_t>(size_t(B) * gpu::ACC_WORDS, 0));
-        gpu::eq_tokenize(cache, prog, past, b.rules, pw, tk, mk, ac, pass.list, pass.ctrl, B, 1, 0);
-        oracle->record(cache, prog, EvalIo{tk, mk, ac, count, q}, B);
-        gpu::eq_posterior(cache, prog, q, steps, weights, stats, n, M, K, tau, beta);
+        vk::Buffer list = kernels::upload_raw(ctx, all, "list");
+        gpu::eq_tokenize(cache, prog, past, b.rules, pw, tk, mk, ac, list, pr.ctrl, B, 1, 0);
+        oracle->record(cache, prog, EvalIo{tk, mk, ac, pr.rows, q}, B);
+        gpu::eq_posterior(cache, prog, q, steps, weights, stats, acc, pr.row_of, n, M, K, tau,
+                          beta);
         prog.run();
+        const uint32_t evaluated = kernels::download_vector<uint32_t>(ctx, pr.rows, 1)[0];
+        CHECK(evaluated > 0);
+        CHECK(evaluated < B);  // the opponents' plays only: about half the steps
         const auto got_w = kernels::download_vector<float>(ctx, weights, size_t(n) * M);
         const auto got_s = kernels::download_vector<float>(ctx, stats, size_t(n) * 2);
         // CPU: the same positions, the double forward, the reference weights.

@@ -192,7 +192,8 @@ compat = "forge"
         CHECK(err("[policy]\nblunder_max_regret = nan\n").find("out of range [0, 84]") !=
               std::string::npos);
         CHECK(err("", {"policy.epsilon=1", "policy.blunder_rate=0"}) == "no error");
-        // [posterior]: validated; enabled = true is refused until the pipeline uses it.
+        // [posterior]: validated; enabled = true needs fixed sampling; Forge's preset sets its
+        // keys and refuses them beside it.
         CHECK(err("[posterior]\nwindow = 0\n") ==
               "bad.toml:2: posterior.window: 0 is out of range [1, 28]");
         CHECK(err("[posterior]\nuniform_mix = -0.5\n") ==
@@ -202,8 +203,26 @@ compat = "forge"
               "\"others\", \"all\"");
         CHECK(err("[posterior]\nenabled = 1\n") ==
               "bad.toml:2: posterior.enabled: expected true or false");
-        CHECK(err("", {"posterior.enabled=true"})
-                  .find("--set posterior.enabled: posterior weighting is not available yet") == 0);
+        CHECK(err("", {"posterior.enabled=true"}) == "no error");
+        CHECK(err("", {"posterior.enabled=true", "sampling.mode=\"adaptive\""}) ==
+              "bad.toml: posterior.enabled = true needs sampling.mode = \"fixed\" (the weights "
+              "normalise over all the worlds of a decision, taken in one pass; adaptive rounds are "
+              "not weighted)");
+        CHECK(err("", {"posterior.enabled=false", "sampling.mode=\"adaptive\""}) == "no error");
+        CHECK(err("[posterior]\ncompat = \"forge\"\nscore = \"opponents\"\n") ==
+              "bad.toml: posterior.score is set by posterior.compat = \"forge\" (window 4, tau "
+              "0.1, uniform_mix 0.1, score \"all\"); remove one of the two");
+        CHECK(err("[posterior]\ncompat = \"forgery\"\n") ==
+              "bad.toml:2: posterior.compat: \"forgery\" is not one of \"faithful\", \"forge\"");
+        {
+            const RunConfig forge = parse_run_config(
+                "[posterior]\nenabled = true\ncompat = \"forge\"\n", "forge.toml", {});
+            CHECK(forge.posterior.window == 4);
+            CHECK(forge.posterior.tau == 0.1);
+            CHECK(forge.posterior.uniform_mix == 0.1);
+            CHECK(forge.posterior.score == PosteriorScore::All);
+            CHECK(forge.posterior.compat == CompatMode::Forge);
+        }
         CHECK(err("[posterior]\nenabled = false\nwindow = 8\ntau = 10\nscore = \"all\"\n") ==
               "no error");
         // device.memory_budget_mb: 0 or 16 MiB .. 4 TiB.

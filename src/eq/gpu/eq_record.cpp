@@ -14,7 +14,7 @@ namespace eqvk::eq::gpu {
 void eq_record(KernelCache& cache, vk::Program& prog, BufferView state, BufferView e_q,
                BufferView var, BufferView pdf, BufferView legal, BufferView action,
                BufferView uncertainty, BufferView records, BufferView acc, BufferView explore,
-               uint32_t n_games) {
+               BufferView post, uint32_t n_games) {
     dispatch(cache, prog, eqvk_kernel_def_eq_record(), n_games, RecordPush{n_games},
              {{state, word_bytes(n_games, ST_WORDS)},
               {e_q, word_bytes(n_games, EQ_SLOTS)},
@@ -25,7 +25,8 @@ void eq_record(KernelCache& cache, vk::Program& prog, BufferView state, BufferVi
               {uncertainty, word_bytes(n_games, 2)},
               {records, word_bytes(uint64_t(n_games) * 28, REC_WORDS)},
               {acc, word_bytes(n_games, ACC_WORDS)},
-              {explore, word_bytes(n_games, 4)}});
+              {explore, word_bytes(n_games, 4)},
+              {post, word_bytes(n_games, 2)}});
 }
 
 namespace {
@@ -35,6 +36,7 @@ namespace {
 struct RecordInputs {
     std::vector<float> e_q, var, pdf, unc;
     std::vector<uint32_t> legal, action, acc, explore;
+    std::vector<float> post;
     explicit RecordInputs(uint32_t n)
         : e_q(n * EQ_SLOTS),
           var(n * EQ_SLOTS),
@@ -43,7 +45,8 @@ struct RecordInputs {
           legal(n),
           action(n),
           acc(n * ACC_WORDS),
-          explore(n * 4) {
+          explore(n * 4),
+          post(n * 2) {
         for (size_t i = 0; i < e_q.size(); ++i)
             e_q[i] = float(i) * 0.5f - 40.0f, var[i] = float(i) * 0.25f;
         const float nan = std::bit_cast<float>(0x7fc00000u), inf = INFINITY;
@@ -59,6 +62,9 @@ struct RecordInputs {
             acc[g * ACC_WORDS + ACC_COUNT] = 1000 * g + 7;
         }
         for (size_t i = 0; i < explore.size(); ++i) explore[i] = uint32_t(i) * 2654435761u;
+        for (uint32_t g = 0; g < n; ++g)  // no posterior (zeros) for every third game
+            post[2 * g] = g % 3 == 0 ? 0.0f : 1.5f + float(g),
+                     post[2 * g + 1] = g % 3 == 0 ? 0.0f : 0.75f;
     }
     uint32_t worlds(uint32_t g) const { return acc[g * ACC_WORDS + ACC_N]; }
     uint32_t word(uint32_t g, uint32_t k, uint32_t player) const {
@@ -70,8 +76,10 @@ struct RecordInputs {
         if (k >= REC_SEM && k < REC_SEM + EQ_SLOTS) {
             const uint32_t n = worlds(g);
             const bool exact = acc[g * ACC_WORDS + ACC_FLAGS] & ACC_EXACT;
-            return bits(n && !exact ? std::sqrt(var[g * EQ_SLOTS + k - REC_SEM] / float(n)) : 0.0f);
+            const float n_eff = post[2 * g] > 0.0f ? post[2 * g] : float(n);
+            return bits(n && !exact ? std::sqrt(var[g * EQ_SLOTS + k - REC_SEM] / n_eff) : 0.0f);
         }
+        if (k == REC_ESS || k == REC_MAXW) return bits(post[2 * g + k - REC_ESS]);
         switch (k) {
             case REC_PLAYER:
                 return player;
@@ -110,11 +118,12 @@ void check_eq_record(vk::Context& ctx, KernelCache& cache, CheckBatch& b, Exact&
                pdf = upload_raw(ctx, in.pdf, "pdf"), unc = upload_raw(ctx, in.unc, "unc"),
                legal = upload_raw(ctx, in.legal, "legal"),
                action = upload_raw(ctx, in.action, "action"), acc = upload_raw(ctx, in.acc, "acc"),
-               explore = upload_raw(ctx, in.explore, "explore");
+               explore = upload_raw(ctx, in.explore, "explore"),
+               post = upload_raw(ctx, in.post, "post");
     vk::Program prog(ctx, "check eq_record");
     const size_t words = size_t(n) * 28 * REC_WORDS;
     vk::Buffer out = poisoned_words(ctx, prog, words, "check.records");
-    eq_record(cache, prog, b.state, eq, var, pdf, legal, action, unc, out, acc, explore, n);
+    eq_record(cache, prog, b.state, eq, var, pdf, legal, action, unc, out, acc, explore, post, n);
     prog.run();
     auto got = kernels::download_vector<uint32_t>(ctx, out, words);
     for (uint32_t g = 0; g < n; ++g) {
@@ -149,7 +158,8 @@ EQVK_KERNEL_DEF(eq_record) {
          {"uncertainty", Access::Read, "f32 [n][2]"},
          {"records", Access::Write, "u32 [n][28][REC_WORDS]"},
          {"acc", Access::Read, "u32 [n][ACC_WORDS] (eq_control)"},
-         {"explore", Access::Read, "u32 [n][4] mode, greedy, q_gap, entropy"}},
+         {"explore", Access::Read, "u32 [n][4] mode, greedy, q_gap, entropy"},
+         {"post", Access::Read, "f32 [n][2] ESS, max w (eq_posterior)"}},
         sizeof(RecordPush), "RecordPush",
         [](const eqvk::vk::Capabilities&) { return exact_cases("eq_record", check_eq_record); });
     return def;

@@ -13,6 +13,7 @@ struct ReducePush {
     uint32_t games;
     uint32_t pass_worlds;  // P: rows per active game in the pass
     uint32_t finish;       // 1: turn the running moments into E[Q], Var, PDF shares
+    uint32_t weighted;     // 1: posterior weights (one pass per decision)
 };
 
 /// Records the reduction of one pass of worlds (row i·P + m = world acc[g].n + m of game
@@ -23,10 +24,14 @@ struct ReducePush {
 ///   and bin counts between passes; mean, population variance and shares after finishing)
 ///   list: u32 [G]   acc: u32 [G][ACC_WORDS]   ctrl: u32 [CTRL_WORDS] (eq_control)
 /// `args`: eq_control's dispatch sizes (ARGS_SLOTS) for a pass, else a direct dispatch over G·7.
+/// `weights` ([G][P] f32, eq_posterior's, indexed by game, not by row): the weighted moments (West's
+/// weighted Welford; PDF bins gain w; finishing divides by Σw) — a decision must then take one pass
+/// (the finishing step sums the weights of its acc[g].n worlds); empty = uniform, as before.
 /// Throws std::invalid_argument when a view is too small or a count is 0.
 void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e_q, BufferView var,
                BufferView pdf, BufferView list, BufferView acc, BufferView ctrl, uint32_t games,
-               uint32_t pass_worlds, bool finish, const vk::Buffer* args = nullptr);
+               uint32_t pass_worlds, bool finish, const vk::Buffer* args = nullptr,
+               BufferView weights = {});
 
 /// eq_reduce on random Q = center + spread·u (u in [-1, 1), some half-integers) of `games` ×
 /// `worlds`, recorded whole and in passes of `chunk` worlds (rows in reversed game order),
@@ -36,5 +41,11 @@ void eq_reduce(KernelCache& cache, vk::Program& prog, BufferView q, BufferView e
 kernels::CheckResult check_eq_reduce(vk::Context& ctx, KernelCache& cache, uint32_t games,
                                      uint32_t worlds, uint32_t chunk, uint64_t seed,
                                      float center = 0.0f, float spread = 50.0f);
+
+/// eq_reduce weighted (one pass, random normalised weights, some games with fewer live worlds)
+/// against the weighted eq_reduce_ref and a double-precision Σw·Q, Σw·(Q − E)² recomputation.
+kernels::CheckResult check_eq_reduce_weighted(vk::Context& ctx, KernelCache& cache, uint32_t games,
+                                              uint32_t worlds, uint64_t seed, float center,
+                                              float spread);
 
 }  // namespace eqvk::eq::gpu

@@ -105,7 +105,7 @@ EQVK_LAYOUT(EQ_BINS, 85u);
 // values among this decision's E[Q] and Var (0 for a good label; the host refuses any other), then
 // issue 15's block: the standard error of E[Q] per slot sqrt(Var / n) [7], flags (ACC_EXACT,
 // ACC_CONVERGED, ACC_HIT_MAX) and the exact number of consistent worlds, then issue 16's
-// exploration block.
+// exploration block and posterior block.
 EQVK_LAYOUT(REC_EQ, 0u);
 EQVK_LAYOUT(REC_VAR, 7u);
 EQVK_LAYOUT(REC_PDF, 14u);
@@ -126,7 +126,11 @@ EQVK_LAYOUT(REC_EXPLORE_MODE, 625u);
 EQVK_LAYOUT(REC_GREEDY, 626u);
 EQVK_LAYOUT(REC_QGAP, 627u);
 EQVK_LAYOUT(REC_ENTROPY, 628u);
-EQVK_LAYOUT(REC_WORDS, 629u);
+// Posterior weighting (eq_posterior's stats, config [posterior]): the effective number of worlds
+// ESS = 1/Σw² and the largest weight; both 0 when the posterior is off (Forge's "no posterior").
+EQVK_LAYOUT(REC_ESS, 629u);
+EQVK_LAYOUT(REC_MAXW, 630u);
+EQVK_LAYOUT(REC_WORDS, 631u);
 
 #undef EQVK_LAYOUT
 

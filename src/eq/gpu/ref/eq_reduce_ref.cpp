@@ -9,13 +9,36 @@
 
 namespace eqvk::eq::gpu {
 
-void reduce_pass_ref(const float* q, uint32_t n0, uint32_t live, float* mean, float* m2,
-                     float* pdf) {
+namespace {
+
+/// A PDF bin of a finite Q (round half to even, clamped).
+uint32_t pdf_bin(float v) {
+    return static_cast<uint32_t>(std::clamp(std::nearbyint(v + 42.0f), 0.0f, 84.0f));
+}
+
+}  // namespace
+
+void reduce_pass_ref(const float* q, uint32_t n0, uint32_t live, float* mean, float* m2, float* pdf,
+                     const float* w) {
     for (uint32_t slot = 0; slot < EQ_SLOTS; ++slot) {
         float* p = pdf + size_t(slot) * EQ_BINS;
-        if (n0 == 0) {
+        if (n0 == 0 || w) {
             mean[slot] = m2[slot] = 0.0f;
             std::fill(p, p + EQ_BINS, 0.0f);
+        }
+        if (w) {  // West's weighted Welford, as the shader's weighted_pass
+            float mu = 0.0f, s2 = 0.0f, w_sum = 0.0f;
+            for (uint32_t m = 0; m < live; ++m) {
+                const float v = q[size_t(m) * EQ_SLOTS + slot];
+                w_sum += w[m];
+                const float d = v - mu, r = w_sum > 0.0f ? w[m] / w_sum : 0.0f;
+                mu += d * r;
+                s2 += w[m] * d * (v - mu);
+                if (std::isfinite(v)) p[pdf_bin(v)] += w[m];
+            }
+            mean[slot] = mu;
+            m2[slot] = s2;
+            continue;
         }
         float mu = mean[slot], s2 = m2[slot];  // Welford, as the shader
         for (uint32_t m = 0; m < live; ++m) {
@@ -24,15 +47,27 @@ void reduce_pass_ref(const float* q, uint32_t n0, uint32_t live, float* mean, fl
             mu += d / static_cast<float>(n0 + m + 1);
             s2 += d * (v - mu);
             if (!std::isfinite(v)) continue;  // no PDF bin, as in the shader
-            float b = std::clamp(std::nearbyint(v + 42.0f), 0.0f, 84.0f);  // round half to even
-            p[static_cast<uint32_t>(b)] += 1.0f;
+            p[pdf_bin(v)] += 1.0f;
         }
         mean[slot] = mu;
         m2[slot] = s2;
     }
 }
 
-void reduce_finish_ref(uint32_t n, float* mean, float* m2, float* pdf) {
+void reduce_finish_ref(uint32_t n, float* mean, float* m2, float* pdf, const float* w) {
+    if (w) {
+        float w_sum = 0.0f;
+        for (uint32_t m = 0; m < n; ++m) w_sum += w[m];
+        const bool none = n == 0 || !(w_sum > 0.0f);
+        const float inv = none ? 0.0f : 1.0f / w_sum;
+        for (uint32_t slot = 0; slot < EQ_SLOTS; ++slot) {
+            if (none) mean[slot] = 0.0f;
+            m2[slot] = none ? 0.0f : std::max(m2[slot] / w_sum, 0.0f);
+            float* p = pdf + size_t(slot) * EQ_BINS;
+            for (uint32_t b = 0; b < EQ_BINS; ++b) p[b] = none ? 0.0f : p[b] * inv;
+        }
+        return;
+    }
     const float inv = n ? 1.0f / static_cast<float>(n) : 0.0f;
     for (uint32_t slot = 0; slot < EQ_SLOTS; ++slot) {
         if (n == 0) mean[slot] = 0.0f;

@@ -15,12 +15,13 @@ void eq_reduce_ref(const float* q, uint32_t games, uint32_t worlds, float* e_q, 
 
 /// One game's worlds n0 .. n0 + live − 1 added to its running moments, as one pass of the shader:
 /// q [live][7]; mean, m2 [7]; pdf [7][85] bin counts (all three start from zero when n0 = 0).
-void reduce_pass_ref(const float* q, uint32_t n0, uint32_t live, float* mean, float* m2,
-                     float* pdf);
+/// With weights w [live] (posterior; n0 must be 0): West's weighted Welford and weighted bins.
+void reduce_pass_ref(const float* q, uint32_t n0, uint32_t live, float* mean, float* m2, float* pdf,
+                     const float* w = nullptr);
 
 /// The finishing step over n worlds: m2 [7] becomes the variance, pdf [7][85] counts become
-/// shares; n = 0 gives zeros everywhere (mean included).
-void reduce_finish_ref(uint32_t n, float* mean, float* m2, float* pdf);
+/// shares; n = 0 gives zeros everywhere (mean included). With weights w [n]: divided by Σw.
+void reduce_finish_ref(uint32_t n, float* mean, float* m2, float* pdf, const float* w = nullptr);
 
 /// Largest standard error sqrt(max(M2 / n, 0) / n) over the slots in `legal` (NaN if any is).
 float max_sem_ref(const float* m2, uint32_t legal, uint32_t n);
