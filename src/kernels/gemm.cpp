@@ -91,8 +91,8 @@ GemmPlan plan_gemm(const GemmDevice& dev, uint32_t M, uint32_t N, uint32_t K, Dt
     // fp16 goes to the cooperative-matrix kernel where usable, unless a configuration is forced;
     // CPU devices: the rows family (gemm_rows.h) wherever K fits its uniform-buffer slices.
     const bool automatic = forced.empty() && dev.forced.empty();
-    if (epilogue.layer_norm) {  // the rows family's LayerNorm tiles only
-        if (!gemm_layer_norm_usable(dev, N, K, dtype))
+    if (epilogue.layer_norm) {  // the rows family's LayerNorm tiles only, on any device
+        if (!gemm_rows_norm_usable(dev, N, K, dtype))
             throw std::invalid_argument(fmt::format(
                 "gemm: a LayerNorm epilogue over N = {} with K = {} is not usable here", N, K));
         p.choice = choose_gemm_rows_norm(dev, N, K, dtype);
@@ -311,8 +311,10 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
             throw std::invalid_argument("check_gemm: M is not a multiple of rows_per_unit");
         const auto g = gemm_grids(ctx.caps(), plan);
         grids.emplace(ctx, static_cast<uint32_t>(g.size()), "check.grids");
-        for (const GemmGrid& e : g)
-            views.push_back(e.counted(rpu) ? grids->add(*e.counted(rpu)) : BufferView{});
+        for (const GemmGrid& e : g) {
+            const auto entry = e.counted(rpu);
+            views.push_back(entry ? grids->add(*entry) : BufferView{});
+        }
         count.emplace(count_buffer(ctx, counted->count));
         grids->record(cache, prog, *count, counted->base, units);
         const uint64_t live = std::min<uint64_t>(

@@ -128,8 +128,10 @@ void gemm(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, BufferVie
           BufferView bias, BufferView residual, BufferView c, BufferView workspace = {},
           std::span<const BufferView> indirect = {}, const GemmNorm& norm = {});
 
-/// Whether plan_gemm() can fuse a LayerNorm over rows of N into a GEMM with reduction K on `dev`
-/// (CPU devices, automatic choice: the rows family with one column tile and one W slice per row).
+/// Whether a forward on `dev` should fuse a LayerNorm over rows of N into the GEMM with reduction
+/// K: a CPU device under the automatic choice, where the rows family holds the row in one column
+/// tile and one W slice. (plan_gemm() plans the epilogue on any device where the rows family can
+/// hold the row, so the selftest covers it on GPUs too.)
 bool gemm_layer_norm_usable(const GemmDevice& dev, uint32_t N, uint32_t K, Dtype dtype);
 
 /// Strided-batched GEMM: for z in [0, batch): C[z][M,N] = alpha · opA(A[z]) · opB(B[z]).

@@ -9,7 +9,6 @@
 #include <numeric>
 #include <optional>
 #include <stdexcept>
-#include <utility>
 
 #include "eqvk_kernel_shaders_spirv.h"
 #include "kernels/binding.h"
@@ -227,19 +226,20 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
     const uint32_t window = plan.choice.a_window;
     if (window) require_uniform_offset("gemm_rows", "a", a, caps);
     const bool ln = plan.epilogue.layer_norm;
+    // gamma and beta (f32 [N]) as uniform bindings; W's slice stands in without the epilogue.
+    auto bind_norm = [&](BufferView view, const char* what) {
+        require_uniform_offset("gemm_rows", what, view, caps);
+        return uniform_window(bind_view("gemm_rows", what, view, uint64_t(N) * 4, vk::Access::Read),
+                              view, what, 0, size_t(N) * 4);
+    };
     std::optional<vk::Binding> bg, bbeta;
     if (ln) {
         if (slice < N || t.tn < N)
             throw std::invalid_argument(fmt::format(
                 "gemm_rows: a LayerNorm epilogue needs all N = {} columns in one tile ({})", N,
                 t.name));
-        for (auto [view, what] : {std::pair{norm.gamma, "gamma"}, {norm.beta, "beta"}}) {
-            require_uniform_offset("gemm_rows", what, view, caps);
-            const vk::Binding whole =
-                bind_view("gemm_rows", what, view, uint64_t(N) * 4, vk::Access::Read);
-            (what == std::string_view("gamma") ? bg : bbeta) =
-                uniform_window(whole, view, what, 0, size_t(N) * 4);
-        }
+        bg = bind_norm(norm.gamma, "gamma");
+        bbeta = bind_norm(norm.beta, "beta");
     }
     uint32_t i = 0;
     for (uint32_t m0 = 0; m0 < M; m0 = window ? m0 + window : M) {

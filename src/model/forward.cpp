@@ -47,6 +47,9 @@ struct LinearShape {
 /// fp16 storage keeps the separate layer_norm for now: the fused epilogue normalises the fp32 sum
 /// before any fp16 rounding, so a model whose pre-norm activations overflow fp16 would no longer be
 /// refused with exit 6 (the fp16 overflow check of `eqvk run` and `eqvk forward` relies on it).
+/// The epilogue of out_proj and linear2 when the LayerNorm is fused: bias, residual, LayerNorm.
+constexpr kernels::Epilogue NORM_EPILOGUE{true, false, true, true};
+
 bool fuse_norm(const vk::Capabilities& caps, const ModelConfig& c, Dtype dt) {
     if (dt == Dtype::F16) return false;
     const auto dev = kernels::GemmDevice::from_caps(caps);
@@ -60,7 +63,7 @@ bool fuse_norm(const vk::Capabilities& caps, const ModelConfig& c, Dtype dt) {
 std::vector<LinearShape> slice_linear_shapes(const ModelConfig& c, bool fused) {
     const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim);
     const kernels::Epilogue bias{true, false, false}, bias_relu{true, true, false};
-    const kernels::Epilogue to_e = fused ? kernels::Epilogue{true, false, true, true} : bias;
+    const kernels::Epilogue to_e = fused ? NORM_EPILOGUE : bias;
     std::vector<LinearShape> v = {{32, 3 * E, E, bias}};
     for (uint32_t rows : {32u, 8u})
         if (rows == 8 || c.n_layers > 1)
@@ -194,6 +197,7 @@ ForwardRecording::ForwardRecording(kernels::KernelCache& cache, const GpuWeights
     : w_(weights),
       capacity_(capacity),
       slice_(0),
+      fused_norm_(fuse_norm(cache.context().caps(), weights.config(), weights.dtype())),
       x_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.x"),
       qkv_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.qkv"),
       att_(cache.context(), 4, vk::MemoryKind::DeviceLocal, "fwd.att"),
@@ -229,8 +233,7 @@ void ForwardRecording::record(kernels::KernelCache& cache, vk::Program& prog, co
     const uint32_t slices = (capacity_ + slice_ - 1) / slice_;
     const auto dev = kernels::GemmDevice::from_caps(cache.context().caps());
     uint32_t per_slice = 0;
-    for (const LinearShape& l : slice_linear_shapes(
-             w_.config(), fuse_norm(cache.context().caps(), w_.config(), w_.dtype())))
+    for (const LinearShape& l : slice_linear_shapes(w_.config(), fused_norm_))
         per_slice += static_cast<uint32_t>(
             kernels::gemm_grids(
                 cache.context().caps(),
@@ -259,13 +262,12 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
         std::vector<kernels::BufferView> grids;
     };
     std::map<std::tuple<uint32_t, uint32_t, uint32_t, uint32_t>, Planned> planned;
-    const bool fused = fuse_norm(cache.context().caps(), c, dt);
-    for (const LinearShape& l : slice_linear_shapes(c, fused)) {
+    for (const LinearShape& l : slice_linear_shapes(c, fused_norm_)) {
         Planned p{kernels::plan_gemm(dev, worlds * l.rows_per_world, l.n, l.k, dt, l.epi), {}};
-        for (const kernels::GemmGrid& g : kernels::gemm_grids(cache.context().caps(), p.plan))
-            p.grids.push_back(g.counted(l.rows_per_world)
-                                  ? grids_.back()->add(*g.counted(l.rows_per_world))
-                                  : kernels::BufferView{});
+        for (const kernels::GemmGrid& g : kernels::gemm_grids(cache.context().caps(), p.plan)) {
+            const auto entry = g.counted(l.rows_per_world);
+            p.grids.push_back(entry ? grids_.back()->add(*entry) : kernels::BufferView{});
+        }
         planned.emplace(std::tuple{l.rows_per_world, l.n, l.k, l.epi.bits()}, std::move(p));
     }
     grids_.back()->record(cache, prog, io.count, base, worlds);
@@ -287,8 +289,7 @@ void ForwardRecording::record_slice(kernels::KernelCache& cache, vk::Program& pr
     auto linear_norm = [&](uint32_t rows, uint32_t rows_per_world, const GpuWeights::Linear& lin,
                            uint32_t k, const vk::Buffer& a, const vk::Buffer& res,
                            const vk::Buffer& g, const vk::Buffer& b, const vk::Buffer& y) {
-        if (fused)
-            return gemm(rows, lin, E, k, {true, false, true, true}, a, &res, {g, b, 1e-5f}, y);
+        if (fused_norm_) return gemm(rows, lin, E, k, NORM_EPILOGUE, a, &res, {g, b, 1e-5f}, y);
         linear(rows, lin, E, k, bias, a, tmp_);
         kernels::LayerNormArgs la{rows, E, rows_per_world, base, 1e-5f, true, dt};
         kernels::layer_norm(cache, prog, la, tmp_, res, g, b, y, io.count);
