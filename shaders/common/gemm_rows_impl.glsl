@@ -31,7 +31,9 @@
 //   of the window), mw (rows in the window; all M with one window), eps (LayerNorm).
 // Spec constants: 0 workgroup size WG, 1 TM, 2 TN, 3 EPI (bit 0 bias, bit 1 ReLU, bit 2 residual, bit 3
 //   LayerNorm of each whole row after the residual: y = (v − mean)·rsqrt(var + eps)·gamma + beta with fp32
-//   two-pass statistics and the biased variance, as layer_norm; needs one slice and one column tile, N ≤ TN),
+//   two-pass statistics and the biased variance, as layer_norm; the GEMM's value is rounded to STORE_T before
+//   the residual is added, as the unfused GEMM stores it and layer_norm adds R, so an fp16 row that overflows
+//   normalises to NaN exactly as gemm + layer_norm would; needs one slice and one column tile, N ≤ TN),
 //   4 VEC (1: K % 4 == 0, A and W read as 4-vectors; 0: scalar reads, any K; 2: fp16 only, K % 8 == 0, A read
 //   as uvec4 = 8 halves, so one storage load per row serves 8 steps of K: lavapipe compiles each storage load
 //   to a loop over the lanes, and a 16-byte load costs about what an 8-byte one does), 5 A_UBO (A from
@@ -168,6 +170,7 @@ void main() {
             [[unroll]] for (uint j = 0; j < TN; ++j) {
                 float v = acc[i * TN + j] * pc.alpha + bj[j];
                 if ((EPI & 2u) != 0u) v = max(v, 0.0);
+                v = float(STORE_T(v));  // as the unfused GEMM stores it: fp16 rounds, and overflows to inf
                 if ((EPI & 4u) != 0u) v += float(r_buf[r_row * pc.N + min(j, pc.N - 1u)]);
                 acc[i * TN + j] = v;
                 s += j < pc.N ? v : 0.0;

@@ -326,11 +326,15 @@ CheckResult check_gemm(vk::Context& ctx, KernelCache& cache, const GemmPlan& pla
     if (plan.epilogue.layer_norm) {  // LN over each row of the reference, after the residual
         const auto gamma = random_values(N, seed + 4, Dtype::F32);
         const auto beta = random_values(N, seed + 5, Dtype::F32);
-        std::vector<float> pre = want;
-        std::replace_if(
-            pre.begin(), pre.end(), [](float v) { return std::isnan(v); }, 0.0f);
-        layer_norm_ref(M, N, 1, M, pre.data(), nullptr, gamma.data(), beta.data(), norm.eps,
-                       pre.data());
+        // As the unfused forward: the GEMM (bias, ReLU) stored in dtype, then layer_norm(x + R).
+        Epilogue gemm_part = plan.epilogue;
+        gemm_part.residual = gemm_part.layer_norm = false;
+        std::vector<float> pre(want.size());
+        gemm_ref(M, N, K, a.data(), w.data(), bias.data(), nullptr, pre.data(), gemm_part,
+                 plan.alpha);
+        if (dt == Dtype::F16) std::ranges::transform(pre, pre.begin(), f16_round);
+        layer_norm_ref(M, N, 1, M, pre.data(), plan.epilogue.residual ? res.data() : nullptr,
+                       gamma.data(), beta.data(), norm.eps, pre.data());
         for (size_t i = 0; i < want.size(); ++i)
             if (!std::isnan(want[i])) want[i] = pre[i];
         bgamma.emplace(upload_as(ctx, gamma, Dtype::F32, "check.gamma"));

@@ -43,15 +43,13 @@ struct LinearShape {
 };
 
 /// Whether the forward folds each residual LayerNorm into the GEMM before it (out_proj and
-/// linear2, N = E; the rows family on CPU devices: gemm_layer_norm_usable(); fp32 storage only).
-/// fp16 storage keeps the separate layer_norm for now: the fused epilogue normalises the fp32 sum
-/// before any fp16 rounding, so a model whose pre-norm activations overflow fp16 would no longer be
-/// refused with exit 6 (the fp16 overflow check of `eqvk run` and `eqvk forward` relies on it).
+/// linear2, N = E; the rows family on CPU devices: gemm_layer_norm_usable()). With fp16 storage the
+/// epilogue rounds each pre-norm value to fp16 first, as the unfused GEMM's store does, so a model
+/// whose activations overflow fp16 still ends in NaN and is refused with exit 6.
 /// The epilogue of out_proj and linear2 when the LayerNorm is fused: bias, residual, LayerNorm.
 constexpr kernels::Epilogue NORM_EPILOGUE{true, false, true, true};
 
 bool fuse_norm(const vk::Capabilities& caps, const ModelConfig& c, Dtype dt) {
-    if (dt == Dtype::F16) return false;
     const auto dev = kernels::GemmDevice::from_caps(caps);
     const auto E = uint32_t(c.embed_dim), F = uint32_t(c.ff_dim);
     return kernels::gemm_layer_norm_usable(dev, E, E, dt) &&
