@@ -11,14 +11,28 @@
 //   [worlds_total] readonly (QROWS = 8), 3 out T [worlds][QROWS][E] writeonly, 4 x T [worlds][32][E] readonly
 //   (QROWS = 8), 5 x8 T [worlds][8][E] writeonly (QROWS = 8), 6 count uint [1] readonly.
 // Push: E, world_base, scale (1/√D). Spec: 0 workgroup size S = the subgroup size (a divisor of 8: the workgroup
-// is one subgroup), 1 D (≤ 64), 3 QROWS (32 or 8). Grid: (H, worlds, 1).
+// is one subgroup), 1 D (≤ 64), 3 QROWS (32 or 8), 4 VEC (1: D and E are multiples of VN, the including shader's
+// vector width, so every row of a head starts on a VN-element boundary: qkv and x are read VN elements per load
+// and out/x8 written 4 per store; lavapipe pays a loop over the lanes per storage access, whatever its width).
+// Grid: (H, worlds, 1).
+// The including shader defines VN and LOAD_VN(arr, e, dst, o) (dst[o .. o+VN) = elements e .. e+VN of arr, e a
+// multiple of VN), STORE_4(e, a, b, c, d) (out elements e .. e+3) and the vector views qkv_v, x_v, x8_v.
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint D = 32;
 layout(constant_id = 3) const uint QROWS = 32;
+layout(constant_id = 4) const uint VEC = 0;
 const uint S = gl_WorkGroupSize.x;
 const uint RQ = QROWS / S;  // query rows per lane
 const uint RK = 32u / S;    // key (and value) rows per lane
 #include "attention_io.glsl"
+
+// dst[o + d] = qkv element e + d for d < D (a head's row), VN per load when VEC.
+#define LOAD_HEAD_ROW(dst, o, e) \
+    if (VEC != 0u) {                                                        \
+        [[unroll]] for (uint d = 0; d < D; d += VN) LOAD_VN(qkv_v, (e) + d, dst, (o) + d); \
+    } else {                                                                \
+        [[unroll]] for (uint d = 0; d < D; ++d) dst[(o) + d] = float(qkv_buf[(e) + d]); \
+    }
 
 void main() {
     const uint lane = gl_SubgroupInvocationID, wl = gl_WorkGroupID.y, w = pc.world_base + wl;
@@ -32,20 +46,23 @@ void main() {
     [[unroll]] for (uint r = 0; r < RQ; ++r) {
         const uint i = r * S + lane;
         const uint tok = QROWS == 32u ? i : (i == 0u ? 0u : uint(1 + 7 * actor) + i - 1u);
+        LOAD_HEAD_ROW(q, r * D, base + tok * row3 + head)
         [[unroll]] for (uint d = 0; d < D; ++d) {
-            q[r * D + d] = float(qkv_buf[base + tok * row3 + head + d]) * pc.scale;
+            q[r * D + d] *= pc.scale;
             o[r * D + d] = 0.0;
         }
-        if (QROWS == 8u)
-            [[unroll]] for (uint d = 0; d < D; ++d)
-                x8_buf[(wl * 8u + i) * pc.E + head + d] = x_buf[(wl * 32u + tok) * pc.E + head + d];
+        if (QROWS == 8u) {
+            const uint dst = (wl * 8u + i) * pc.E + head, src = (wl * 32u + tok) * pc.E + head;
+            if (VEC != 0u)
+                [[unroll]] for (uint d = 0; d < D; d += VN) x8_v[(dst + d) / VN] = x_v[(src + d) / VN];
+            else
+                [[unroll]] for (uint d = 0; d < D; ++d) x8_buf[dst + d] = x_buf[src + d];
+        }
     }
     [[unroll]] for (uint r = 0; r < RK; ++r) {
         const uint krow = base + (r * S + lane) * row3 + pc.E + head;
-        [[unroll]] for (uint d = 0; d < D; ++d) {
-            k[r * D + d] = float(qkv_buf[krow + d]);
-            v[r * D + d] = float(qkv_buf[krow + pc.E + d]);
-        }
+        LOAD_HEAD_ROW(k, r * D, krow)
+        LOAD_HEAD_ROW(v, r * D, krow + pc.E)
     }
     uint mask_words[8];
     [[unroll]] for (uint b = 0; b < 8u; ++b) mask_words[b] = mask_buf[w * 8u + b];
@@ -85,8 +102,13 @@ void main() {
     // Step 3. Normalise into this head's columns of the output rows.
     [[unroll]] for (uint r = 0; r < RQ; ++r) {
         const float inv = 1.0 / l[r];
-        const uint i = r * S + lane;
-        [[unroll]] for (uint d = 0; d < D; ++d)
-            out_buf[(wl * QROWS + i) * pc.E + head + d] = STORE_T(o[r * D + d] * inv);
+        const uint i = r * S + lane, e = (wl * QROWS + i) * pc.E + head;
+        if (VEC != 0u)
+            [[unroll]] for (uint d = 0; d < D; d += 4u) {
+                const uint c = r * D + d;
+                STORE_4(e + d, o[c] * inv, o[c + 1u] * inv, o[c + 2u] * inv, o[c + 3u] * inv);
+            }
+        else
+            [[unroll]] for (uint d = 0; d < D; ++d) out_buf[e + d] = STORE_T(o[r * D + d] * inv);
     }
 }

@@ -65,6 +65,13 @@ AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
 
 namespace {
 
+/// Whether attention_sg moves whole vectors (spec VEC): 4 elements (fp32) or 8 halves (fp16) per load,
+/// which needs D and E to be multiples of that width (every head row then starts on a vector).
+bool attention_sg_vector(uint32_t D, uint32_t E, Dtype dtype) {
+    const uint32_t width = dtype == Dtype::F16 ? 8 : 4;
+    return D % width == 0 && E % width == 0;
+}
+
 /// The shader stem of a shape and storage type.
 std::string attention_stem(AttentionShape shape, Dtype dtype) {
     const char* base = shape == AttentionShape::Rows       ? "attention_rows"
@@ -115,7 +122,8 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
     const auto spec =
         shape == AttentionShape::Rows ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
         : shape == AttentionShape::Subgroup
-            ? std::vector<vk::SpecConstant>{{0, caps.subgroup_size}, {1, D}, {3, qr}}
+            ? std::vector<vk::SpecConstant>{{0, caps.subgroup_size}, {1, D}, {3, qr},
+                                            {4, attention_sg_vector(D, a.E, a.dtype) ? 1u : 0u}}
             : std::vector<vk::SpecConstant>{{0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
     prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec), {bq, bm, ba, bo, bx, bx8, bc},
                   push, {a.H, a.worlds, 1},
@@ -170,9 +178,10 @@ std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
         for (Dtype dt : {Dtype::F32, Dtype::F16}) {
             const std::string stem = attention_stem(shape, dt);
             if (!def.supported(stem, caps)) continue;
-            // Head dims 1, 3, 12, 32 and 64 (staged in shared memory) and 160 (read from the buffer;
-            // shared shape only), all queries and the last-layer 8-row mode, world_base offsets,
-            // counts below capacity.
+            // Head dims 1, 3, 12, 32, 16, 4 and 64 (staged in shared memory) and 160 (read from the
+            // buffer; shared shape only), all queries and the last-layer 8-row mode, world_base
+            // offsets, counts below capacity; attention_sg's vector path where D and E are multiples
+            // of 4 (fp32) or 8 (fp16): D 12, 32, 16, 4 and 64 in fp32, 32, 16 and 64 in fp16.
             std::vector<Shape> shapes;
             for (bool last : {false, true})
                 for (auto [worlds, E, H, base, count] : {std::array{3u, 2u, 2u, 0u, 3u},
@@ -180,6 +189,8 @@ std::vector<CheckCase> attention_checks(const vk::Capabilities& caps) {
                                                          {4u, 24u, 2u, 2u, 5u},
                                                          {9u, 256u, 8u, 0u, 9u},
                                                          {2u, 128u, 2u, 0u, 2u},
+                                                         {4u, 64u, 4u, 1u, 3u},
+                                                         {3u, 20u, 5u, 0u, 3u},
                                                          {3u, 160u, 1u, 1u, 3u}})
                     if (shape == AttentionShape::Shared || E / H <= ATTENTION_ROWS_MAX_D)
                         shapes.push_back({{worlds, E, H, base, last, dt, shape}, count});
