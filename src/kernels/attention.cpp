@@ -122,7 +122,9 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
     const auto spec =
         shape == AttentionShape::Rows ? std::vector<vk::SpecConstant>{{0, qr}, {1, D}, {3, qr}}
         : shape == AttentionShape::Subgroup
-            ? std::vector<vk::SpecConstant>{{0, caps.subgroup_size}, {1, D}, {3, qr},
+            ? std::vector<vk::SpecConstant>{{0, caps.subgroup_size},
+                                            {1, D},
+                                            {3, qr},
                                             {4, attention_sg_vector(D, a.E, a.dtype) ? 1u : 0u}}
             : std::vector<vk::SpecConstant>{{0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
     prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec), {bq, bm, ba, bo, bx, bx8, bc},
