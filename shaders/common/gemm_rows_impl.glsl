@@ -37,7 +37,8 @@
 //   4 VEC (1: K % 4 == 0, A and W read as 4-vectors; 0: scalar reads, any K; 2: fp16 only, K % 8 == 0, A read
 //   as uvec4 = 8 halves, so one storage load per row serves 8 steps of K: lavapipe compiles each storage load
 //   to a loop over the lanes, and a 16-byte load costs about what an 8-byte one does), 5 A_UBO (A from
-//   binding 5, rows relative to m0).
+//   binding 5, rows relative to m0), 6 OUT_VEC (1: N, every slice's n0 and TN are multiples of 4, so the
+//   epilogue reads bias and R and writes C 4 columns per access, through STORE_V4 views of bindings 2-4).
 // Grid: (ceil(mw / (WG·TM)), ceil(ns / TN), 1) per window and slice.
 
 #extension GL_EXT_control_flow_attributes : require
@@ -48,6 +49,7 @@ layout(constant_id = 2) const uint TN = 32;
 layout(constant_id = 3) const uint EPI = 0;
 layout(constant_id = 4) const uint VEC = 1;
 layout(constant_id = 5) const uint A_UBO = 0;
+layout(constant_id = 6) const uint OUT_VEC = 0;
 
 layout(binding = 0) readonly buffer BufA { STORE_T a_buf[]; };
 layout(binding = 0) readonly buffer BufA4 { STORE_V4 a4_buf[]; };
@@ -59,6 +61,9 @@ layout(binding = 7, std140) uniform BufBeta { vec4 beta_ubo[4096]; };    // Laye
 layout(binding = 2) readonly buffer BufBias { STORE_T bias_buf[]; };
 layout(binding = 3) readonly buffer BufR { STORE_T r_buf[]; };
 layout(binding = 4) writeonly buffer BufC { STORE_T c_buf[]; };
+layout(binding = 2) readonly buffer BufBias4 { STORE_V4 bias4_buf[]; };  // OUT_VEC views
+layout(binding = 3) readonly buffer BufR4 { STORE_V4 r4_buf[]; };
+layout(binding = 4) writeonly buffer BufC4 { STORE_V4 c4_buf[]; };
 
 layout(push_constant) uniform Push {
     uint M, N, K;
@@ -162,16 +167,30 @@ void main() {
             const uint col = min(j, pc.N - 1u);  // constants and push constants: a broadcast load
             gj[j] = gamma_ubo[col >> 2u][col & 3u];
             betaj[j] = beta_ubo[col >> 2u][col & 3u];
-            bj[j] = (EPI & 1u) != 0u ? float(bias_buf[col]) : 0.0;
+            bj[j] = (EPI & 1u) != 0u && OUT_VEC == 0u ? float(bias_buf[col]) : 0.0;
         }
+        if ((EPI & 1u) != 0u && OUT_VEC != 0u)
+            [[unroll]] for (uint j = 0; j < TN; j += 4u) {
+                const vec4 b4 = vec4(bias4_buf[min(j, pc.N - 4u) >> 2u]);
+                bj[j] = b4.x, bj[j + 1u] = b4.y, bj[j + 2u] = b4.z, bj[j + 3u] = b4.w;
+            }
         [[unroll]] for (uint i = 0; i < TM; ++i) {
             const uint row = m_base + i * WG, r_row = min(row, m_end - 1u);
+            float rj[TN];  // the residual row (columns past N read in-range values that are never used)
+            [[unroll]] for (uint j = 0; j < TN; ++j) rj[j] = 0.0;
+            if ((EPI & 4u) != 0u && OUT_VEC != 0u)
+                [[unroll]] for (uint j = 0; j < TN; j += 4u) {
+                    const vec4 r4 = vec4(r4_buf[(r_row * pc.N + min(j, pc.N - 4u)) >> 2u]);
+                    rj[j] = r4.x, rj[j + 1u] = r4.y, rj[j + 2u] = r4.z, rj[j + 3u] = r4.w;
+                }
+            else if ((EPI & 4u) != 0u)
+                [[unroll]] for (uint j = 0; j < TN; ++j) rj[j] = float(r_buf[r_row * pc.N + min(j, pc.N - 1u)]);
             float s = 0.0;
             [[unroll]] for (uint j = 0; j < TN; ++j) {
                 float v = acc[i * TN + j] * pc.alpha + bj[j];
                 if ((EPI & 2u) != 0u) v = max(v, 0.0);
                 v = float(STORE_T(v));  // as the unfused GEMM stores it: fp16 rounds, and overflows to inf
-                if ((EPI & 4u) != 0u) v += float(r_buf[r_row * pc.N + min(j, pc.N - 1u)]);
+                v += rj[j];
                 acc[i * TN + j] = v;
                 s += j < pc.N ? v : 0.0;
             }
@@ -183,9 +202,33 @@ void main() {
             }
             const float inv = inversesqrt(q / float(pc.N) + pc.eps);
             if (row >= m_end) continue;
-            [[unroll]] for (uint j = 0; j < TN; ++j) {
-                if (j >= pc.N) break;
-                c_buf[row * pc.N + j] = STORE_T((acc[i * TN + j] - mean) * inv * gj[j] + betaj[j]);
+            [[unroll]] for (uint j = 0; j < TN; ++j) acc[i * TN + j] = (acc[i * TN + j] - mean) * inv * gj[j] + betaj[j];
+            if (OUT_VEC != 0u)
+                [[unroll]] for (uint j = 0; j < TN; j += 4u) {
+                    if (j >= pc.N) break;
+                    const uint c = i * TN + j;
+                    c4_buf[(row * pc.N + j) >> 2u] = STORE_V4(vec4(acc[c], acc[c + 1u], acc[c + 2u], acc[c + 3u]));
+                }
+            else
+                [[unroll]] for (uint j = 0; j < TN; ++j) {
+                    if (j >= pc.N) break;
+                    c_buf[row * pc.N + j] = STORE_T(acc[i * TN + j]);
+                }
+        }
+        return;
+    }
+    if (OUT_VEC != 0u) {  // 4 columns per access: N, n0 and ns are multiples of 4 (host)
+        [[unroll]] for (uint j = 0; j < TN; j += 4u) {
+            if (j_base + j >= pc.ns) break;
+            const uint col = pc.n0 + j_base + j;
+            const vec4 b = (EPI & 1u) != 0u ? vec4(bias4_buf[col >> 2u]) : vec4(0.0);
+            [[unroll]] for (uint i = 0; i < TM; ++i) {
+                const uint row = m_base + i * WG, c = i * TN + j;
+                if (row >= m_end) continue;
+                vec4 v = vec4(acc[c], acc[c + 1u], acc[c + 2u], acc[c + 3u]) * pc.alpha + b;
+                if ((EPI & 2u) != 0u) v = max(v, vec4(0.0));
+                if ((EPI & 4u) != 0u) v += vec4(r4_buf[(row * pc.N + col) >> 2u]);
+                c4_buf[(row * pc.N + col) >> 2u] = STORE_V4(v);
             }
         }
         return;

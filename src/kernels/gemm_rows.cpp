@@ -211,6 +211,14 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
 
     // 2: A as uvec4 of 8 halves (fp16, K % 8 == 0); 1: A and W as 4-vectors; 0: scalar reads.
     const uint32_t vec = plan.dtype == Dtype::F16 && K % 8 == 0 ? 2u : K % 4 == 0 ? 1u : 0u;
+    // The epilogue moves 4 columns per access when every slice starts on a multiple of 4 columns
+    // and bias, R and C start on a 4-element boundary.
+    const auto vec_aligned = [&](BufferView v, bool used) {
+        return !used || v.offset % (4 * eb) == 0;
+    };
+    const bool out_vec = N % 4 == 0 && t.tn % 4 == 0 && (slice >= N || slice % 4 == 0) &&
+                         vec_aligned(bias, plan.epilogue.bias) &&
+                         vec_aligned(residual, plan.epilogue.residual) && vec_aligned(c, true);
     const vk::Pipeline& pipe = cache.get(eqvk_kernel_def_gemm_rows(),
                                          plan.dtype == Dtype::F16 ? "gemm_rows_f16" : "gemm_rows",
                                          {{0, t.workgroup_size()},
@@ -218,7 +226,8 @@ void gemm_rows(KernelCache& cache, vk::Program& prog, const GemmPlan& plan, Buff
                                           {2, t.tn},
                                           {3, plan.epilogue.bits()},
                                           {4, vec},
-                                          {5, plan.choice.a_window ? 1u : 0u}});
+                                          {5, plan.choice.a_window ? 1u : 0u},
+                                          {6, out_vec ? 1u : 0u}});
     const std::vector<GemmGrid> grids = gemm_rows_grids(caps, plan);
     if (indirect.size() != grids.size())
         throw std::invalid_argument(fmt::format("gemm_rows: {} indirect views for {} dispatches",
