@@ -345,17 +345,22 @@ TEST_SUITE("kernels.gpu") {
                 }
     }
 
-    TEST_CASE("gemm rows: M×N×K grid × every epilogue, fp32 and fp16, every shape, slices") {
+    TEST_CASE("gemm rows: M×N×K grid, every epilogue, fp32 and fp16, every shape, slices") {
         GPU_TEST(ctx);
         KernelCache cache(ctx);
         auto dev = GemmDevice::from_caps(ctx.caps());
         uint64_t seed = 20000;
         for (Dtype dt : dtypes(ctx)) {
-            // The default shape on the whole grid with every epilogue (alpha ≠ 1 on half of them).
+            // The default shape on the whole grid (alpha ≠ 1 on half of the checks). The epilogue is
+            // compiled apart from the K loop (spec EPI and OUT_VEC vs VEC and A_UBO), so every
+            // epilogue runs on M = 33, K = 100 with each N (scalar and vector epilogue) and the
+            // rest of the grid runs bias + ReLU + residual: each pipeline variant lavapipe
+            // compiles costs seconds on a cold cache, and every one of the 8 × 2 × 3 × 2 crossings
+            // would be ~100 of them per dtype.
             for (uint32_t M : ROWS_M)
                 for (uint32_t N : ROWS_N)
                     for (uint32_t K : ROWS_K)
-                        for (uint32_t bits = 0; bits < 8; ++bits) {
+                        for (uint32_t bits = M == 33 && K == 100 ? 0 : 7; bits < 8; ++bits) {
                             Epilogue e{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0};
                             auto p = plan_gemm(dev, M, N, K, dt, e, "rows");
                             if ((M + N + K + bits) % 2) p.alpha = -0.375f;
