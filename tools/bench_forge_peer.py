@@ -4,7 +4,7 @@ or on CUDA, from a Forge checkout you point to, with Forge's DominoTransformer (
 docs/benchmarks.md can give eqvk/Forge as a ratio on one machine. Not run in CI.
 
 Usage: tools/bench_forge_peer.py --forge DIR [--games 32] [--worlds 50] [--dims 64,4,2,128] [--threads N]
-           [--warmup-games 4] [--repeats 1] [--start-seed 0] [--device cpu|cuda]
+           [--warmup-games 4] [--repeats 1] [--pairs 1] [--start-seed 0] [--device cpu|cuda]
            [--eqvk BIN [--eqvk-model F] [--eqvk-dtype fp16|fp32] [--eqvk-device D]] [--json]
   e.g. tools/bench_forge_peer.py --forge /work/forge --repeats 2 --eqvk build/eqvk
 
@@ -31,7 +31,10 @@ oracle forward: Forge samples M worlds per game per decision and forwards all G�
 batch, so the count equals 28·M·G; it is counted, not assumed; duplicates included: Forge draws M worlds
 independently and forwards all of them even when fewer distinct worlds exist), the number of forward calls, and
 the share of the wall time spent inside the oracle forward. With --eqvk, `BIN bench eq --games G --worlds M --json` runs
-afterwards in the same process tree and both rows are printed with the ratio eqvk/Forge. The eqvk model defaults
+afterwards in the same process tree and both rows are printed with the ratio eqvk/Forge. With --pairs N the
+two alternate N times (--repeats Forge calls, then one eqvk run, per pair), each pair's ratio is printed, and the
+ratio reported is the median of the pairs' ratios: on a VM whose speed drifts over minutes, only runs back to
+back compare. The eqvk model defaults
 to models/eqvk-oracle-e64.safetensors for 64,4,2,128 and to eqvk's random 256/8/6/512 for 256,8,6,512 (same
 shapes as the Forge model, different weights; throughput does not depend on the weights).
 
@@ -221,6 +224,9 @@ def main():
                     help="torch intra-op threads (default: the CPUs this process may use)")
     ap.add_argument("--warmup-games", type=int, default=4, help="games in the untimed warm-up call (0: none)")
     ap.add_argument("--repeats", type=int, default=1, help="timed calls (each plays the same G deals)")
+    ap.add_argument("--pairs", type=int, default=1,
+                    help="with --eqvk: rounds of (--repeats Forge calls, one eqvk run), back to back; the ratio "
+                         "printed is the median of the rounds' ratios")
     ap.add_argument("--start-seed", type=int, default=0)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device for the model and Forge")
     ap.add_argument("--eqvk", help="an eqvk binary: also run `eqvk bench eq` at the same G × M")
@@ -229,6 +235,8 @@ def main():
     ap.add_argument("--eqvk-device", help="eqvk's --device")
     ap.add_argument("--json", action="store_true", help="one JSON object instead of text")
     o = ap.parse_args()
+    if o.pairs < 1 or o.repeats < 1:
+        sys.exit("--pairs and --repeats take a count of at least 1")
     dims = tuple(int(x) for x in o.dims.split(","))
     if len(dims) != 4:
         sys.exit("--dims takes E,H,L,F")
@@ -281,37 +289,59 @@ def main():
         n = min(o.warmup_games, o.games)
         torch.manual_seed(2)
         generate_eq_games_gpu(model, hands[:n], decls[:n], n_samples=o.worlds, device=o.device)
-    runs = []
-    for r in range(o.repeats):
-        counter.reset()
-        torch.manual_seed(3 + r)
-        t0 = time.perf_counter()
-        records = generate_eq_games_gpu(model, hands, decls, n_samples=o.worlds, device=o.device)
-        if o.device == "cuda":
-            torch.cuda.synchronize()
-        secs = time.perf_counter() - t0
-        decisions = sum(len(rec.decisions) for rec in records)
-        run = {"seconds": secs, "games": len(records), "decisions": decisions, "forward_calls": counter.calls,
-               "worlds": counter.rows, "forward_seconds": counter.seconds,
-               "games_per_s": len(records) / secs, "decisions_per_s": decisions / secs,
-               "worlds_per_s": counter.rows / secs, "worlds_upper_bound_per_s": 28 * o.worlds * o.games / secs,
-               "forward_share": counter.seconds / secs}
-        runs.append(run)
-        if not o.json:
-            print(f"run {r + 1}: {secs:.2f} s, {run['games_per_s']:.3f} games/s, {run['decisions_per_s']:.1f} "
-                  f"decisions/s, {run['worlds_per_s']:.0f} worlds/s ({counter.rows} worlds counted in "
-                  f"{counter.calls} forwards; 28·M·G = {28 * o.worlds * o.games}), "
-                  f"{100 * run['forward_share']:.0f}% of the time in the oracle forward", flush=True)
-    forge = {k: statistics.median(r[k] for r in runs)
-             for k in ("games_per_s", "decisions_per_s", "worlds_per_s", "forward_share")}
+    def forge_round(first):
+        """--repeats timed calls (torch seeds 3 + first ..); returns their runs."""
+        out = []
+        for r in range(first, first + o.repeats):
+            counter.reset()
+            torch.manual_seed(3 + r)
+            t0 = time.perf_counter()
+            records = generate_eq_games_gpu(model, hands, decls, n_samples=o.worlds, device=o.device)
+            if o.device == "cuda":
+                torch.cuda.synchronize()
+            secs = time.perf_counter() - t0
+            decisions = sum(len(rec.decisions) for rec in records)
+            run = {"seconds": secs, "games": len(records), "decisions": decisions, "forward_calls": counter.calls,
+                   "worlds": counter.rows, "forward_seconds": counter.seconds,
+                   "games_per_s": len(records) / secs, "decisions_per_s": decisions / secs,
+                   "worlds_per_s": counter.rows / secs, "worlds_upper_bound_per_s": 28 * o.worlds * o.games / secs,
+                   "forward_share": counter.seconds / secs}
+            out.append(run)
+            if not o.json:
+                print(f"run {r + 1}: {secs:.2f} s, {run['games_per_s']:.3f} games/s, {run['decisions_per_s']:.1f} "
+                      f"decisions/s, {run['worlds_per_s']:.0f} worlds/s ({counter.rows} worlds counted in "
+                      f"{counter.calls} forwards; 28·M·G = {28 * o.worlds * o.games}), "
+                      f"{100 * run['forward_share']:.0f}% of the time in the oracle forward", flush=True)
+        return out
+
+    def medians(rs, keys):
+        return {k: statistics.median(r[k] for r in rs) for k in keys}
+
+    keys = ("games_per_s", "decisions_per_s", "worlds_per_s")
+    runs, rounds = [], []
+    for p in range(o.pairs if o.eqvk else 1):
+        forge_runs = forge_round(p * o.repeats)
+        runs += forge_runs
+        if o.eqvk:
+            ev = run_eqvk(o, eqvk_model)
+            fm, row = medians(forge_runs, keys), ev["rows"][0]
+            rounds.append({"forge": fm, "eqvk": ev, "ratio": {k: row[k] / fm[k] for k in keys}})
+            if not o.json and o.pairs > 1:
+                print(f"pair {p + 1}: eqvk {row['games_per_s']:.3f} games/s / Forge {fm['games_per_s']:.3f} = "
+                      f"{row['games_per_s'] / fm['games_per_s']:.3f}", flush=True)
+    forge = medians(runs, keys + ("forward_share",))
     result = {**info, "runs": runs, "median": forge}
 
     if o.eqvk:
-        ev = run_eqvk(o, eqvk_model)
+        ev = rounds[0]["eqvk"]  # the device and model it names are the same in every round
+        eq_med = medians([r["eqvk"]["rows"][0] for r in rounds], keys)
         row = ev["rows"][0]
         result["eqvk"] = ev
-        result["ratio_eqvk_over_forge"] = {k: row[k] / forge[k]
-                                           for k in ("games_per_s", "decisions_per_s", "worlds_per_s")}
+        result["eqvk_median"] = eq_med
+        result["pairs"] = rounds
+        # The median of the per-pair ratios: each pair ran back to back, so a drift of the machine's
+        # speed between pairs cancels; with one pair it is the plain ratio.
+        result["ratio_eqvk_over_forge"] = medians([r["ratio"] for r in rounds], keys)
         if not o.json:
             if row["games"] != o.games:
                 print(f"note: eqvk played {row['games']} games per batch (its memory plan), not {o.games}")
@@ -319,10 +349,12 @@ def main():
             label = f"Forge (torch {o.device}), median"
             print(f"{label:28}{forge['games_per_s']:>10.3f}{forge['decisions_per_s']:>13.2f}"
                   f"{forge['worlds_per_s']:>11.1f}")
-            print(f"{'eqvk bench eq':28}{row['games_per_s']:>10.3f}{row['decisions_per_s']:>13.2f}"
-                  f"{row['worlds_per_s']:>11.1f}")
+            label = "eqvk bench eq" + (", median" if len(rounds) > 1 else "")
+            print(f"{label:28}{eq_med['games_per_s']:>10.3f}{eq_med['decisions_per_s']:>13.2f}"
+                  f"{eq_med['worlds_per_s']:>11.1f}")
             rr = result["ratio_eqvk_over_forge"]
-            print(f"{'eqvk / Forge':28}{rr['games_per_s']:>10.3f}{rr['decisions_per_s']:>13.3f}"
+            label = "eqvk / Forge" + (f", median of {len(rounds)} pairs" if len(rounds) > 1 else "")
+            print(f"{label:28}{rr['games_per_s']:>10.3f}{rr['decisions_per_s']:>13.3f}"
                   f"{rr['worlds_per_s']:>11.3f}")
             print(f"eqvk device: {ev['device']}; model: {ev['model']}; dtype {ev['dtype']}")
     elif not o.json:
