@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <stdexcept>
@@ -66,10 +67,13 @@ AttentionShape attention_shape(const vk::Capabilities& caps, uint32_t D) {
 namespace {
 
 /// Whether attention_sg moves whole vectors (spec VEC): 4 elements (fp32) or 8 halves (fp16) per load,
-/// which needs D and E to be multiples of that width (every head row then starts on a vector).
-bool attention_sg_vector(uint32_t D, uint32_t E, Dtype dtype) {
+/// which needs D and E to be multiples of that width (every head row then starts on a vector) and
+/// every view it reads or writes as vectors to start on 16 bytes.
+bool attention_sg_vector(uint32_t D, uint32_t E, Dtype dtype,
+                         std::initializer_list<BufferView> views) {
     const uint32_t width = dtype == Dtype::F16 ? 8 : 4;
-    return D % width == 0 && E % width == 0;
+    return D % width == 0 && E % width == 0 &&
+           std::ranges::all_of(views, [](BufferView v) { return !v || v.offset % 16 == 0; });
 }
 
 /// The shader stem of a shape and storage type.
@@ -125,7 +129,12 @@ void attention(KernelCache& cache, vk::Program& prog, const AttentionArgs& a, Bu
             ? std::vector<vk::SpecConstant>{{0, caps.subgroup_size},
                                             {1, D},
                                             {3, qr},
-                                            {4, attention_sg_vector(D, a.E, a.dtype) ? 1u : 0u}}
+                                            {4, attention_sg_vector(
+                                                    D, a.E, a.dtype,
+                                                    {qkv, out, a.last ? x : BufferView{},
+                                                     a.last ? x8 : BufferView{}})
+                                                    ? 1u
+                                                    : 0u}}
             : std::vector<vk::SpecConstant>{{0, 64}, {1, D}, {2, staged ? D : 1u}, {3, qr}};
     prog.dispatch(cache.get(eqvk_kernel_def_attention(), stem, spec), {bq, bm, ba, bo, bx, bx8, bc},
                   push, {a.H, a.worlds, 1},

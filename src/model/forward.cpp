@@ -43,9 +43,9 @@ struct LinearShape {
 };
 
 /// Whether the forward folds each residual LayerNorm into the GEMM before it (out_proj and
-/// linear2, N = E; the rows family on CPU devices: gemm_layer_norm_usable()). With fp16 storage the
-/// epilogue rounds each pre-norm value to fp16 first, as the unfused GEMM's store does, so a model
-/// whose activations overflow fp16 still ends in NaN and is refused with exit 6.
+/// linear2, N = E; the rows family on CPU devices: gemm_layer_norm_usable()). The epilogue rounds
+/// the GEMM's value to the storage type before adding the residual, as the unfused GEMM's store
+/// does, so a model whose activations overflow fp16 still ends in NaN and is refused with exit 6.
 /// The epilogue of out_proj and linear2 when the LayerNorm is fused: bias, residual, LayerNorm.
 constexpr kernels::Epilogue NORM_EPILOGUE{true, false, true, true};
 
