@@ -241,6 +241,10 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
         *oracle);
     po.stop = &g_stop;
     // Refuses another configuration's directory and unwritable ones, before the pipeline is built.
+    // SIGINT/SIGTERM only set g_stop from here on, so a Ctrl-C that lands while the manifest's temp
+    // file is being written or renamed cannot leave it behind; play_shards() then stops before its
+    // first shard.
+    StopSignals signals;
     const eq::Manifest manifest = eq::run_manifest(config, model_hash, model.name, parts);
     std::vector<std::string> notes;
     eq::DatasetDir ds(config.output.dir, manifest, notes);
@@ -275,7 +279,6 @@ int run_main(const GlobalOptions& global, const RunArgs& a) {
                          {"compat", io::compat_mode_name(config.output.compat)},
                          {"precision", io::precision_name(config.model.precision)}};
     Timer wall;
-    StopSignals signals;
     PlayResult result;
     try {
         result = play_shards(pipeline, config, ds, todo, meta);
