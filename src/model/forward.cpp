@@ -42,12 +42,13 @@ struct LinearShape {
     kernels::Epilogue epi;
 };
 
+/// The epilogue of out_proj and linear2 when the LayerNorm is fused: bias, residual, LayerNorm.
+constexpr kernels::Epilogue NORM_EPILOGUE{true, false, true, true};
+
 /// Whether the forward folds each residual LayerNorm into the GEMM before it (out_proj and
 /// linear2, N = E; the rows family on CPU devices: gemm_layer_norm_usable()). The epilogue rounds
 /// the GEMM's value to the storage type before adding the residual, as the unfused GEMM's store
 /// does, so a model whose activations overflow fp16 still ends in NaN and is refused with exit 6.
-/// The epilogue of out_proj and linear2 when the LayerNorm is fused: bias, residual, LayerNorm.
-constexpr kernels::Epilogue NORM_EPILOGUE{true, false, true, true};
 
 bool fuse_norm(const vk::Capabilities& caps, const ModelConfig& c, Dtype dt) {
     const auto dev = kernels::GemmDevice::from_caps(caps);

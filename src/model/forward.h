@@ -113,8 +113,8 @@ private:
                       uint32_t world_base, uint32_t worlds);
     const GpuWeights& w_;
     uint32_t capacity_, slice_;
-    bool
-        fused_norm_;  // out_proj and linear2 carry the residual LayerNorm (forward.cpp fuse_norm())
+    // out_proj and linear2 carry the residual LayerNorm (forward.cpp fuse_norm()).
+    bool fused_norm_;
     vk::Buffer x_, qkv_, att_, tmp_, h_, f_, workspace_;
     // The GEMMs' indirect grids, per slice; one set per record().
     std::vector<std::unique_ptr<kernels::CountGrids>> grids_;
